@@ -1,0 +1,171 @@
+//! One function per subcommand; each returns its exit code.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use kassa_bridge::convert::{self, ConvertOptions, Counts};
+use kassa_bridge::formats::{canonical_json, FORMATS};
+use kassa_bridge::output::OutputTarget;
+use kassa_bridge::text::RawInput;
+use kassa_bridge::{inspect, Diagnostics, Error};
+
+use super::exit::{self, code_for};
+use super::report::{print_error, print_formats, print_inspect, print_warnings};
+use super::{ConvertArgs, FormatsArgs, InspectArgs};
+
+fn open_input(spec: &str) -> Result<RawInput, Error> {
+    if spec == "-" {
+        RawInput::stdin()
+    } else {
+        RawInput::open(&PathBuf::from(spec))
+    }
+}
+
+fn fail(err: &Error) -> u8 {
+    if err.is_broken_pipe() {
+        return exit::OK;
+    }
+    print_error(err);
+    code_for(err.kind())
+}
+
+/// A spinner with record counts on stderr, only when a person is watching.
+fn progress(quiet: bool) -> Option<ProgressBar> {
+    if quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+fn describe(c: &Counts) -> String {
+    let mut parts = Vec::new();
+    if c.groups > 0 {
+        parts.push(format!("{} groups", c.groups));
+    }
+    if c.products > 0 || c.groups > 0 {
+        parts.push(format!("{} products", c.products));
+    }
+    if c.receipts > 0 {
+        parts.push(format!("{} receipts", c.receipts));
+    }
+    if parts.is_empty() {
+        "no records".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+pub fn convert(args: &ConvertArgs) -> u8 {
+    let mut diag = Diagnostics::new(args.strict);
+    let opts = ConvertOptions { from: args.read.from.clone(), to: args.to.clone(), read: args.read.options(), write: args.write.options() };
+    let result = (|| {
+        let input = open_input(&args.input)?;
+        let target = match args.output.as_deref() {
+            Some("-") => OutputTarget::Stdout,
+            Some(path) => OutputTarget::File(PathBuf::from(path)),
+            None if args.input == "-" => OutputTarget::Stdout,
+            None => {
+                let to = convert::writer_format(&args.to)?;
+                OutputTarget::File(convert::default_output_path(&PathBuf::from(&args.input), to))
+            }
+        };
+        let bar = progress(args.quiet || target == OutputTarget::Stdout);
+        let mut hook = |c: &Counts| {
+            if let Some(bar) = &bar {
+                if (c.groups + c.products + c.receipts) % 1000 == 0 {
+                    bar.set_message(describe(c));
+                }
+            }
+        };
+        let summary = convert::convert(input, &target, &opts, &mut diag, Some(&mut hook));
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        summary
+    })();
+    print_warnings(&diag);
+    match result {
+        Ok(summary) => {
+            if !args.quiet {
+                let dest = summary.output.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
+                let warnings = match diag.total() {
+                    0 => String::new(),
+                    n => format!(", {n} warnings"),
+                };
+                eprintln!("{} → {}: {} written to {dest} (input encoding {}{warnings})", summary.from, summary.to, describe(&summary.counts), summary.encoding);
+            }
+            exit::OK
+        }
+        Err(err) => fail(&err),
+    }
+}
+
+pub fn inspect(args: &InspectArgs) -> u8 {
+    let mut diag = Diagnostics::new(false);
+    let result = open_input(&args.input).and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &args.read.options(), &mut diag));
+    print_warnings(&diag);
+    match result {
+        Ok(report) => {
+            let mut out = io::stdout().lock();
+            let written = if args.json {
+                serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from).and_then(|()| writeln!(out))
+            } else {
+                print_inspect(&report, &mut out)
+            };
+            if let Err(e) = written {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    eprintln!("error: writing the report: {e}");
+                    return exit::IO;
+                }
+            }
+            if report.findings_total > 0 {
+                exit::FINDINGS
+            } else {
+                exit::OK
+            }
+        }
+        Err(err) => fail(&err),
+    }
+}
+
+pub fn formats(args: &FormatsArgs) -> u8 {
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        let rows: Vec<serde_json::Value> = FORMATS
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "name": f.name, "aliases": f.aliases, "extensions": f.extensions,
+                    "description": f.description, "read": f.can_read(), "write": f.can_write(),
+                    "data": f.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from).and_then(|()| writeln!(out))
+    } else {
+        print_formats(&mut out)
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::IO
+        }
+    }
+}
+
+pub fn schema() -> u8 {
+    let text = serde_json::to_string_pretty(&canonical_json::json_schema()).unwrap_or_default();
+    match writeln!(io::stdout().lock(), "{text}") {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(_) => exit::IO,
+    }
+}

@@ -1,0 +1,43 @@
+//! Exit codes (the README's table is generated from the same list by a test).
+
+use std::process::ExitCode;
+
+use kassa_bridge::ErrorKind;
+
+pub const OK: u8 = 0;
+/// `inspect` found problems in the data.
+pub const FINDINGS: u8 = 1;
+/// Bad command line (clap's own code) or an option the conversion cannot honour.
+pub const USAGE: u8 = 2;
+/// The input is broken: a bad value, malformed XML/JSON, a wrong encoding.
+pub const BAD_INPUT: u8 = 3;
+/// `--strict` and the conversion would have dropped or changed information.
+pub const STRICT: u8 = 4;
+/// Unknown format, undetectable or ambiguous input, or a conversion the formats cannot do.
+pub const FORMAT: u8 = 5;
+/// A file could not be read or written.
+pub const IO: u8 = 6;
+
+pub const TABLE: &[(u8, &str)] = &[
+    (OK, "success (warnings, if any, were printed)"),
+    (FINDINGS, "`inspect` found problems in the data"),
+    (USAGE, "bad command line, or the data needs an option to convert (e.g. `--price-type`)"),
+    (BAD_INPUT, "the input is broken: bad value, malformed file, wrong encoding (the message names file, line, column)"),
+    (STRICT, "`--strict`: the conversion would drop or change information"),
+    (FORMAT, "unknown, undetectable or ambiguous format, or a conversion the formats cannot do"),
+    (IO, "a file could not be read or written"),
+];
+
+pub fn code_for(kind: &ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Io { .. } => IO,
+        ErrorKind::BadValue { .. } | ErrorKind::Syntax { .. } | ErrorKind::Encoding { .. } => BAD_INPUT,
+        ErrorKind::UnknownFormat { .. } | ErrorKind::Undetected { .. } | ErrorKind::Ambiguous { .. } | ErrorKind::Unsupported { .. } => FORMAT,
+        ErrorKind::Usage(_) | ErrorKind::Conversion { .. } => USAGE,
+        ErrorKind::Strict(_) => STRICT,
+    }
+}
+
+pub fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}

@@ -1,0 +1,168 @@
+//! Command-line parsing (clap derive) and dispatch. Shared option groups are flattened into the
+//! subcommands that use them.
+
+mod commands;
+mod exit;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use kassa_bridge::options::{KassatkaDialect, ReadOptions, WriteOptions};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
+· 3 broken input · 4 --strict refused a lossy conversion · 5 format problem · 6 file I/O.
+
+Examples:
+  kassa-bridge convert samples/kassatka-xml/seed-nomenclature.xml -t canonical-json -o goods.json
+  kassa-bridge convert goods.json -t kassatka-xml --kassatka-dialect 1c
+  kassa-bridge inspect samples/kassatka-receipts/seed-receipts.xml
+  kassa-bridge formats";
+
+/// Converts retail data between 1C-side exports and cloud cash registers (Кассатка, БИФИТ Касса).
+///
+/// Every format is read into one canonical model and written from it, so any readable
+/// catalogue becomes any writable one. Conversions stream: files of any size are fine.
+#[derive(Debug, Parser)]
+#[command(name = "kassa-bridge", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert one file to another format.
+    ///
+    /// The input format is detected from the content (then the extension) unless --from names
+    /// it. The output is written to a temporary name and renamed into place only when the whole
+    /// conversion succeeded, so a failed run never leaves a partial file.
+    Convert(ConvertArgs),
+    /// Check a file without converting it: format, encoding, counts and data problems.
+    ///
+    /// Catalogues: duplicate product codes, one barcode on several products, products whose group
+    /// is missing, group cycles, empty/zero/negative prices, bad EAN-13/EAN-8 check digits.
+    /// Receipts: Sum = Price × Quantity, SumWithDiscount = Sum − Discount, document totals = Σ lines,
+    /// payments = total. Exit code 1 when anything was found.
+    Inspect(InspectArgs),
+    /// List the formats: names, aliases, extensions, and what each reads and writes.
+    Formats(FormatsArgs),
+    /// Print the JSON Schema of the canonical JSON format.
+    Schema,
+}
+
+/// Options for reading the input.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct ReadArgs {
+    /// The input format (name or alias from `kassa-bridge formats`); detected when omitted.
+    #[arg(short = 'f', long = "from", value_name = "FORMAT")]
+    pub from: Option<String>,
+    /// The input's encoding (utf-8, windows-1251, utf-16le …), overriding detection.
+    ///
+    /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions { encoding: self.encoding.clone() }
+    }
+}
+
+/// Options for writing the output.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct WriteArgs {
+    /// The price type to use where the target holds one price (e.g. "Розничная").
+    ///
+    /// Without it: "Розничная" when a product has it, else its only price, else an error that
+    /// lists the product's price types.
+    #[arg(long, value_name = "NAME")]
+    pub price_type: Option<String>,
+    /// Write numbers with a decimal comma (formats that allow it); a point by default.
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// Layout of kassatka-xml output: `api` (Кассатка's documented layout) or `1c` (as 1C
+    /// processings write it, with articles, VAT and all barcodes).
+    #[arg(long, value_enum, default_value_t = KassatkaDialect::Api, value_name = "DIALECT")]
+    pub kassatka_dialect: KassatkaDialect,
+}
+
+impl WriteArgs {
+    pub fn options(&self) -> WriteOptions {
+        WriteOptions {
+            price_type: self.price_type.clone(),
+            decimal_comma: self.decimal_comma,
+            kassatka_dialect: self.kassatka_dialect,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The file to convert; `-` reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    /// The output format (name or alias from `kassa-bridge formats`).
+    #[arg(short = 't', long = "to", value_name = "FORMAT")]
+    pub to: String,
+    /// Where to write; `-` is standard output. Default: the input's name with the target's
+    /// extension (standard output when reading standard input).
+    #[arg(short = 'o', long = "output", value_name = "OUTPUT")]
+    pub output: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    /// Treat every warning (information dropped or changed) as an error: nothing is written.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print no summary and no progress (warnings and errors still go to stderr).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file to check; `-` reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print the report as JSON (for scripts) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatsArgs {
+    /// Print the registry as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Convert(args) => commands::convert(&args),
+        Command::Inspect(args) => commands::inspect(&args),
+        Command::Formats(args) => commands::formats(&args),
+        Command::Schema => commands::schema(),
+    };
+    exit::exit(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,147 @@
+//! One conversion: pick the reader and the writer, stream the records from one to the other,
+//! and put the output in place only when everything succeeded.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostics;
+use crate::error::{ErrorKind, Result};
+use crate::formats::{self, Format};
+use crate::model::{Header, Record};
+use crate::options::{ReadOptions, WriteOptions};
+use crate::output::{stdout_writer, AtomicFile, OutputTarget};
+use crate::sink::RecordSink;
+use crate::text::RawInput;
+
+#[derive(Debug, Clone, Default)]
+pub struct ConvertOptions {
+    /// The input format; detected when `None`.
+    pub from: Option<String>,
+    pub to: String,
+    pub read: ReadOptions,
+    pub write: WriteOptions,
+}
+
+/// Counts of what went through a conversion.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub groups: u64,
+    pub products: u64,
+    pub receipts: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, record: &Record) {
+        match record {
+            Record::Group(_) => self.groups += 1,
+            Record::Product(_) => self.products += 1,
+            Record::Receipt(_) => self.receipts += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConvertSummary {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub encoding: String,
+    pub counts: Counts,
+    /// The file written; `None` for standard output.
+    pub output: Option<PathBuf>,
+}
+
+/// The input's format: the one named, or the detected one.
+pub fn reader_format(input: &RawInput, from: Option<&str>) -> Result<&'static Format> {
+    let format = match from {
+        Some(name) => formats::find(name)?,
+        None => formats::detect(input)?,
+    };
+    if !format.can_read() {
+        return Err(ErrorKind::Unsupported { format: format.name.into(), action: "be read".into() }.into());
+    }
+    Ok(format)
+}
+
+pub fn writer_format(to: &str) -> Result<&'static Format> {
+    let format = formats::find(to)?;
+    if !format.can_write() {
+        return Err(ErrorKind::Unsupported { format: format.name.into(), action: "be written".into() }.into());
+    }
+    Ok(format)
+}
+
+/// `shop/goods.xml` → `shop/goods.json`; when that is the input itself, `shop/goods.canonical-json.json`.
+pub fn default_output_path(input: &Path, to: &Format) -> PathBuf {
+    let ext = to.extensions.first().copied().unwrap_or("out");
+    let same = input.with_extension(ext);
+    if same != input {
+        return same;
+    }
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    input.with_file_name(format!("{stem}.{}.{ext}", to.name))
+}
+
+/// Passes records on while counting them (and calling a progress hook).
+pub struct CountingSink<'a, 'b> {
+    pub inner: &'a mut dyn RecordSink,
+    pub counts: Counts,
+    pub on_record: Option<&'b mut dyn FnMut(&Counts)>,
+}
+
+impl RecordSink for CountingSink<'_, '_> {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        self.inner.begin(header, diag)
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        self.counts.add(&record);
+        if let Some(hook) = self.on_record.as_mut() {
+            hook(&self.counts);
+        }
+        self.inner.record(record, diag)
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        self.inner.finish(diag)
+    }
+}
+
+/// Converts one input. The output file appears only if the whole conversion succeeded.
+pub fn convert(
+    input: RawInput,
+    output: &OutputTarget,
+    opts: &ConvertOptions,
+    diag: &mut Diagnostics,
+    on_record: Option<&mut dyn FnMut(&Counts)>,
+) -> Result<ConvertSummary> {
+    let from = reader_format(&input, opts.from.as_deref())?;
+    let to = writer_format(&opts.to)?;
+    if !from.kinds.iter().any(|k| to.kinds.contains(k)) {
+        let kinds: Vec<&str> = from.kinds.iter().map(|k| k.as_str()).collect();
+        return Err(ErrorKind::Unsupported { format: to.name.into(), action: format!("hold {} data read from {}", kinds.join("/"), from.name) }.into());
+    }
+    let encoding = match &opts.read.encoding {
+        Some(label) => label.clone(),
+        None => input.detect_encoding().describe(),
+    };
+    let read = from.reader.expect("checked by reader_format");
+    let write = to.writer.expect("checked by writer_format");
+    let (counts, written) = match output {
+        OutputTarget::Stdout => {
+            let mut sink = write(stdout_writer(), &opts.write)?;
+            let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
+            read(input, &opts.read, &mut counting, diag)?;
+            (counting.counts, None)
+        }
+        OutputTarget::File(path) => {
+            let file = AtomicFile::create(path)?;
+            let counts = {
+                let mut sink = write(Box::new(file.writer()?), &opts.write)?;
+                let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
+                read(input, &opts.read, &mut counting, diag)?;
+                counting.counts
+            };
+            (counts, Some(file.commit()?))
+        }
+    };
+    Ok(ConvertSummary { from: from.name, to: to.name, encoding, counts, output: written })
+}

@@ -1,0 +1,205 @@
+//! Errors: a kind plus, where the input is to blame, the position in that input.
+//!
+//! Shaped like the csv crate's error: one pointer wide, with `kind()` for callers that branch and
+//! a `Display` that a shop owner can act on (file, line, column, field, value, what was expected).
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostics::Warning;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in an input something was found. Every part is optional because formats differ in what
+/// they can say: XML knows line and column, CSV knows record and field, a spreadsheet knows a cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+    /// Byte offset in the decoded (UTF-8) text, when nothing better is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byte: Option<u64>,
+    /// Record number (1-based): a CSV row, a JSON array element, a receipt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// The element, attribute or field, e.g. `Product@Price` or `records[3].prices[0].amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Position {
+    pub fn in_file(file: &Arc<str>) -> Self {
+        Position { file: Some(file.clone()), ..Default::default() }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Position::default()
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(file.to_string());
+        }
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => parts.push(format!("line {l}, column {c}")),
+            (Some(l), None) => parts.push(format!("line {l}")),
+            _ => {
+                if let Some(b) = self.byte {
+                    parts.push(format!("byte {b}"));
+                }
+            }
+        }
+        if let Some(r) = self.record {
+            parts.push(format!("record {r}"));
+        }
+        if let Some(field) = &self.field {
+            parts.push(field.clone());
+        }
+        write!(f, "{}", parts.join(": "))
+    }
+}
+
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+
+    /// A value in the input is not what the format allows.
+    #[error("{pos}: bad value {value:?}: expected {expected}")]
+    BadValue { pos: Position, value: String, expected: String },
+
+    /// The input is not well-formed (broken XML or JSON, truncated file, missing element).
+    #[error("{pos}: {message}")]
+    Syntax { pos: Position, message: String },
+
+    /// The bytes are not in the encoding they claim, or look like mojibake.
+    #[error("{pos}: {message}")]
+    Encoding { pos: Position, message: String },
+
+    #[error("unknown format {name:?}; `kassa-bridge formats` lists the known ones")]
+    UnknownFormat { name: String },
+
+    #[error("cannot tell the format of {input}: {reason}; name it with --from")]
+    Undetected { input: String, reason: String },
+
+    #[error("{input} could be any of: {}; name one with --from", candidates.join(", "))]
+    Ambiguous { input: String, candidates: Vec<String> },
+
+    #[error("format {format} cannot {action}")]
+    Unsupported { format: String, action: String },
+
+    /// An option combination or value the conversion cannot honour.
+    #[error("{0}")]
+    Usage(String),
+
+    /// The data is readable but cannot be converted as asked (e.g. no price type can be chosen).
+    #[error("{pos}: {message}")]
+    Conversion { pos: Position, message: String },
+
+    /// `--strict` turned a warning into an error.
+    #[error("{0} (an error because of --strict)")]
+    Strict(Warning),
+}
+
+impl Error {
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        ErrorKind::Io { path: path.into(), source }.into()
+    }
+
+    pub fn bad_value(pos: Position, value: impl Into<String>, expected: impl Into<String>) -> Self {
+        ErrorKind::BadValue { pos, value: value.into(), expected: expected.into() }.into()
+    }
+
+    pub fn syntax(pos: Position, message: impl Into<String>) -> Self {
+        ErrorKind::Syntax { pos, message: message.into() }.into()
+    }
+
+    pub fn encoding(pos: Position, message: impl Into<String>) -> Self {
+        ErrorKind::Encoding { pos, message: message.into() }.into()
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        ErrorKind::Usage(message.into()).into()
+    }
+
+    pub fn conversion(pos: Position, message: impl Into<String>) -> Self {
+        ErrorKind::Conversion { pos, message: message.into() }.into()
+    }
+
+    /// The position in the input, when the input is to blame.
+    pub fn position(&self) -> Option<&Position> {
+        match &*self.0 {
+            ErrorKind::BadValue { pos, .. }
+            | ErrorKind::Syntax { pos, .. }
+            | ErrorKind::Encoding { pos, .. }
+            | ErrorKind::Conversion { pos, .. } => Some(pos),
+            ErrorKind::Strict(w) => w.position.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Fills in the file name where a reader did not know it (e.g. a shared parser helper).
+    pub fn in_file(mut self, file: &Arc<str>) -> Self {
+        let pos = match &mut *self.0 {
+            ErrorKind::BadValue { pos, .. }
+            | ErrorKind::Syntax { pos, .. }
+            | ErrorKind::Encoding { pos, .. }
+            | ErrorKind::Conversion { pos, .. } => pos,
+            _ => return self,
+        };
+        if pos.file.is_none() {
+            pos.file = Some(file.clone());
+        }
+        self
+    }
+
+    /// True when the error was caused by broken pipe on output (e.g. `| head`), which the CLI
+    /// treats as success, like ripgrep and xsv do.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(&*self.0, ErrorKind::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}

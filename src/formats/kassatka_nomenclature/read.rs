@@ -1,0 +1,339 @@
+//! Reads Кассатка `ProductsGroups` nomenclature in both layouts (see the module docs).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::{Error, Result};
+use crate::formats::fields;
+use crate::formats::xml::{Attrs, XmlEvent, XmlSource};
+use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
+use crate::options::ReadOptions;
+use crate::sink::RecordSink;
+use crate::text::RawInput;
+
+use super::{ROOT, ROOT_GROUP_CODE};
+
+/// Root attributes that belong to the 1C layout and are kept in the header's `extra`.
+pub const ONE_C_ROOT_ATTRIBUTES: [&str; 3] = ["DropNomenclature", "CNO", "BalanceControl"];
+
+pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+    let forced = crate::formats::forced_encoding(opts)?;
+    let mut xml = XmlSource::open(input, forced)?;
+    KassatkaNomenclatureReader { xml: &mut xml, sink, diag, pending: None, groups_seen: HashSet::new() }.run()
+}
+
+struct KassatkaNomenclatureReader<'a> {
+    xml: &'a mut XmlSource,
+    sink: &'a mut dyn RecordSink,
+    diag: &'a mut Diagnostics,
+    /// The last product read: the API layout repeats a product once per price type, so rows with
+    /// the same code that follow each other are merged into one product with several prices.
+    pending: Option<Product>,
+    /// A writer may split one group over two `ProductGroup` elements; emit the group once.
+    groups_seen: HashSet<String>,
+}
+
+/// Parses `13.04.2018` and the 1C 7.7 short form `01.01.24`.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    NaiveDate::parse_from_str(raw, "%d.%m.%Y")
+        .ok()
+        .filter(|d| d.format("%Y").to_string().len() == 4 && raw.len() >= 10)
+        .or_else(|| NaiveDate::parse_from_str(raw, "%d.%m.%y").ok())
+}
+
+impl KassatkaNomenclatureReader<'_> {
+    fn run(mut self) -> Result<()> {
+        let mut header = Header::new(DataKind::Catalog);
+        header.source_format = Some(super::NAME.to_string());
+        let root_empty = loop {
+            match self.xml.next()? {
+                XmlEvent::Start { name, mut attrs, empty } if name == ROOT => {
+                    if let Some(date) = attrs.take("Date") {
+                        match parse_date(&date) {
+                            Some(d) => header.export_date = Some(d),
+                            None if date.trim().is_empty() => {}
+                            None => {
+                                self.diag.warn(
+                                    Warning::new("value-kept-as-text", format!("Date {date:?} is not a dd.mm.yyyy date; kept as text"))
+                                        .at(attrs.pos_of("Date")),
+                                )?;
+                                header.extra.insert("Date".into(), date);
+                            }
+                        }
+                    }
+                    header.extra.extend(attrs.into_extra());
+                    break empty;
+                }
+                XmlEvent::Start { name, .. } => {
+                    return Err(Error::syntax(
+                        self.xml.pos(),
+                        format!("the root element is <{name}>: expected <{ROOT}> (Кассатка nomenclature)"),
+                    ))
+                }
+                XmlEvent::Text(_) => continue,
+                XmlEvent::End { .. } | XmlEvent::Eof => {
+                    return Err(Error::syntax(self.xml.pos(), format!("no <{ROOT}> element: the file is empty or not Кассатка nomenclature")))
+                }
+            }
+        };
+        self.sink.begin(&header, self.diag)?;
+        if !root_empty {
+            self.read_root_children()?;
+        }
+        self.flush_pending()?;
+        self.sink.finish(self.diag)
+    }
+
+    fn read_root_children(&mut self) -> Result<()> {
+        loop {
+            match self.xml.next()? {
+                XmlEvent::Start { name, attrs, empty } => match name.as_str() {
+                    "ProductGroup" => self.read_group(attrs, empty)?,
+                    // Tolerated: products straight under the root, and a `Products` wrapper there.
+                    "Product" => self.read_product(attrs, empty, None)?,
+                    "Products" if !empty => self.read_products(None)?,
+                    _ => self.unknown_element(&name, empty, ROOT)?,
+                },
+                XmlEvent::End { .. } => return Ok(()),
+                XmlEvent::Text(t) => self.stray_text(&t, ROOT)?,
+                XmlEvent::Eof => return Err(self.xml.truncated(ROOT)),
+            }
+        }
+    }
+
+    fn read_group(&mut self, mut attrs: Attrs, empty: bool) -> Result<()> {
+        let code = fields::code(&attrs.require("Code", "the group's code")?, || attrs.pos_of("Code"))?;
+        let name = attrs.take("Name").unwrap_or_default();
+        let parent = attrs.take("ParentCode").map(|p| p.trim().to_string()).filter(|p| !p.is_empty() && p != ROOT_GROUP_CODE);
+        // `Code="none"` is the API layout's pseudo-group for products outside any group.
+        let group_code = (code != ROOT_GROUP_CODE).then(|| code.clone());
+        if let Some(code) = &group_code {
+            self.flush_pending()?;
+            if self.groups_seen.insert(code.clone()) {
+                let group = Group { code: code.clone(), name, parent, extra: attrs.into_extra() };
+                self.sink.record(Record::Group(group), self.diag)?;
+            }
+        }
+        if empty {
+            return Ok(());
+        }
+        loop {
+            match self.xml.next()? {
+                XmlEvent::Start { name, attrs, empty } => match name.as_str() {
+                    "Products" if !empty => self.read_products(group_code.as_deref())?,
+                    "Products" => {}
+                    "Product" => self.read_product(attrs, empty, group_code.as_deref())?,
+                    _ => self.unknown_element(&name, empty, "ProductGroup")?,
+                },
+                XmlEvent::End { .. } => return Ok(()),
+                XmlEvent::Text(t) => self.stray_text(&t, "ProductGroup")?,
+                XmlEvent::Eof => return Err(self.xml.truncated("ProductGroup")),
+            }
+        }
+    }
+
+    fn read_products(&mut self, group: Option<&str>) -> Result<()> {
+        loop {
+            match self.xml.next()? {
+                XmlEvent::Start { name, attrs, empty } if name == "Product" => self.read_product(attrs, empty, group)?,
+                XmlEvent::Start { name, empty, .. } => self.unknown_element(&name, empty, "Products")?,
+                XmlEvent::End { .. } => return Ok(()),
+                XmlEvent::Text(t) => self.stray_text(&t, "Products")?,
+                XmlEvent::Eof => return Err(self.xml.truncated("Products")),
+            }
+        }
+    }
+
+    fn read_product(&mut self, mut attrs: Attrs, empty: bool, group: Option<&str>) -> Result<()> {
+        let code = fields::code(&attrs.require("Code", "the product's code")?, || attrs.pos_of("Code"))?;
+        let mut product = Product::new(code, attrs.require("Name", "the product's name")?);
+        if let Some(barcodes) = attrs.take("Barcode") {
+            for b in barcodes.split(',').filter(|b| !b.trim().is_empty()) {
+                product.barcodes.push(fields::code(b, || attrs.pos_of("Barcode"))?);
+            }
+        }
+        // An explicit ParentCode wins; without one the enclosing group is the parent.
+        product.parent = match attrs.take("ParentCode").map(|p| p.trim().to_string()) {
+            Some(p) if !p.is_empty() && p != ROOT_GROUP_CODE => Some(p),
+            _ => group.map(str::to_string),
+        };
+        let unit_code = attrs.take("UnitCode").unwrap_or_default().trim().to_string();
+        let unit_name = attrs.take("UnitName").unwrap_or_default();
+        if !unit_code.is_empty() || !unit_name.is_empty() {
+            product.unit = Some(Unit { code: unit_code, name: unit_name });
+        }
+        product.article = fields::optional_text(attrs.take("Article"));
+        product.comment = fields::optional_text(attrs.take("Comment"));
+        let price_pos = attrs.pos_of("Price");
+        let price_attr = fields::decimal(&attrs.take("Price").unwrap_or_default(), || price_pos.clone())?;
+        let price_type = attrs.take("PriceType").unwrap_or_default();
+        let product_pos = attrs.position().clone();
+        product.extra = attrs.into_extra();
+
+        let mut has_price_list = false;
+        if !empty {
+            loop {
+                match self.xml.next()? {
+                    XmlEvent::Start { name, attrs, empty } => match name.as_str() {
+                        "Prices" => {
+                            has_price_list = true;
+                            if !empty {
+                                self.read_price_list(&mut product)?;
+                            }
+                        }
+                        "Barcodes" if !empty => self.read_barcode_list(&mut product)?,
+                        "Barcodes" => {}
+                        _ => {
+                            drop(attrs);
+                            self.unknown_element(&name, empty, "Product")?
+                        }
+                    },
+                    XmlEvent::End { .. } => break,
+                    XmlEvent::Text(t) => self.stray_text(&t, "Product")?,
+                    XmlEvent::Eof => return Err(self.xml.truncated("Product")),
+                }
+            }
+        }
+        if has_price_list {
+            // In the 1C layout `Product@Price` repeats one of the listed prices; keep it only if it
+            // says something the list does not.
+            if let Some(amount) = price_attr {
+                if !product.prices.iter().any(|p| p.amount == Some(amount)) {
+                    product.extra.insert("Price".into(), amount.to_string());
+                }
+            }
+        } else if price_attr.is_some() || !price_type.trim().is_empty() {
+            product.prices.push(Price { price_type, amount: price_attr, code: None, includes_vat: None });
+        }
+        let _ = product_pos;
+        self.push_product(product)
+    }
+
+    fn read_price_list(&mut self, product: &mut Product) -> Result<()> {
+        loop {
+            match self.xml.next()? {
+                XmlEvent::Start { name, mut attrs, empty } if name == "Price" => {
+                    let amount = fields::decimal(&attrs.take("Price").unwrap_or_default(), || attrs.pos_of("Price"))?;
+                    let vat = fields::vat(&attrs.take("VAT").unwrap_or_default(), || attrs.pos_of("VAT"))?;
+                    let includes_vat = fields::yes_no(&attrs.take("IncludesVAT").unwrap_or_default(), || attrs.pos_of("IncludesVAT"))?;
+                    let price = Price {
+                        price_type: attrs.take("PriceType").unwrap_or_default(),
+                        amount,
+                        code: fields::optional_text(attrs.take("PriceCode")),
+                        includes_vat,
+                    };
+                    if let Some(vat) = vat {
+                        match product.vat {
+                            None => product.vat = Some(vat),
+                            Some(existing) if existing != vat => self.diag.warn(
+                                Warning::new(
+                                    "value-dropped",
+                                    format!("product {}: price type {:?} has VAT {vat}, another has {existing}; the model keeps one VAT per product ({existing})", product.code, price.price_type),
+                                )
+                                .at(attrs.pos_of("VAT")),
+                            )?,
+                            Some(_) => {}
+                        }
+                    }
+                    self.leftover_attributes(attrs, &product.code)?;
+                    product.prices.push(price);
+                    if !empty {
+                        self.skip_children("Price")?;
+                    }
+                }
+                XmlEvent::Start { name, empty, .. } => self.unknown_element(&name, empty, "Prices")?,
+                XmlEvent::End { .. } => return Ok(()),
+                XmlEvent::Text(t) => self.stray_text(&t, "Prices")?,
+                XmlEvent::Eof => return Err(self.xml.truncated("Prices")),
+            }
+        }
+    }
+
+    fn read_barcode_list(&mut self, product: &mut Product) -> Result<()> {
+        loop {
+            match self.xml.next()? {
+                XmlEvent::Start { name, mut attrs, empty } if name == "Barcode" => {
+                    let raw = attrs.take("Barcode").unwrap_or_default();
+                    if !raw.trim().is_empty() {
+                        let barcode = fields::code(&raw, || attrs.pos_of("Barcode"))?;
+                        if !product.barcodes.contains(&barcode) {
+                            product.barcodes.push(barcode);
+                        }
+                    }
+                    self.leftover_attributes(attrs, &product.code)?;
+                    if !empty {
+                        self.skip_children("Barcode")?;
+                    }
+                }
+                XmlEvent::Start { name, empty, .. } => self.unknown_element(&name, empty, "Barcodes")?,
+                XmlEvent::End { .. } => return Ok(()),
+                XmlEvent::Text(t) => self.stray_text(&t, "Barcodes")?,
+                XmlEvent::Eof => return Err(self.xml.truncated("Barcodes")),
+            }
+        }
+    }
+
+    fn push_product(&mut self, product: Product) -> Result<()> {
+        if let Some(pending) = &mut self.pending {
+            let same = pending.code == product.code && pending.name == product.name && pending.parent == product.parent;
+            if same && pending.unit == product.unit {
+                pending.prices.extend(product.prices);
+                for b in product.barcodes {
+                    if !pending.barcodes.contains(&b) {
+                        pending.barcodes.push(b);
+                    }
+                }
+                return Ok(());
+            }
+        }
+        self.flush_pending()?;
+        self.pending = Some(product);
+        Ok(())
+    }
+
+    fn flush_pending(&mut self) -> Result<()> {
+        match self.pending.take() {
+            Some(p) => self.sink.record(Record::Product(p), self.diag),
+            None => Ok(()),
+        }
+    }
+
+    fn unknown_element(&mut self, name: &str, empty: bool, parent: &str) -> Result<()> {
+        let pos = self.xml.pos();
+        if !empty {
+            self.xml.read_unknown(name)?;
+        }
+        self.diag.warn(
+            Warning::new("element-skipped", format!("unknown element <{name}> inside <{parent}> is not part of Кассатка nomenclature; skipped"))
+                .at(pos),
+        )
+    }
+
+    fn leftover_attributes(&mut self, attrs: Attrs, product: &str) -> Result<()> {
+        if attrs.is_empty() {
+            return Ok(());
+        }
+        let pos = attrs.position().clone();
+        let names: Vec<String> = attrs.into_extra().into_keys().collect();
+        self.diag.warn(
+            Warning::new("attribute-skipped", format!("product {product}: unknown attributes {} skipped", names.join(", "))).at(pos),
+        )
+    }
+
+    fn skip_children(&mut self, element: &str) -> Result<()> {
+        self.xml.read_unknown(element).map(|_| ())
+    }
+
+    fn stray_text(&mut self, text: &str, parent: &str) -> Result<()> {
+        self.diag.warn(
+            Warning::new("text-skipped", format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40))).at(self.xml.pos()),
+        )
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}

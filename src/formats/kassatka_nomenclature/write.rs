@@ -1,0 +1,342 @@
+//! Writes Кассатка nomenclature, streaming: a product is written as soon as it arrives when it
+//! belongs to the group being written (the order every hierarchical reader produces). Products
+//! that arrive before their group are held until it comes; a product of a group already closed
+//! reopens it in a second `ProductGroup` element (with a warning), so nothing is held for long.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use indexmap::IndexMap;
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::{Error, ErrorKind, Position, Result};
+use crate::formats::fields::yes_no_text;
+use crate::formats::xml::XmlOut;
+use crate::model::{DataKind, Group, Header, Product, Record};
+use crate::number::format_decimal;
+use crate::options::{KassatkaDialect, WriteOptions};
+use crate::price_choice::{choose_price, list_types, PriceChoice};
+use crate::sink::RecordSink;
+
+use super::read::ONE_C_ROOT_ATTRIBUTES;
+use super::{NAME, ROOT, ROOT_GROUP_CODE};
+
+/// `None` is the pseudo-group of products outside any group.
+type GroupKey = Option<String>;
+
+pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    Ok(Box::new(KassatkaNomenclatureWriter {
+        xml: XmlOut::new(out),
+        opts: opts.clone(),
+        current: None,
+        groups: HashMap::new(),
+        closed: HashSet::new(),
+        deferred: IndexMap::new(),
+    }))
+}
+
+struct OpenGroup {
+    key: GroupKey,
+    /// The start tag is written with the first product; an empty group becomes `<ProductGroup/>`.
+    started: bool,
+}
+
+struct KassatkaNomenclatureWriter {
+    xml: XmlOut<Box<dyn Write>>,
+    opts: WriteOptions,
+    current: Option<OpenGroup>,
+    groups: HashMap<String, Group>,
+    closed: HashSet<GroupKey>,
+    deferred: IndexMap<String, Vec<Product>>,
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+impl KassatkaNomenclatureWriter {
+    fn dialect(&self) -> KassatkaDialect {
+        self.opts.kassatka_dialect
+    }
+
+    fn group_attrs(&self, key: &GroupKey) -> (String, String, String) {
+        let top_parent = match self.dialect() {
+            KassatkaDialect::Api => ROOT_GROUP_CODE,
+            KassatkaDialect::OneC => "",
+        };
+        match key.as_ref().and_then(|k| self.groups.get(k)) {
+            Some(g) => (g.code.clone(), g.name.clone(), g.parent.clone().unwrap_or_else(|| top_parent.to_string())),
+            None => (ROOT_GROUP_CODE.into(), ROOT_GROUP_CODE.into(), ROOT_GROUP_CODE.into()),
+        }
+    }
+
+    fn start_current(&mut self) -> Result<()> {
+        let Some(open) = &self.current else { return Ok(()) };
+        if open.started {
+            return Ok(());
+        }
+        let (code, name, parent) = self.group_attrs(&open.key);
+        self.xml.start("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
+        if self.dialect() == KassatkaDialect::Api {
+            self.xml.start("Products", &[]).map_err(io)?;
+        }
+        if let Some(open) = &mut self.current {
+            open.started = true;
+        }
+        Ok(())
+    }
+
+    fn close_current(&mut self) -> Result<()> {
+        let Some(open) = self.current.take() else { return Ok(()) };
+        if open.started {
+            if self.dialect() == KassatkaDialect::Api {
+                self.xml.end("Products").map_err(io)?;
+            }
+            self.xml.end("ProductGroup").map_err(io)?;
+        } else {
+            let (code, name, parent) = self.group_attrs(&open.key);
+            self.xml.empty("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
+        }
+        self.closed.insert(open.key);
+        Ok(())
+    }
+
+    /// Makes `key` the group being written, reopening it (with a warning) if it was closed.
+    fn switch_to(&mut self, key: GroupKey, diag: &mut Diagnostics) -> Result<()> {
+        if self.current.as_ref().is_some_and(|o| o.key == key) {
+            return Ok(());
+        }
+        self.close_current()?;
+        if self.closed.contains(&key) {
+            let (code, _, _) = self.group_attrs(&key);
+            diag.warn(Warning::new(
+                "group-split",
+                format!("the products of group {code} are not together in the input; the group is written in more than one ProductGroup element"),
+            ))?;
+        }
+        self.current = Some(OpenGroup { key, started: false });
+        Ok(())
+    }
+
+    fn write_product(&mut self, product: &Product, diag: &mut Diagnostics) -> Result<()> {
+        self.start_current()?;
+        self.warn_losses(product, diag)?;
+        match self.dialect() {
+            KassatkaDialect::Api => self.write_api_product(product),
+            KassatkaDialect::OneC => self.write_1c_product(product),
+        }
+    }
+
+    fn price_text(&self, amount: Option<rust_decimal::Decimal>) -> String {
+        amount.map(|a| format_decimal(&a, self.opts.decimal_separator())).unwrap_or_default()
+    }
+
+    fn write_api_product(&mut self, p: &Product) -> Result<()> {
+        let barcode = p.barcodes.first().cloned().unwrap_or_default();
+        let parent = p.parent.clone().unwrap_or_default();
+        let (unit_code, unit_name) = p.unit.as_ref().map(|u| (u.code.clone(), u.name.clone())).unwrap_or_default();
+        let comment = p.comment.clone().unwrap_or_default();
+        let mut rows: Vec<(String, String)> =
+            p.prices.iter().map(|price| (self.price_text(price.amount), price.price_type.clone())).collect();
+        if rows.is_empty() {
+            rows.push((String::new(), String::new()));
+        }
+        for (price, price_type) in rows {
+            self.xml
+                .empty(
+                    "Product",
+                    &[
+                        ("Barcode", &barcode),
+                        ("Code", &p.code),
+                        ("Name", &p.name),
+                        ("ParentCode", &parent),
+                        ("UnitCode", &unit_code),
+                        ("UnitName", &unit_name),
+                        ("Price", &price),
+                        ("Comment", &comment),
+                        ("PriceType", &price_type),
+                    ],
+                )
+                .map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn write_1c_product(&mut self, p: &Product) -> Result<()> {
+        let main_price = match choose_price(p, self.opts.price_type.as_deref()) {
+            PriceChoice::Chosen(price) => self.price_text(price.amount),
+            PriceChoice::NoPrices | PriceChoice::Missing { .. } => String::new(),
+            PriceChoice::Ambiguous { available } => {
+                return Err(Error::conversion(
+                    Position::default().with_field(format!("product {}", p.code)),
+                    format!(
+                        "product {} has several price types ({}) and none is \"Розничная\": name the one for Product@Price with --price-type",
+                        p.code,
+                        list_types(&available)
+                    ),
+                ))
+            }
+        };
+        let parent = p.parent.clone().unwrap_or_default();
+        let (unit_code, unit_name) = p.unit.as_ref().map(|u| (u.code.clone(), u.name.clone())).unwrap_or_default();
+        let article = p.article.clone().unwrap_or_default();
+        let barcode = p.barcodes.first().cloned().unwrap_or_default();
+        let mut attrs: Vec<(&str, &str)> = vec![
+            ("ParentCode", &parent),
+            ("Code", &p.code),
+            ("Name", &p.name),
+            ("UnitCode", &unit_code),
+            ("UnitName", &unit_name),
+            ("Article", &article),
+            ("Price", &main_price),
+            ("Barcode", &barcode),
+        ];
+        if let Some(comment) = &p.comment {
+            attrs.push(("Comment", comment));
+        }
+        self.xml.start("Product", &attrs).map_err(io)?;
+        if !p.prices.is_empty() {
+            let vat = p.vat.map(|v| v.as_russian()).unwrap_or_default();
+            self.xml.start("Prices", &[]).map_err(io)?;
+            for price in &p.prices {
+                let amount = self.price_text(price.amount);
+                let code = price.code.clone().unwrap_or_default();
+                let includes = price.includes_vat.map(yes_no_text).unwrap_or_default();
+                self.xml
+                    .empty(
+                        "Price",
+                        &[("PriceCode", &code), ("PriceType", &price.price_type), ("Price", &amount), ("VAT", vat), ("IncludesVAT", includes)],
+                    )
+                    .map_err(io)?;
+            }
+            self.xml.end("Prices").map_err(io)?;
+        }
+        if !p.barcodes.is_empty() {
+            self.xml.start("Barcodes", &[]).map_err(io)?;
+            for b in &p.barcodes {
+                self.xml.empty("Barcode", &[("Barcode", b)]).map_err(io)?;
+            }
+            self.xml.end("Barcodes").map_err(io)?;
+        }
+        self.xml.end("Product").map_err(io)
+    }
+
+    /// Says what of a product this layout cannot hold.
+    fn warn_losses(&self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
+        let mut lost: Vec<String> = Vec::new();
+        if self.dialect() == KassatkaDialect::Api {
+            if p.barcodes.len() > 1 {
+                lost.push(format!("barcodes {} (only the first fits)", p.barcodes[1..].join(", ")));
+            }
+            if let Some(a) = &p.article {
+                lost.push(format!("article {a:?}"));
+            }
+            if let Some(v) = p.vat {
+                lost.push(format!("VAT {v}"));
+            }
+            if p.prices.iter().any(|pr| pr.code.is_some() || pr.includes_vat.is_some()) {
+                lost.push("price codes / IncludesVAT".into());
+            }
+        } else if let PriceChoice::Missing { requested, available } = choose_price(p, self.opts.price_type.as_deref()) {
+            diag.warn(Warning::new(
+                "price-type-missing",
+                format!("product {}: no price of type {requested:?} (it has {}); Product@Price left empty", p.code, list_types(&available)),
+            ))?;
+        }
+        if p.weighted {
+            lost.push("the weighted flag".into());
+        }
+        let extra: Vec<&str> = p.extra.keys().map(String::as_str).filter(|k| *k != "Price").collect();
+        if !extra.is_empty() {
+            lost.push(format!("extra fields {}", extra.join(", ")));
+        }
+        if lost.is_empty() {
+            return Ok(());
+        }
+        let hint = if self.dialect() == KassatkaDialect::Api { " (--kassatka-dialect 1c keeps articles, VAT and all barcodes)" } else { "" };
+        diag.warn(Warning::new(
+            "field-dropped",
+            format!("product {}: {NAME} cannot hold {}; not written{hint}", p.code, lost.join("; ")),
+        ))
+    }
+}
+
+impl RecordSink for KassatkaNomenclatureWriter {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        if header.kind != DataKind::Catalog {
+            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
+        }
+        self.xml.declaration().map_err(io)?;
+        let date = header
+            .export_date
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .or_else(|| header.extra.get("Date").cloned());
+        let mut attrs: Vec<(&str, &str)> = Vec::new();
+        for name in ONE_C_ROOT_ATTRIBUTES {
+            if let Some(v) = header.extra.get(name) {
+                attrs.push((name, v));
+            }
+        }
+        if let Some(d) = &date {
+            attrs.push(("Date", d));
+        }
+        let dropped: Vec<&str> =
+            header.extra.keys().map(String::as_str).filter(|k| *k != "Date" && !ONE_C_ROOT_ATTRIBUTES.contains(k)).collect();
+        if !dropped.is_empty() {
+            diag.warn(Warning::new("field-dropped", format!("document attributes {} have no place in {NAME}; not written", dropped.join(", "))))?;
+        }
+        self.xml.start(ROOT, &attrs).map_err(io)
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        match record {
+            Record::Group(group) => {
+                let key = Some(group.code.clone());
+                if !group.extra.is_empty() {
+                    let names: Vec<&str> = group.extra.keys().map(String::as_str).collect();
+                    diag.warn(Warning::new("field-dropped", format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", "))))?;
+                }
+                self.groups.insert(group.code.clone(), group);
+                self.switch_to(key, diag)?;
+                if let Some(waiting) = self.deferred.shift_remove(self.current.as_ref().and_then(|o| o.key.as_deref()).unwrap_or_default()) {
+                    for p in waiting {
+                        self.write_product(&p, diag)?;
+                    }
+                }
+                Ok(())
+            }
+            Record::Product(product) => {
+                let key = product.parent.clone();
+                match &key {
+                    Some(code) if !self.groups.contains_key(code) => {
+                        self.deferred.entry(code.clone()).or_default().push(product);
+                        Ok(())
+                    }
+                    _ => {
+                        self.switch_to(key, diag)?;
+                        self.write_product(&product, diag)
+                    }
+                }
+            }
+            Record::Receipt(_) => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts".into() }.into()),
+        }
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        // Products whose group never came: under the root group, ParentCode kept.
+        let orphans = std::mem::take(&mut self.deferred);
+        for (code, products) in orphans {
+            diag.warn(Warning::new(
+                "group-missing",
+                format!("group {code} is not in the input; its {} products are written outside any group with ParentCode {code}", products.len()),
+            ))?;
+            self.switch_to(None, diag)?;
+            for p in products {
+                self.write_product(&p, diag)?;
+            }
+        }
+        self.close_current()?;
+        self.xml.end(ROOT).map_err(io)?;
+        self.xml.finish().map_err(io)
+    }
+}

@@ -1,0 +1,172 @@
+//! The format registry: one row per format (name, aliases, extensions, sniff, reader, writer).
+//! Adding a format is one module, one row here, and one folder of samples.
+
+use std::io::Write;
+
+use crate::diagnostics::Diagnostics;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::DataKind;
+use crate::options::{ReadOptions, WriteOptions};
+use crate::sink::RecordSink;
+use crate::text::{encoding_for_label, RawInput};
+
+pub mod canonical_json;
+pub mod fields;
+pub mod kassatka_nomenclature;
+pub mod kassatka_receipts;
+pub mod xml;
+
+/// Reads a whole input, pushing its records into the sink.
+pub type ReadFn = fn(RawInput, &ReadOptions, &mut dyn RecordSink, &mut Diagnostics) -> Result<()>;
+/// Makes a writer that writes to `out`.
+pub type WriteFn = fn(Box<dyn Write>, &WriteOptions) -> Result<Box<dyn RecordSink>>;
+
+/// One row of the registry.
+pub struct Format {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// Lower-case, without the dot; the first is used for output names.
+    pub extensions: &'static [&'static str],
+    pub description: &'static str,
+    /// What the reader produces and the writer accepts.
+    pub kinds: &'static [DataKind],
+    /// Confidence that the decoded head of an input is in this format: 0 no, 1 maybe, 2 yes.
+    pub sniff: fn(&str) -> u8,
+    pub reader: Option<ReadFn>,
+    pub writer: Option<WriteFn>,
+}
+
+impl Format {
+    pub fn can_read(&self) -> bool {
+        self.reader.is_some()
+    }
+
+    pub fn can_write(&self) -> bool {
+        self.writer.is_some()
+    }
+}
+
+pub static FORMATS: &[Format] = &[
+    Format {
+        name: kassatka_nomenclature::NAME,
+        aliases: &["kassatka", "kassatka-nomenclature"],
+        extensions: &["xml"],
+        description: "Кассатка nomenclature XML (ProductsGroups), the API and the 1C-processing layouts",
+        kinds: &[DataKind::Catalog],
+        sniff: kassatka_nomenclature::sniff,
+        reader: Some(kassatka_nomenclature::read),
+        writer: Some(kassatka_nomenclature::writer),
+    },
+    Format {
+        name: kassatka_receipts::NAME,
+        aliases: &["kassatka-documents"],
+        extensions: &["xml"],
+        description: "Кассатка receipts XML (Documents/Doc), as downloaded from /receipts",
+        kinds: &[DataKind::Receipts],
+        sniff: kassatka_receipts::sniff,
+        reader: Some(kassatka_receipts::read),
+        writer: Some(kassatka_receipts::writer),
+    },
+    Format {
+        name: canonical_json::NAME,
+        aliases: &["json", "canonical"],
+        extensions: &["json"],
+        description: "kassa-bridge canonical JSON: lossless, any kind of data",
+        kinds: &[DataKind::Catalog, DataKind::Receipts],
+        sniff: canonical_json::sniff,
+        reader: Some(canonical_json::read),
+        writer: Some(canonical_json::writer),
+    },
+];
+
+/// Finds a format by name or alias (case-insensitive).
+pub fn find(name: &str) -> Result<&'static Format> {
+    let wanted = name.trim().to_lowercase();
+    FORMATS
+        .iter()
+        .find(|f| f.name == wanted || f.aliases.contains(&wanted.as_str()))
+        .ok_or_else(|| ErrorKind::UnknownFormat { name: name.to_string() }.into())
+}
+
+/// Decides an input's format: the content sniff, then the extension. A tie is an error listing
+/// the candidates, never a guess. (An explicit `--from` is handled by the caller.)
+pub fn detect(input: &RawInput) -> Result<&'static Format> {
+    let head = input.head_text();
+    let readable = || FORMATS.iter().filter(|f| f.can_read());
+    let best = readable().map(|f| (f.sniff)(&head)).max().unwrap_or(0);
+    if best > 0 {
+        let top: Vec<&Format> = readable().filter(|f| (f.sniff)(&head) == best).collect();
+        return match top.as_slice() {
+            [one] => Ok(one),
+            many => Err(ErrorKind::Ambiguous {
+                input: input.name.to_string(),
+                candidates: many.iter().map(|f| f.name.to_string()).collect(),
+            }
+            .into()),
+        };
+    }
+    let ext = input.extension();
+    let by_ext: Vec<&Format> = match &ext {
+        Some(ext) => readable().filter(|f| f.extensions.contains(&ext.as_str())).collect(),
+        None => Vec::new(),
+    };
+    match by_ext.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ErrorKind::Undetected {
+            input: input.name.to_string(),
+            reason: match ext {
+                Some(ext) => format!("its content matches no known format and no format uses the extension .{ext}"),
+                None => "its content matches no known format".to_string(),
+            },
+        }
+        .into()),
+        many => Err(ErrorKind::Ambiguous {
+            input: input.name.to_string(),
+            candidates: many.iter().map(|f| f.name.to_string()).collect(),
+        }
+        .into()),
+    }
+}
+
+/// 2 when the first element of the document is `<root`, else 0.
+pub fn sniff_xml_root(head: &str, root: &str) -> u8 {
+    let mut rest = head.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("<?") {
+            match rest.find("?>") {
+                Some(end) => rest = &rest[end + 2..],
+                None => return 0,
+            }
+        } else if rest.starts_with("<!--") {
+            match rest.find("-->") {
+                Some(end) => rest = &rest[end + 3..],
+                None => return 0,
+            }
+        } else if rest.starts_with("<!") {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => return 0,
+            }
+        } else {
+            break;
+        }
+    }
+    let Some(tag) = rest.strip_prefix('<') else { return 0 };
+    let name_end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(tag.len());
+    if &tag[..name_end] == root {
+        2
+    } else {
+        0
+    }
+}
+
+/// The encoding named by `--encoding`, if any.
+pub fn forced_encoding(opts: &ReadOptions) -> Result<Option<&'static encoding_rs::Encoding>> {
+    match &opts.encoding {
+        None => Ok(None),
+        Some(label) => encoding_for_label(label)
+            .map(Some)
+            .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. utf-8, windows-1251, utf-16le"))),
+    }
+}

@@ -1,0 +1,316 @@
+//! Shared streaming XML reading on top of quick-xml: owned events, attributes that know where they
+//! came from, text with entities resolved, and errors positioned by line and column.
+//! Writers share `XmlOut`, a thin layer over quick-xml's writer.
+
+use std::io::{BufReader, Read, Write};
+use std::sync::Arc;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use crate::error::{Error, Position, Result};
+use crate::model::Extra;
+use crate::text::{read_error, DecodingReader, DetectedEncoding, LineIndex, LineTracker, RawInput, TextInput};
+
+type Source = BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>;
+
+/// An XML event with owned data, positioned at its start.
+#[derive(Debug)]
+pub enum XmlEvent {
+    Start { name: String, attrs: Attrs, empty: bool },
+    End { name: String },
+    Text(String),
+    Eof,
+}
+
+/// The attributes of one element, in document order, taken one by one by the reader.
+#[derive(Debug)]
+pub struct Attrs {
+    element: String,
+    items: Vec<(String, String)>,
+    pos: Position,
+}
+
+impl Attrs {
+    /// Removes and returns an attribute's value.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        let at = self.items.iter().position(|(k, _)| k == name)?;
+        Some(self.items.remove(at).1)
+    }
+
+    /// Like `take`, but an empty value counts as absent.
+    pub fn take_non_empty(&mut self, name: &str) -> Option<String> {
+        self.take(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// Takes an attribute that must be present.
+    pub fn require(&mut self, name: &str, expected: &str) -> Result<String> {
+        self.take(name).ok_or_else(|| {
+            Error::syntax(self.pos_of(name), format!("attribute {name} is missing: expected {expected}"))
+        })
+    }
+
+    /// The position to name in a message about one attribute: `Product@Price`.
+    pub fn pos_of(&self, attribute: &str) -> Position {
+        self.pos.clone().with_field(format!("{}@{attribute}", self.element))
+    }
+
+    pub fn position(&self) -> &Position {
+        &self.pos
+    }
+
+    /// Everything not taken, for the record's `extra` map.
+    pub fn into_extra(self) -> Extra {
+        self.items.into_iter().collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+enum Step {
+    Skip,
+    Text(String),
+    Event(XmlEvent),
+}
+
+pub struct XmlSource {
+    reader: quick_xml::Reader<Source>,
+    pub name: Arc<str>,
+    pub encoding: DetectedEncoding,
+    lines: LineIndex,
+    buf: Vec<u8>,
+    event_start: u64,
+    /// An event read while collecting text, handed out by the next call.
+    peeked: Option<(XmlEvent, u64)>,
+}
+
+impl XmlSource {
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Self> {
+        let TextInput { name, encoding, reader, lines } = input.into_text(forced)?;
+        let mut reader = quick_xml::Reader::from_reader(reader);
+        let config = reader.config_mut();
+        config.trim_text(true);
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Ok(XmlSource { reader, name, encoding, lines, buf: Vec::with_capacity(4096), event_start: 0, peeked: None })
+    }
+
+    /// The position where the last event started.
+    pub fn pos(&self) -> Position {
+        self.lines.position_at(&self.name, self.event_start)
+    }
+
+    /// The position of the last event, naming the element or field, e.g. `Head/DocSum`.
+    pub fn pos_in(&self, field: &str) -> Position {
+        self.pos().with_field(field.to_string())
+    }
+
+    fn convert_error(&self, err: quick_xml::Error) -> Error {
+        match err {
+            quick_xml::Error::Io(io) => read_error(&self.name, &io),
+            other => {
+                let pos = self.lines.position_at(&self.name, self.reader.error_position());
+                Error::syntax(pos, format!("the XML is not well-formed: {other}"))
+            }
+        }
+    }
+
+    fn text_error(&self, what: impl std::fmt::Display) -> Error {
+        Error::syntax(self.pos(), format!("the XML is not well-formed: {what}"))
+    }
+
+    /// The next element start, element end or text. Declarations, comments, processing
+    /// instructions and doctypes are skipped; text split by entity references comes back joined.
+    pub fn next(&mut self) -> Result<XmlEvent> {
+        if let Some((event, start)) = self.peeked.take() {
+            self.event_start = start;
+            return Ok(event);
+        }
+        let mut text: Option<(String, u64)> = None;
+        loop {
+            let start = self.reader.buffer_position();
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.clear();
+            let event = match self.reader.read_event_into(&mut buf) {
+                Ok(e) => e,
+                Err(e) => return Err(self.convert_error(e)),
+            };
+            // Own everything the event borrows from `buf`, then give the buffer back for reuse.
+            let step = match event {
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => Step::Skip,
+                Event::Text(t) => Step::Text(t.xml10_content().map_err(|e| self.text_error(e))?.into_owned()),
+                Event::CData(c) => Step::Text(c.decode().map_err(|e| self.text_error(e))?.into_owned()),
+                Event::GeneralRef(r) => match r.resolve_char_ref() {
+                    Ok(Some(c)) => Step::Text(c.to_string()),
+                    Ok(None) => {
+                        let name = r.decode().map_err(|e| self.text_error(e))?;
+                        match quick_xml::escape::resolve_predefined_entity(&name) {
+                            Some(v) => Step::Text(v.to_string()),
+                            None => {
+                                self.event_start = start;
+                                return Err(self.text_error(format!("unknown entity &{name};")));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        self.event_start = start;
+                        return Err(self.text_error(e));
+                    }
+                },
+                Event::Start(e) => {
+                    self.event_start = start;
+                    Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: false })
+                }
+                Event::Empty(e) => {
+                    self.event_start = start;
+                    Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: true })
+                }
+                Event::End(e) => Step::Event(XmlEvent::End { name: String::from_utf8_lossy(e.name().as_ref()).into_owned() }),
+                Event::Eof => Step::Event(XmlEvent::Eof),
+            };
+            self.buf = buf;
+            let owned = match step {
+                Step::Skip => continue,
+                Step::Text(piece) => {
+                    text.get_or_insert_with(|| (String::new(), start)).0.push_str(&piece);
+                    continue;
+                }
+                Step::Event(event) => event,
+            };
+            return Ok(match text.take() {
+                Some((t, text_start)) => {
+                    self.peeked = Some((owned, start));
+                    self.event_start = text_start;
+                    XmlEvent::Text(t)
+                }
+                None => {
+                    self.event_start = start;
+                    owned
+                }
+            });
+        }
+    }
+
+    fn element_name(&self, e: &BytesStart) -> Result<String> {
+        std::str::from_utf8(e.name().as_ref())
+            .map(str::to_string)
+            .map_err(|e| self.text_error(e))
+    }
+
+    fn attrs(&self, e: &BytesStart) -> Result<Attrs> {
+        let element = self.element_name(e)?;
+        let mut items = Vec::new();
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| self.text_error(format!("bad attribute in <{element}>: {err}")))?;
+            let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+            let value = attr
+                .unescape_value()
+                .map_err(|err| self.text_error(format!("bad value of {element}@{key}: {err}")))?
+                .into_owned();
+            items.push((key, value));
+        }
+        Ok(Attrs { element, items, pos: self.pos() })
+    }
+
+    /// Reads the text of an element whose start was just read, up to its end.
+    /// A child element inside is an error: these documents hold plain values.
+    pub fn read_text(&mut self, element: &str) -> Result<String> {
+        let mut value = String::new();
+        loop {
+            match self.next()? {
+                XmlEvent::Text(t) => value.push_str(&t),
+                XmlEvent::End { .. } => return Ok(value),
+                XmlEvent::Start { name, .. } => {
+                    return Err(Error::syntax(
+                        self.pos(),
+                        format!("unexpected element <{name}> inside <{element}>: expected a plain value"),
+                    ))
+                }
+                XmlEvent::Eof => return Err(self.truncated(element)),
+            }
+        }
+    }
+
+    /// Reads an element the format does not define: its text when it holds only text (to carry
+    /// it as an extra), or `None` after skipping a nested structure.
+    pub fn read_unknown(&mut self, element: &str) -> Result<Option<String>> {
+        let mut value = String::new();
+        let mut depth = 0usize;
+        let mut nested = false;
+        loop {
+            match self.next()? {
+                XmlEvent::Text(t) => value.push_str(&t),
+                XmlEvent::Start { empty, .. } => {
+                    nested = true;
+                    if !empty {
+                        depth += 1;
+                    }
+                }
+                XmlEvent::End { .. } if depth > 0 => depth -= 1,
+                XmlEvent::End { .. } => return Ok((!nested).then_some(value)),
+                XmlEvent::Eof => return Err(self.truncated(element)),
+            }
+        }
+    }
+
+    /// The error for a file that ends inside `element`.
+    pub fn truncated(&self, element: &str) -> Error {
+        Error::syntax(
+            self.pos(),
+            format!("the file ends inside <{element}>: it is cut off (copied or exported incompletely?)"),
+        )
+    }
+}
+
+/// Writes indented XML with quick-xml; every writer of an XML format uses it.
+pub struct XmlOut<W: Write> {
+    writer: quick_xml::Writer<W>,
+}
+
+impl<W: Write> XmlOut<W> {
+    pub fn new(out: W) -> Self {
+        XmlOut { writer: quick_xml::Writer::new_with_indent(out, b' ', 2) }
+    }
+
+    pub fn declaration(&mut self) -> std::io::Result<()> {
+        self.writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+    }
+
+    /// Opens an element with attributes in the given order.
+    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+        self.writer.write_event(Event::Start(Self::element(name, attrs)))
+    }
+
+    /// Writes an element with attributes and no content.
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+        self.writer.write_event(Event::Empty(Self::element(name, attrs)))
+    }
+
+    pub fn end(&mut self, name: &str) -> std::io::Result<()> {
+        self.writer.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    /// `<name>text</name>` on one line.
+    pub fn text_element(&mut self, name: &str, text: &str) -> std::io::Result<()> {
+        self.writer.write_event(Event::Start(BytesStart::new(name)))?;
+        if !text.is_empty() {
+            self.writer.write_event(Event::Text(BytesText::new(text)))?;
+        }
+        self.writer.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    fn element<'a>(name: &'a str, attrs: &[(&'a str, &'a str)]) -> BytesStart<'a> {
+        let mut e = BytesStart::new(name);
+        for (k, v) in attrs {
+            e.push_attribute((*k, *v));
+        }
+        e
+    }
+
+    /// Ends the document with a newline and flushes.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        self.writer.get_mut().write_all(b"\n")?;
+        self.writer.get_mut().flush()
+    }
+}

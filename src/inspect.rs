@@ -1,0 +1,253 @@
+//! `inspect`: reads a document and checks what a till or 1C would trip over — duplicate codes,
+//! shared barcodes, missing or cyclic groups, empty or negative prices, bad EAN check digits, and
+//! receipt totals that do not add up.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::convert::{reader_format, Counts};
+use crate::diagnostics::Diagnostics;
+use crate::error::Result;
+use crate::model::{Group, Header, Product, Receipt, Record};
+use crate::number::ean_check_digit_ok;
+use crate::options::ReadOptions;
+use crate::sink::RecordSink;
+use crate::text::RawInput;
+
+/// Findings kept with their text; beyond this they are only counted.
+const KEPT_FINDINGS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// A stable identifier, e.g. `duplicate-code`, `doc-total-mismatch`.
+    pub check: &'static str,
+    /// The product code, group code or document number concerned.
+    pub subject: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectReport {
+    pub file: String,
+    pub format: &'static str,
+    pub format_detected: bool,
+    pub encoding: String,
+    pub kind: Option<&'static str>,
+    pub counts: Counts,
+    pub prices: u64,
+    pub barcodes: u64,
+    pub receipt_lines: u64,
+    pub findings: Vec<Finding>,
+    /// All findings, including those not kept in `findings`.
+    pub findings_total: u64,
+}
+
+/// Reads the input and runs every check. Parse errors are returned as errors; findings are data.
+pub fn inspect(input: RawInput, from: Option<&str>, opts: &ReadOptions, diag: &mut Diagnostics) -> Result<InspectReport> {
+    let format = reader_format(&input, from)?;
+    let encoding = match &opts.encoding {
+        Some(label) => label.clone(),
+        None => input.detect_encoding().describe(),
+    };
+    let file = input.name.to_string();
+    let mut checks = Checks::default();
+    (format.reader.expect("checked by reader_format"))(input, opts, &mut checks, diag)?;
+    checks.finish_catalog();
+    Ok(InspectReport {
+        file,
+        format: format.name,
+        format_detected: from.is_none(),
+        encoding,
+        kind: checks.kind,
+        counts: checks.counts,
+        prices: checks.prices,
+        barcodes: checks.barcodes,
+        receipt_lines: checks.lines,
+        findings: checks.findings,
+        findings_total: checks.findings_total,
+    })
+}
+
+#[derive(Default)]
+struct Checks {
+    kind: Option<&'static str>,
+    counts: Counts,
+    prices: u64,
+    barcodes: u64,
+    lines: u64,
+    product_codes: HashMap<String, u32>,
+    barcode_owner: HashMap<String, String>,
+    groups: HashMap<String, Option<String>>,
+    /// Product code → its parent group, checked when all groups are known.
+    product_parents: Vec<(String, String)>,
+    findings: Vec<Finding>,
+    findings_total: u64,
+}
+
+fn money(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+impl Checks {
+    fn find(&mut self, check: &'static str, subject: &str, message: String) {
+        self.findings_total += 1;
+        if self.findings.len() < KEPT_FINDINGS {
+            self.findings.push(Finding { check, subject: subject.to_string(), message });
+        }
+    }
+
+    fn group(&mut self, g: &Group) {
+        if self.groups.insert(g.code.clone(), g.parent.clone()).is_some() {
+            self.find("duplicate-group-code", &g.code, format!("group code {} appears more than once", g.code));
+        }
+    }
+
+    fn product(&mut self, p: &Product) {
+        let seen = self.product_codes.entry(p.code.clone()).or_insert(0);
+        *seen += 1;
+        if *seen == 2 {
+            self.find("duplicate-code", &p.code, format!("product code {} appears more than once", p.code));
+        }
+        if p.code.trim().is_empty() {
+            self.find("empty-code", &p.name, format!("product {:?} has no code", p.name));
+        }
+        if let Some(parent) = &p.parent {
+            self.product_parents.push((p.code.clone(), parent.clone()));
+        }
+        self.prices += p.prices.len() as u64;
+        for price in &p.prices {
+            let label = if price.price_type.is_empty() { "(unnamed)".to_string() } else { price.price_type.clone() };
+            match price.amount {
+                None => self.find("empty-price", &p.code, format!("product {}: price {label} is empty", p.code)),
+                Some(a) if a.is_zero() => self.find("zero-price", &p.code, format!("product {}: price {label} is zero", p.code)),
+                Some(a) if a.is_sign_negative() => {
+                    self.find("negative-price", &p.code, format!("product {}: price {label} is negative ({a})", p.code))
+                }
+                _ => {}
+            }
+        }
+        self.barcodes += p.barcodes.len() as u64;
+        for b in &p.barcodes {
+            if ean_check_digit_ok(b) == Some(false) {
+                self.find("bad-ean-check-digit", &p.code, format!("product {}: barcode {b} has a wrong EAN check digit", p.code));
+            }
+            match self.barcode_owner.get(b) {
+                Some(owner) if owner != &p.code => {
+                    let owner = owner.clone();
+                    self.find("shared-barcode", b, format!("barcode {b} is on products {owner} and {}", p.code));
+                }
+                Some(_) => {}
+                None => {
+                    self.barcode_owner.insert(b.clone(), p.code.clone());
+                }
+            }
+        }
+    }
+
+    fn receipt(&mut self, r: &Receipt) {
+        self.lines += r.lines.len() as u64;
+        let doc = &r.number;
+        let mut lines_sum = Decimal::ZERO;
+        let mut lines_with_discount = Decimal::ZERO;
+        for (i, l) in r.lines.iter().enumerate() {
+            let n = i + 1;
+            let expected = l.price * l.quantity;
+            // Tills round each line to kopecks; allow that and no more.
+            if (expected - l.sum).abs() > Decimal::new(1, 2) {
+                self.find(
+                    "line-sum-mismatch",
+                    doc,
+                    format!("document {doc}, line {n} ({}): Sum {} ≠ Price {} × Quantity {} = {}", l.product_code, money(l.sum), money(l.price), money(l.quantity), money(expected)),
+                );
+            }
+            if l.sum - l.discount != l.sum_with_discount {
+                self.find(
+                    "line-discount-mismatch",
+                    doc,
+                    format!("document {doc}, line {n} ({}): SumWithDiscount {} ≠ Sum {} − Discount {}", l.product_code, money(l.sum_with_discount), money(l.sum), money(l.discount)),
+                );
+            }
+            lines_sum += l.sum;
+            lines_with_discount += l.sum_with_discount;
+        }
+        if !r.lines.is_empty() && lines_sum != r.total {
+            self.find("doc-sum-mismatch", doc, format!("document {doc}: DocSum {} ≠ Σ line sums {}", money(r.total), money(lines_sum)));
+        }
+        if !r.lines.is_empty() && lines_with_discount != r.total_with_discount {
+            self.find(
+                "doc-total-mismatch",
+                doc,
+                format!("document {doc}: DocSumWithDiscount {} ≠ Σ lines' SumWithDiscount {}", money(r.total_with_discount), money(lines_with_discount)),
+            );
+        }
+        let paid: Decimal = r.payments.iter().map(|p| p.amount).sum();
+        if !r.payments.is_empty() && paid != r.total_with_discount {
+            self.find(
+                "payment-mismatch",
+                doc,
+                format!("document {doc}: payments {} (cash {} + card {} + other {}) ≠ DocSumWithDiscount {}", money(paid), money(r.paid(crate::model::PaymentKind::Cash)), money(r.paid(crate::model::PaymentKind::Card)), money(r.paid(crate::model::PaymentKind::Other)), money(r.total_with_discount)),
+            );
+        }
+    }
+
+    /// Checks that need every group: missing parents and cycles.
+    fn finish_catalog(&mut self) {
+        let parents = std::mem::take(&mut self.product_parents);
+        let mut missing: HashMap<String, u64> = HashMap::new();
+        for (_, parent) in &parents {
+            if !self.groups.contains_key(parent) {
+                *missing.entry(parent.clone()).or_default() += 1;
+            }
+        }
+        let mut missing: Vec<_> = missing.into_iter().collect();
+        missing.sort();
+        for (group, n) in missing {
+            self.find("missing-group", &group, format!("{n} products belong to group {group}, which is not in the file"));
+        }
+        let mut group_codes: Vec<String> = self.groups.keys().cloned().collect();
+        group_codes.sort();
+        let mut reported: HashSet<String> = HashSet::new();
+        for code in group_codes {
+            let mut path = vec![code.clone()];
+            let mut at = code.clone();
+            while let Some(Some(parent)) = self.groups.get(&at) {
+                if !self.groups.contains_key(parent) {
+                    self.find("missing-parent-group", &at, format!("group {at} has parent {parent}, which is not in the file"));
+                    break;
+                }
+                if let Some(start) = path.iter().position(|c| c == parent) {
+                    let cycle = path[start..].to_vec();
+                    if cycle.iter().all(|c| reported.insert(c.clone())) {
+                        self.find("group-cycle", &code, format!("groups form a cycle: {} → {parent}", cycle.join(" → ")));
+                    }
+                    break;
+                }
+                path.push(parent.clone());
+                at = parent.clone();
+            }
+        }
+    }
+}
+
+impl RecordSink for Checks {
+    fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
+        self.kind = Some(header.kind.as_str());
+        Ok(())
+    }
+
+    fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
+        self.counts.add(&record);
+        match &record {
+            Record::Group(g) => self.group(g),
+            Record::Product(p) => self.product(p),
+            Record::Receipt(r) => self.receipt(r),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,22 @@
+//! kassa-bridge: converts retail data between 1C-side exports and cloud cash registers
+//! (Кассатка, БИФИТ Касса) through one canonical model.
+//!
+//! The library knows nothing of the terminal: it reads, converts, checks and reports through
+//! values (`Error`, `Diagnostics`, `InspectReport`). The `kassa-bridge` binary is a thin CLI on top.
+
+pub mod convert;
+pub mod diagnostics;
+pub mod error;
+pub mod formats;
+pub mod inspect;
+pub mod model;
+pub mod number;
+pub mod options;
+pub mod output;
+pub mod price_choice;
+pub mod sink;
+pub mod text;
+pub mod vat;
+
+pub use diagnostics::{Diagnostics, Warning};
+pub use error::{Error, ErrorKind, Position, Result};

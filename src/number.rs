@@ -1,0 +1,208 @@
+//! Numbers as 1C and spreadsheets write them, and codes that must stay strings.
+//!
+//! 1C formats numbers with the locale: a decimal comma and a NO-BREAK SPACE between thousands
+//! (`1 990,00`); 1C 7.7 pads to a fixed width (`          45.90`). Excel turns long barcodes into
+//! `4.6E+12`. All of that is handled here once, for every format.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// What a number field accepts, for error messages.
+pub const DECIMAL_EXPECTED: &str =
+    "a number such as 1990, 1990.00, 1 990,00 or -5 (decimal point or comma, spaces between thousands)";
+
+/// Why a string is not a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberError {
+    pub expected: &'static str,
+}
+
+fn is_group_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
+}
+
+/// Parses a decimal written by 1C, a spreadsheet or a human. Empty (or only spaces) is `Ok(None)`:
+/// "no value", which is not the same as zero.
+///
+/// Accepted: `1 990,00`, `1\u{a0}990,00`, `1\u{202f}990,00`, `995.00`, `          45.90`, `-5`,
+/// `+5`, `.5`, `5.`. Rejected: exponents (`1.5E+3`), both `.` and `,` in one number
+/// (`1,990.00` is ambiguous), more than one separator, spaces inside digit groups other than
+/// between thousands.
+pub fn parse_decimal(raw: &str) -> Result<Option<Decimal>, NumberError> {
+    let err = NumberError { expected: DECIMAL_EXPECTED };
+    let s = raw.trim_matches(|c: char| c.is_whitespace() || is_group_space(c));
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let (negative, digits) = match s.as_bytes()[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut normal = String::with_capacity(digits.len() + 1);
+    if negative {
+        normal.push('-');
+    }
+    let mut seen_separator = false;
+    let mut last_was_digit = false;
+    let mut digits_since_space: Option<usize> = None;
+    for c in digits.chars() {
+        match c {
+            '0'..='9' => {
+                normal.push(c);
+                last_was_digit = true;
+                if let Some(n) = digits_since_space.as_mut() {
+                    *n += 1;
+                }
+            }
+            '.' | ',' => {
+                if seen_separator || digits_since_space.is_some_and(|n| n != 3) {
+                    return Err(err);
+                }
+                seen_separator = true;
+                digits_since_space = None;
+                normal.push('.');
+                last_was_digit = false;
+            }
+            c if is_group_space(c) => {
+                // A thousands separator: only between digits of the integer part, groups of 3.
+                if seen_separator || !last_was_digit || digits_since_space.is_some_and(|n| n != 3) {
+                    return Err(err);
+                }
+                digits_since_space = Some(0);
+                last_was_digit = false;
+            }
+            _ => return Err(err),
+        }
+    }
+    if digits_since_space.is_some_and(|n| n != 3) {
+        return Err(err);
+    }
+    let normal = normal.trim_end_matches('.');
+    if normal.is_empty() || normal == "-" || normal == "." || normal == "-." {
+        return Err(err);
+    }
+    let normal = match normal.strip_prefix("-.") {
+        Some(rest) => format!("-0.{rest}"),
+        None => match normal.strip_prefix('.') {
+            Some(rest) => format!("0.{rest}"),
+            None => normal.to_string(),
+        },
+    };
+    Decimal::from_str_exact(&normal).map(Some).map_err(|_| err)
+}
+
+/// Formats a decimal with the given separator, no thousands grouping, the scale kept as read
+/// (`1990.00` stays `1990.00`, `100` stays `100`).
+pub fn format_decimal(value: &Decimal, separator: char) -> String {
+    let s = value.to_string();
+    if separator == '.' {
+        s
+    } else {
+        s.replace('.', &separator.to_string())
+    }
+}
+
+/// What a code or barcode field accepts, for error messages.
+pub const CODE_EXPECTED: &str =
+    "a code as text; this looks like a number a spreadsheet turned into scientific notation, \
+     which has lost digits: export the column as text";
+
+/// Rejects codes and barcodes that a spreadsheet has mangled into scientific notation
+/// (`4.6E+12`, `1,5E+3`). Other strings are valid codes: leading zeros and letters are fine.
+pub fn check_code(s: &str) -> Result<(), NumberError> {
+    let t = s.trim();
+    let Some(e) = t.find(['E', 'e']) else { return Ok(()) };
+    let (mantissa, exponent) = (&t[..e], &t[e + 1..]);
+    let exponent_digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let signed = exponent_digits.len() != exponent.len();
+    let mantissa_ok = !mantissa.is_empty()
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && mantissa.chars().filter(|c| *c == '.' || *c == ',').count() <= 1
+        && mantissa.starts_with(|c: char| c.is_ascii_digit());
+    let exponent_ok = !exponent_digits.is_empty() && exponent_digits.chars().all(|c| c.is_ascii_digit());
+    let has_fraction = mantissa.contains(['.', ',']);
+    // `1E5` may be a real code; a sign or a fraction in front of the exponent is Excel's doing.
+    if mantissa_ok && exponent_ok && (signed || has_fraction) {
+        Err(NumberError { expected: CODE_EXPECTED })
+    } else {
+        Ok(())
+    }
+}
+
+/// A decimal from a string already known to be well formed (tests, constants).
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("a valid decimal literal")
+}
+
+/// Checks the EAN-13 / EAN-8 check digit. `None` when the string is not an EAN-8/13 shape at all
+/// (internal codes, weight barcodes of other lengths), so callers do not flag them.
+pub fn ean_check_digit_ok(barcode: &str) -> Option<bool> {
+    let b = barcode.as_bytes();
+    if !(b.len() == 13 || b.len() == 8) || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let digits: Vec<u32> = b.iter().map(|d| u32::from(d - b'0')).collect();
+    let (body, check) = digits.split_at(digits.len() - 1);
+    // Weights 3,1,3,1… from the digit next to the check digit.
+    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d }).sum();
+    Some((10 - sum % 10) % 10 == check[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<String> {
+        parse_decimal(s).expect(s).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn accepts_what_1c_writes() {
+        assert_eq!(p("1 990,00").as_deref(), Some("1990.00"));
+        assert_eq!(p("1\u{a0}990,00").as_deref(), Some("1990.00"));
+        assert_eq!(p("6\u{202f}099,00").as_deref(), Some("6099.00"));
+        assert_eq!(p("995.00").as_deref(), Some("995.00"));
+        assert_eq!(p("          45.90").as_deref(), Some("45.90"));
+        assert_eq!(p("-5").as_deref(), Some("-5"));
+        assert_eq!(p("1 234 567,5").as_deref(), Some("1234567.5"));
+        assert_eq!(p(",5").as_deref(), Some("0.5"));
+        assert_eq!(p("0,548").as_deref(), Some("0.548"));
+        assert_eq!(p(""), None);
+        assert_eq!(p("   "), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_number() {
+        for bad in ["abc", "1.5E+3", "1,990.00", "1 99", "12 345 67", "1.2.3", "-", "1 990, 00", "1O0"] {
+            assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn codes_keep_leading_zeros_but_not_scientific_notation() {
+        assert!(check_code("0001234").is_ok());
+        assert!(check_code("УТ-00000003").is_ok());
+        assert!(check_code("1E5").is_ok());
+        assert!(check_code("4.6E+12").is_err());
+        assert!(check_code("4,60713E+12").is_err());
+        assert!(check_code("1.5E+3").is_err());
+        assert!(check_code("46E+12").is_err());
+    }
+
+    #[test]
+    fn ean_check_digits() {
+        assert_eq!(ean_check_digit_ok("4260133180178"), Some(true));
+        assert_eq!(ean_check_digit_ok("4260133180179"), Some(false));
+        assert_eq!(ean_check_digit_ok("96385074"), Some(true));
+        assert_eq!(ean_check_digit_ok("96385075"), Some(false));
+        assert_eq!(ean_check_digit_ok("12345"), None);
+    }
+
+    #[test]
+    fn formats_with_the_requested_separator() {
+        assert_eq!(format_decimal(&dec("1990.00"), ','), "1990,00");
+        assert_eq!(format_decimal(&dec("100"), '.'), "100");
+    }
+}

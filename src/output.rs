@@ -1,0 +1,59 @@
+//! Output files appear whole or not at all: written to a temporary name in the target folder,
+//! flushed to disk, then renamed over the target. A failed conversion leaves nothing behind.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, Result};
+
+/// A file being written under a temporary name next to its destination.
+pub struct AtomicFile {
+    temp: NamedTempFile,
+    dest: PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> Result<Self> {
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let stem = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // A dot prefix and `.partial` suffix: drop-folder watchers (ours included) ignore these.
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{stem}."))
+            .suffix(".partial")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(dest, e))?;
+        Ok(AtomicFile { temp, dest: dest.to_path_buf() })
+    }
+
+    /// A buffered writer into the temporary file (it shares the file with `self`).
+    pub fn writer(&self) -> Result<BufWriter<File>> {
+        let file = self.temp.as_file().try_clone().map_err(|e| Error::io(&self.dest, e))?;
+        Ok(BufWriter::with_capacity(256 * 1024, file))
+    }
+
+    /// Syncs the data to disk and renames the file into place.
+    pub fn commit(self) -> Result<PathBuf> {
+        self.temp.as_file().sync_all().map_err(|e| Error::io(&self.dest, e))?;
+        let dest = self.dest.clone();
+        self.temp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
+        Ok(dest)
+    }
+}
+
+/// Where converted data goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputTarget {
+    Stdout,
+    File(PathBuf),
+}
+
+/// `stdout` with the buffering a conversion wants.
+pub fn stdout_writer() -> Box<dyn Write> {
+    Box::new(BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
+}
