@@ -6,9 +6,9 @@ use std::io::Write;
 use chrono::{DateTime, FixedOffset};
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::fields;
-use crate::formats::xml::{XmlEvent, XmlOut, XmlSource};
+use crate::formats::xml::{Locator, XmlEvent, XmlOut, XmlSource};
 use crate::model::{DataKind, Extra, Header, Party, Payment, PaymentKind, Receipt, ReceiptKind, ReceiptLine, Record};
 use crate::number::format_decimal;
 use crate::options::{ReadOptions, WriteOptions};
@@ -84,17 +84,41 @@ fn skip_unknown(xml: &mut XmlSource, name: &str, empty: bool, parent: &str, diag
     diag.warn(Warning::new("element-skipped", format!("unknown element <{name}> inside <{parent}> skipped")).at(pos))
 }
 
-/// Reads `<a>1</a><b>2</b>…` up to the parent's end: (name, text, position) in order.
-fn read_simple_children(xml: &mut XmlSource, parent: &str) -> Result<Vec<(String, String, crate::error::Position)>> {
-    let mut out = Vec::new();
+/// One `<Name>text</Name>` child; its position is computed only if a message needs it.
+struct Child {
+    name: String,
+    text: String,
+    offset: u64,
+}
+
+struct Children {
+    parent: &'static str,
+    items: Vec<Child>,
+    locator: Locator,
+}
+
+impl Children {
+    fn pos(&self, child: &Child) -> Position {
+        self.locator.at(child.offset).with_field(format!("{}/{}", self.parent, child.name))
+    }
+
+    fn end_pos(&self) -> Position {
+        let offset = self.items.last().map_or(0, |c| c.offset);
+        self.locator.at(offset).with_field(self.parent)
+    }
+}
+
+/// Reads `<a>1</a><b>2</b>…` up to the parent's end, in order.
+fn read_simple_children(xml: &mut XmlSource, parent: &'static str) -> Result<Children> {
+    let mut items = Vec::new();
     loop {
         match xml.next()? {
             XmlEvent::Start { name, empty, .. } => {
-                let pos = xml.pos_in(&format!("{parent}/{name}"));
+                let offset = xml.offset();
                 let text = if empty { String::new() } else { xml.read_text(&name)? };
-                out.push((name, text, pos));
+                items.push(Child { name, text, offset });
             }
-            XmlEvent::End { .. } => return Ok(out),
+            XmlEvent::End { .. } => return Ok(Children { parent, items, locator: xml.locator() }),
             XmlEvent::Text(_) => {}
             XmlEvent::Eof => return Err(xml.truncated(parent)),
         }
@@ -113,8 +137,7 @@ fn read_doc(xml: &mut XmlSource, diag: &mut Diagnostics) -> Result<Receipt> {
                 "Products" if !empty => loop {
                     match xml.next()? {
                         XmlEvent::Start { name, empty, .. } if name == "Product" && !empty => {
-                            let fields = read_simple_children(xml, "Product")?;
-                            lines.push(line_from(fields, diag)?);
+                            lines.push(line_from(read_simple_children(xml, "Product")?)?);
                         }
                         XmlEvent::Start { name, empty, .. } => skip_unknown(xml, &name, empty, "Products", diag)?,
                         XmlEvent::End { .. } => break,
@@ -145,26 +168,23 @@ fn read_doc(xml: &mut XmlSource, diag: &mut Diagnostics) -> Result<Receipt> {
     receipt_from(head, lines, extra, doc_pos)
 }
 
-fn receipt_from(
-    head: Vec<(String, String, crate::error::Position)>,
-    lines: Vec<ReceiptLine>,
-    mut extra: Extra,
-    doc_pos: crate::error::Position,
-) -> Result<Receipt> {
+fn receipt_from(head: Children, lines: Vec<ReceiptLine>, mut extra: Extra, doc_pos: Position) -> Result<Receipt> {
     let mut date = None;
     let mut number = None;
     let (mut total, mut total_with_discount) = (None, None);
     let (mut organization, mut cash_box, mut store) = (Party::default(), Party::default(), Party::default());
     let mut payments = Vec::new();
-    for (name, text, pos) in head {
+    for child in &head.items {
+        let (name, text) = (child.name.clone(), &child.text);
+        let pos = || head.pos(child);
         let value = Some(text.trim().to_string()).filter(|t| !t.is_empty());
         match name.as_str() {
             "Date" => {
-                date = Some(parse_date_time(&text).ok_or_else(|| Error::bad_value(pos.clone(), &text, DATE_EXPECTED))?)
+                date = Some(parse_date_time(text).ok_or_else(|| Error::bad_value(pos(), text, DATE_EXPECTED))?)
             }
             "DocNum" => number = value,
-            "DocSum" => total = Some(fields::required_decimal(&text, || pos.clone())?),
-            "DocSumWithDiscount" => total_with_discount = Some(fields::required_decimal(&text, || pos.clone())?),
+            "DocSum" => total = Some(fields::required_decimal(text, pos)?),
+            "DocSumWithDiscount" => total_with_discount = Some(fields::required_decimal(text, pos)?),
             "OrganizationCode" => organization.code = value,
             "OrganizationName" => organization.name = value,
             "CashBoxCode" => cash_box.code = value,
@@ -172,13 +192,13 @@ fn receipt_from(
             "StoreCode" => store.code = value,
             "StoreName" => store.name = value,
             "PayCash" | "PayCard" => {
-                if let Some(amount) = fields::decimal(&text, || pos.clone())? {
+                if let Some(amount) = fields::decimal(text, pos)? {
                     let kind = if name == "PayCash" { PaymentKind::Cash } else { PaymentKind::Card };
                     payments.push(Payment { kind, amount });
                 }
             }
             _ => {
-                extra.insert(name, text);
+                extra.insert(name, text.clone());
             }
         }
     }
@@ -198,32 +218,32 @@ fn receipt_from(
     })
 }
 
-fn line_from(fields_in: Vec<(String, String, crate::error::Position)>, _diag: &mut Diagnostics) -> Result<ReceiptLine> {
+fn line_from(children: Children) -> Result<ReceiptLine> {
     let mut code = None;
     let mut name = String::new();
     let mut unit_code = None;
     let (mut price, mut quantity, mut sum, mut sum_with_discount, mut discount) = (None, None, None, None, None);
     let mut vat = None;
     let mut extra = Extra::new();
-    let mut last_pos = None;
-    for (field, text, pos) in fields_in {
-        match field.as_str() {
-            "ProductCode" => code = Some(fields::code(&text, || pos.clone())?),
-            "ProductName" => name = text,
+    for child in &children.items {
+        let text = child.text.as_str();
+        let pos = || children.pos(child);
+        match child.name.as_str() {
+            "ProductCode" => code = Some(fields::code(text, pos)?),
+            "ProductName" => name = text.to_string(),
             "UnitCode" => unit_code = Some(text.trim().to_string()).filter(|t| !t.is_empty()),
-            "Price" => price = Some(fields::required_decimal(&text, || pos.clone())?),
-            "Quantity" => quantity = Some(fields::required_decimal(&text, || pos.clone())?),
-            "Sum" => sum = Some(fields::required_decimal(&text, || pos.clone())?),
-            "SumWithDiscount" => sum_with_discount = Some(fields::required_decimal(&text, || pos.clone())?),
-            "Discount" => discount = fields::decimal(&text, || pos.clone())?,
-            "VAT" => vat = fields::vat(&text, || pos.clone())?,
+            "Price" => price = Some(fields::required_decimal(text, pos)?),
+            "Quantity" => quantity = Some(fields::required_decimal(text, pos)?),
+            "Sum" => sum = Some(fields::required_decimal(text, pos)?),
+            "SumWithDiscount" => sum_with_discount = Some(fields::required_decimal(text, pos)?),
+            "Discount" => discount = fields::decimal(text, pos)?,
+            "VAT" => vat = fields::vat(text, pos)?,
             _ => {
-                extra.insert(field, text);
+                extra.insert(child.name.clone(), text.to_string());
             }
         }
-        last_pos = Some(pos);
     }
-    let pos = last_pos.unwrap_or_default().with_field("Products/Product");
+    let pos = children.end_pos();
     let missing = |what: &str| Error::syntax(pos.clone(), format!("<{what}> is missing in a receipt line"));
     let sum = sum.ok_or_else(|| missing("Sum"))?;
     let discount = discount.unwrap_or_default();
@@ -257,10 +277,6 @@ fn io(e: std::io::Error) -> Error {
 }
 
 impl KassatkaReceiptsWriter {
-    fn num(&self, d: &rust_decimal::Decimal) -> String {
-        format_decimal(d, self.separator)
-    }
-
     fn warn_losses(&self, r: &Receipt, diag: &mut Diagnostics) -> Result<()> {
         let mut lost = Vec::new();
         if r.kind == ReceiptKind::Return {
@@ -343,7 +359,6 @@ impl RecordSink for KassatkaReceiptsWriter {
         match record {
             Record::Receipt(r) => {
                 self.warn_losses(&r, diag)?;
-                let _ = self.num(&r.total);
                 self.write_receipt(&r).map_err(io)
             }
             _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records".into() }.into()),

@@ -22,19 +22,45 @@ pub enum XmlEvent {
     Eof,
 }
 
+/// Turns offsets into positions on demand: computing line and column is only paid for when a
+/// message needs it, not for every element.
+#[derive(Clone)]
+pub struct Locator {
+    name: Arc<str>,
+    lines: LineIndex,
+}
+
+impl Locator {
+    pub fn at(&self, offset: u64) -> Position {
+        self.lines.position_at(&self.name, offset)
+    }
+}
+
+impl std::fmt::Debug for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Locator({})", self.name)
+    }
+}
+
 /// The attributes of one element, in document order, taken one by one by the reader.
 #[derive(Debug)]
 pub struct Attrs {
     element: String,
-    items: Vec<(String, String)>,
-    pos: Position,
+    /// Name, value, and the attribute's offset in the decoded text.
+    items: Vec<(String, String, u64)>,
+    /// Offsets of attributes already taken, for positioning messages about them.
+    taken: Vec<(String, u64)>,
+    start: u64,
+    locator: Locator,
 }
 
 impl Attrs {
     /// Removes and returns an attribute's value.
     pub fn take(&mut self, name: &str) -> Option<String> {
-        let at = self.items.iter().position(|(k, _)| k == name)?;
-        Some(self.items.remove(at).1)
+        let at = self.items.iter().position(|(k, _, _)| k == name)?;
+        let (key, value, offset) = self.items.remove(at);
+        self.taken.push((key, offset));
+        Some(value)
     }
 
     /// Like `take`, but an empty value counts as absent.
@@ -51,16 +77,24 @@ impl Attrs {
 
     /// The position to name in a message about one attribute: `Product@Price`.
     pub fn pos_of(&self, attribute: &str) -> Position {
-        self.pos.clone().with_field(format!("{}@{attribute}", self.element))
+        let offset = self
+            .taken
+            .iter()
+            .map(|(k, o)| (k, *o))
+            .chain(self.items.iter().map(|(k, _, o)| (k, *o)))
+            .find(|(k, _)| *k == attribute)
+            .map_or(self.start, |(_, o)| o);
+        self.locator.at(offset).with_field(format!("{}@{attribute}", self.element))
     }
 
-    pub fn position(&self) -> &Position {
-        &self.pos
+    /// The position of the element's start tag.
+    pub fn position(&self) -> Position {
+        self.locator.at(self.start).with_field(self.element.clone())
     }
 
     /// Everything not taken, for the record's `extra` map.
     pub fn into_extra(self) -> Extra {
-        self.items.into_iter().collect()
+        self.items.into_iter().map(|(k, v, _)| (k, v)).collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -94,6 +128,15 @@ impl XmlSource {
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(XmlSource { reader, name, encoding, lines, buf: Vec::with_capacity(4096), event_start: 0, peeked: None })
+    }
+
+    pub fn locator(&self) -> Locator {
+        Locator { name: self.name.clone(), lines: self.lines.clone() }
+    }
+
+    /// The offset where the last event started.
+    pub fn offset(&self) -> u64 {
+        self.event_start
     }
 
     /// The position where the last event started.
@@ -158,18 +201,24 @@ impl XmlSource {
                         return Err(self.text_error(e));
                     }
                 },
+                // The text before a tag (indentation) was trimmed away: the tag starts where its
+                // bytes do, counted back from the end of the event.
                 Event::Start(e) => {
-                    self.event_start = start;
+                    self.event_start = self.reader.buffer_position() - e.len() as u64 - 2;
                     Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: false })
                 }
                 Event::Empty(e) => {
-                    self.event_start = start;
+                    self.event_start = self.reader.buffer_position() - e.len() as u64 - 3;
                     Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: true })
                 }
-                Event::End(e) => Step::Event(XmlEvent::End { name: String::from_utf8_lossy(e.name().as_ref()).into_owned() }),
+                Event::End(e) => {
+                    self.event_start = self.reader.buffer_position() - e.len() as u64 - 3;
+                    Step::Event(XmlEvent::End { name: String::from_utf8_lossy(e.name().as_ref()).into_owned() })
+                }
                 Event::Eof => Step::Event(XmlEvent::Eof),
             };
             self.buf = buf;
+            let event_start = self.event_start;
             let owned = match step {
                 Step::Skip => continue,
                 Step::Text(piece) => {
@@ -180,14 +229,11 @@ impl XmlSource {
             };
             return Ok(match text.take() {
                 Some((t, text_start)) => {
-                    self.peeked = Some((owned, start));
+                    self.peeked = Some((owned, event_start));
                     self.event_start = text_start;
                     XmlEvent::Text(t)
                 }
-                None => {
-                    self.event_start = start;
-                    owned
-                }
+                None => owned,
             });
         }
     }
@@ -201,6 +247,8 @@ impl XmlSource {
     fn attrs(&self, e: &BytesStart) -> Result<Attrs> {
         let element = self.element_name(e)?;
         let mut items = Vec::new();
+        let raw: &[u8] = e;
+        let mut search_from = 0usize;
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.text_error(format!("bad attribute in <{element}>: {err}")))?;
             let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
@@ -208,9 +256,12 @@ impl XmlSource {
                 .unescape_value()
                 .map_err(|err| self.text_error(format!("bad value of {element}@{key}: {err}")))?
                 .into_owned();
-            items.push((key, value));
+            // Where the attribute's name stands in the tag, for messages about its value.
+            let at = find_bytes(&raw[search_from..], attr.key.as_ref()).map_or(0, |p| search_from + p);
+            search_from = at + attr.key.as_ref().len();
+            items.push((key, value, self.event_start + 1 + at as u64));
         }
-        Ok(Attrs { element, items, pos: self.pos() })
+        Ok(Attrs { element, items, taken: Vec::new(), start: self.event_start, locator: self.locator() })
     }
 
     /// Reads the text of an element whose start was just read, up to its end.
@@ -261,6 +312,13 @@ impl XmlSource {
             format!("the file ends inside <{element}>: it is cut off (copied or exported incompletely?)"),
         )
     }
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Writes indented XML with quick-xml; every writer of an XML format uses it.

@@ -170,8 +170,7 @@ impl KassatkaNomenclatureReader<'_> {
         let price_pos = attrs.pos_of("Price");
         let price_attr = fields::decimal(&attrs.take("Price").unwrap_or_default(), || price_pos.clone())?;
         let price_type = attrs.take("PriceType").unwrap_or_default();
-        let product_pos = attrs.position().clone();
-        product.extra = attrs.into_extra();
+                product.extra = attrs.into_extra();
 
         let mut has_price_list = false;
         if !empty {
@@ -208,7 +207,6 @@ impl KassatkaNomenclatureReader<'_> {
         } else if price_attr.is_some() || !price_type.trim().is_empty() {
             product.prices.push(Price { price_type, amount: price_attr, code: None, includes_vat: None });
         }
-        let _ = product_pos;
         self.push_product(product)
     }
 
@@ -316,7 +314,7 @@ impl KassatkaNomenclatureReader<'_> {
         if attrs.is_empty() {
             return Ok(());
         }
-        let pos = attrs.position().clone();
+        let pos = attrs.position();
         let names: Vec<String> = attrs.into_extra().into_keys().collect();
         self.diag.warn(
             Warning::new("attribute-skipped", format!("product {product}: unknown attributes {} skipped", names.join(", "))).at(pos),
