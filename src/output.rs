@@ -23,9 +23,18 @@ impl AtomicFile {
         };
         let stem = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // A dot prefix and `.partial` suffix: drop-folder watchers (ours included) ignore these.
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{stem}."))
-            .suffix(".partial")
+        let prefix = format!(".{stem}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        // tempfile creates 0600 files; an output is an ordinary file others (the till's upload
+        // job, a Samba share) must read. Keep the permissions of a file being replaced.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dest).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o644);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        let temp = builder
             .tempfile_in(&dir)
             .map_err(|e| Error::io(dest, e))?;
         Ok(AtomicFile { temp, dest: dest.to_path_buf() })

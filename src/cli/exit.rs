@@ -18,6 +18,7 @@ pub const FORMAT: u8 = 5;
 /// A file could not be read or written.
 pub const IO: u8 = 6;
 
+#[cfg_attr(not(test), allow(dead_code))]
 pub const TABLE: &[(u8, &str)] = &[
     (OK, "success (warnings, if any, were printed)"),
     (FINDINGS, "`inspect` found problems in the data"),
@@ -40,4 +41,18 @@ pub fn code_for(kind: &ErrorKind) -> u8 {
 
 pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_documents_every_exit_code() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+        for (code, meaning) in TABLE {
+            let row = format!("| {code} | {meaning} |");
+            assert!(readme.contains(&row), "README.md lacks the exit-code row: {row}");
+        }
+    }
 }

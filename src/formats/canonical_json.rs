@@ -114,8 +114,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         return Err(failure.in_file(&name));
     }
     if let Err(e) = result {
-        if let Some(io) = e.io_error_kind().map(|_| ()) {
-            let _ = io;
+        if e.io_error_kind().is_some() {
             let inner: std::io::Error = e.into();
             return Err(read_error(&name, &inner));
         }

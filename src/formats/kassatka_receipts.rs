@@ -38,7 +38,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut header = Header::new(DataKind::Receipts);
     header.source_format = Some(NAME.into());
     loop {
-        match xml.next()? {
+        match xml.next_event()? {
             XmlEvent::Start { name, attrs, empty } if name == ROOT => {
                 header.extra = attrs.into_extra();
                 sink.begin(&header, diag)?;
@@ -60,7 +60,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
 
 fn read_documents(xml: &mut XmlSource, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     loop {
-        match xml.next()? {
+        match xml.next_event()? {
             XmlEvent::Start { name, empty, .. } if name == "Doc" => {
                 if empty {
                     return Err(Error::syntax(xml.pos_in("Doc"), "an empty <Doc/>: expected Head and Products"));
@@ -112,7 +112,7 @@ impl Children {
 fn read_simple_children(xml: &mut XmlSource, parent: &'static str) -> Result<Children> {
     let mut items = Vec::new();
     loop {
-        match xml.next()? {
+        match xml.next_event()? {
             XmlEvent::Start { name, empty, .. } => {
                 let offset = xml.offset();
                 let text = if empty { String::new() } else { xml.read_text(&name)? };
@@ -131,11 +131,11 @@ fn read_doc(xml: &mut XmlSource, diag: &mut Diagnostics) -> Result<Receipt> {
     let mut lines = Vec::new();
     let mut extra = Extra::new();
     loop {
-        match xml.next()? {
+        match xml.next_event()? {
             XmlEvent::Start { name, empty, .. } => match name.as_str() {
                 "Head" if !empty => head = Some(read_simple_children(xml, "Head")?),
                 "Products" if !empty => loop {
-                    match xml.next()? {
+                    match xml.next_event()? {
                         XmlEvent::Start { name, empty, .. } if name == "Product" && !empty => {
                             lines.push(line_from(read_simple_children(xml, "Product")?)?);
                         }

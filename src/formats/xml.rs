@@ -165,7 +165,7 @@ impl XmlSource {
 
     /// The next element start, element end or text. Declarations, comments, processing
     /// instructions and doctypes are skipped; text split by entity references comes back joined.
-    pub fn next(&mut self) -> Result<XmlEvent> {
+    pub fn next_event(&mut self) -> Result<XmlEvent> {
         if let Some((event, start)) = self.peeked.take() {
             self.event_start = start;
             return Ok(event);
@@ -269,7 +269,7 @@ impl XmlSource {
     pub fn read_text(&mut self, element: &str) -> Result<String> {
         let mut value = String::new();
         loop {
-            match self.next()? {
+            match self.next_event()? {
                 XmlEvent::Text(t) => value.push_str(&t),
                 XmlEvent::End { .. } => return Ok(value),
                 XmlEvent::Start { name, .. } => {
@@ -290,7 +290,7 @@ impl XmlSource {
         let mut depth = 0usize;
         let mut nested = false;
         loop {
-            match self.next()? {
+            match self.next_event()? {
                 XmlEvent::Text(t) => value.push_str(&t),
                 XmlEvent::Start { empty, .. } => {
                     nested = true;

@@ -49,7 +49,7 @@ impl KassatkaNomenclatureReader<'_> {
         let mut header = Header::new(DataKind::Catalog);
         header.source_format = Some(super::NAME.to_string());
         let root_empty = loop {
-            match self.xml.next()? {
+            match self.xml.next_event()? {
                 XmlEvent::Start { name, mut attrs, empty } if name == ROOT => {
                     if let Some(date) = attrs.take("Date") {
                         match parse_date(&date) {
@@ -89,7 +89,7 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn read_root_children(&mut self) -> Result<()> {
         loop {
-            match self.xml.next()? {
+            match self.xml.next_event()? {
                 XmlEvent::Start { name, attrs, empty } => match name.as_str() {
                     "ProductGroup" => self.read_group(attrs, empty)?,
                     // Tolerated: products straight under the root, and a `Products` wrapper there.
@@ -121,7 +121,7 @@ impl KassatkaNomenclatureReader<'_> {
             return Ok(());
         }
         loop {
-            match self.xml.next()? {
+            match self.xml.next_event()? {
                 XmlEvent::Start { name, attrs, empty } => match name.as_str() {
                     "Products" if !empty => self.read_products(group_code.as_deref())?,
                     "Products" => {}
@@ -137,7 +137,7 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn read_products(&mut self, group: Option<&str>) -> Result<()> {
         loop {
-            match self.xml.next()? {
+            match self.xml.next_event()? {
                 XmlEvent::Start { name, attrs, empty } if name == "Product" => self.read_product(attrs, empty, group)?,
                 XmlEvent::Start { name, empty, .. } => self.unknown_element(&name, empty, "Products")?,
                 XmlEvent::End { .. } => return Ok(()),
@@ -167,15 +167,15 @@ impl KassatkaNomenclatureReader<'_> {
         }
         product.article = fields::optional_text(attrs.take("Article"));
         product.comment = fields::optional_text(attrs.take("Comment"));
-        let price_pos = attrs.pos_of("Price");
-        let price_attr = fields::decimal(&attrs.take("Price").unwrap_or_default(), || price_pos.clone())?;
+        let price_raw = attrs.take("Price").unwrap_or_default();
+        let price_attr = fields::decimal(&price_raw, || attrs.pos_of("Price"))?;
         let price_type = attrs.take("PriceType").unwrap_or_default();
                 product.extra = attrs.into_extra();
 
         let mut has_price_list = false;
         if !empty {
             loop {
-                match self.xml.next()? {
+                match self.xml.next_event()? {
                     XmlEvent::Start { name, attrs, empty } => match name.as_str() {
                         "Prices" => {
                             has_price_list = true;
@@ -212,7 +212,7 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn read_price_list(&mut self, product: &mut Product) -> Result<()> {
         loop {
-            match self.xml.next()? {
+            match self.xml.next_event()? {
                 XmlEvent::Start { name, mut attrs, empty } if name == "Price" => {
                     let amount = fields::decimal(&attrs.take("Price").unwrap_or_default(), || attrs.pos_of("Price"))?;
                     let vat = fields::vat(&attrs.take("VAT").unwrap_or_default(), || attrs.pos_of("VAT"))?;
@@ -252,7 +252,7 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn read_barcode_list(&mut self, product: &mut Product) -> Result<()> {
         loop {
-            match self.xml.next()? {
+            match self.xml.next_event()? {
                 XmlEvent::Start { name, mut attrs, empty } if name == "Barcode" => {
                     let raw = attrs.take("Barcode").unwrap_or_default();
                     if !raw.trim().is_empty() {
