@@ -27,6 +27,7 @@ pub struct Counts {
     pub groups: u64,
     pub products: u64,
     pub receipts: u64,
+    pub orders: u64,
 }
 
 impl Counts {
@@ -35,6 +36,7 @@ impl Counts {
             Record::Group(_) => self.groups += 1,
             Record::Product(_) => self.products += 1,
             Record::Receipt(_) => self.receipts += 1,
+            Record::Order(_) => self.orders += 1,
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::convert::{reader_format, Counts};
 use crate::diagnostics::Diagnostics;
 use crate::error::Result;
-use crate::model::{Group, Header, Product, Receipt, Record};
+use crate::model::{Group, Header, Order, Product, Receipt, Record};
 use crate::number::ean_check_digit_ok;
 use crate::options::ReadOptions;
 use crate::sink::RecordSink;
@@ -192,6 +192,35 @@ impl Checks {
         }
     }
 
+    fn order(&mut self, o: &Order) {
+        self.lines += o.lines.len() as u64;
+        let subject = o.id.clone().or_else(|| o.external_id.clone()).unwrap_or_else(|| "(no id)".into());
+        if o.status.is_none() {
+            let raw = o.extra.get("currentStatusType").cloned().unwrap_or_else(|| "(none)".into());
+            self.find("unknown-status", &subject, format!("order {subject}: status {raw} is not one Bifit documents"));
+        }
+        if let (Some(created), Some(status_time)) = (o.created, o.status_time) {
+            if status_time < created {
+                self.find("status-before-creation", &subject, format!("order {subject}: status set at {status_time}, before the order was created ({created})"));
+            }
+        }
+        for (i, l) in o.lines.iter().enumerate() {
+            if let (Some(price), Some(sum)) = (l.price, l.sum) {
+                let expected = price * l.quantity - l.discount.unwrap_or_default();
+                if (expected - sum).abs() > Decimal::new(1, 2) {
+                    self.find("line-sum-mismatch", &subject, format!("order {subject}, line {} ({}): sum {} ≠ price {} × quantity {} − discount = {}", i + 1, l.name, money(sum), money(price), money(l.quantity), money(expected)));
+                }
+            }
+        }
+        let sums: Option<Decimal> = o.lines.iter().map(|l| l.sum).sum();
+        if let (Some(total), Some(lines)) = (o.total_amount, sums.filter(|_| !o.lines.is_empty())) {
+            let expected = lines - o.discount.unwrap_or_default() + o.delivery_amount.unwrap_or_default();
+            if expected != total {
+                self.find("order-total-mismatch", &subject, format!("order {subject}: totalAmount {} ≠ Σ lines {} − discount + delivery = {}", money(total), money(lines), money(expected)));
+            }
+        }
+    }
+
     /// Checks that need every group: missing parents and cycles.
     fn finish_catalog(&mut self) {
         let parents = std::mem::take(&mut self.product_parents);
@@ -243,6 +272,7 @@ impl RecordSink for Checks {
             Record::Group(g) => self.group(g),
             Record::Product(p) => self.product(p),
             Record::Receipt(r) => self.receipt(r),
+            Record::Order(o) => self.order(o),
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::orders::{DeliveryType, Order, OrderLine, OrderStatus, TaxSystem};
 pub use crate::vat::Vat;
 
 /// Attributes a reader found but the model has no field for, kept in input order.
@@ -23,6 +24,7 @@ pub type Extra = IndexMap<String, String>;
 pub enum DataKind {
     Catalog,
     Receipts,
+    Orders,
 }
 
 impl DataKind {
@@ -30,6 +32,7 @@ impl DataKind {
         match self {
             DataKind::Catalog => "catalog",
             DataKind::Receipts => "receipts",
+            DataKind::Orders => "orders",
         }
     }
 }
@@ -61,6 +64,7 @@ pub enum Record {
     Group(Group),
     Product(Product),
     Receipt(Receipt),
+    Order(Order),
 }
 
 impl Record {
@@ -68,6 +72,7 @@ impl Record {
         match self {
             Record::Group(_) | Record::Product(_) => DataKind::Catalog,
             Record::Receipt(_) => DataKind::Receipts,
+            Record::Order(_) => DataKind::Orders,
         }
     }
 }
@@ -131,6 +136,9 @@ pub struct Product {
     pub vat: Option<Vat>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub weighted: bool,
+    /// A service rather than goods (FFD «признак предмета расчёта» 4 instead of 1).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub service: bool,
     /// The code of the group the product belongs to; `None` at the top level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
@@ -150,6 +158,7 @@ impl Product {
             comment: None,
             vat: None,
             weighted: false,
+            service: false,
             parent: None,
             extra: Extra::new(),
         }

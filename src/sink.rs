@@ -47,3 +47,59 @@ pub fn replay(header: &Header, records: impl IntoIterator<Item = Record>, sink: 
     }
     sink.finish(diag)
 }
+
+/// Passes records on so that every product comes after its group, for writers whose layout
+/// needs that (a folder row before its goods, a `ProductGroup` around its products).
+///
+/// Input in the usual order (groups before their products) passes straight through; a product
+/// whose group has not come yet is held until it does. Products whose group never comes are
+/// released at the end, in input order, for the writer to place (and warn about).
+pub struct ParentsFirst {
+    seen: std::collections::HashSet<String>,
+    waiting: indexmap::IndexMap<String, Vec<Record>>,
+}
+
+impl Default for ParentsFirst {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ParentsFirst {
+    pub fn new() -> Self {
+        ParentsFirst { seen: std::collections::HashSet::new(), waiting: indexmap::IndexMap::new() }
+    }
+
+    /// The records that can be written now, in order.
+    pub fn push(&mut self, record: Record) -> Vec<Record> {
+        match &record {
+            Record::Group(g) => {
+                self.seen.insert(g.code.clone());
+                let mut out = vec![];
+                let released = self.waiting.shift_remove(&g.code);
+                out.push(record);
+                if let Some(products) = released {
+                    out.extend(products);
+                }
+                out
+            }
+            Record::Product(p) => match &p.parent {
+                Some(parent) if !self.seen.contains(parent) => {
+                    self.waiting.entry(parent.clone()).or_default().push(record);
+                    vec![]
+                }
+                _ => vec![record],
+            },
+            _ => vec![record],
+        }
+    }
+
+    /// Products whose group never came, grouped by the missing group's code.
+    pub fn orphans(&mut self) -> Vec<(String, Vec<Record>)> {
+        std::mem::take(&mut self.waiting).into_iter().collect()
+    }
+
+    pub fn group_seen(&self, code: &str) -> bool {
+        self.seen.contains(code)
+    }
+}

@@ -536,9 +536,45 @@ pub fn read_error(name: &Arc<str>, err: &io::Error) -> Error {
     }
 }
 
+/// Encodes text for an output file. Characters the encoding cannot hold become `?` and are
+/// returned so the caller can warn, naming the record: never a silent `?`.
+pub fn encode_text(text: &str, encoding: &'static Encoding) -> (Vec<u8>, Vec<char>) {
+    if encoding == UTF_8 {
+        return (text.as_bytes().to_vec(), Vec::new());
+    }
+    let mut encoder = encoding.new_encoder();
+    let mut out = Vec::with_capacity(text.len() + 16);
+    let mut unmappable = Vec::new();
+    let mut rest = text;
+    loop {
+        let need = encoder.max_buffer_length_from_utf8_without_replacement(rest.len()).unwrap_or(rest.len() * 4 + 16);
+        let start = out.len();
+        out.resize(start + need, 0);
+        let (result, read, written) = encoder.encode_from_utf8_without_replacement(rest, &mut out[start..], true);
+        out.truncate(start + written);
+        rest = &rest[read..];
+        match result {
+            encoding_rs::EncoderResult::InputEmpty => break,
+            encoding_rs::EncoderResult::OutputFull => continue,
+            encoding_rs::EncoderResult::Unmappable(c) => {
+                out.push(b'?');
+                unmappable.push(c);
+            }
+        }
+    }
+    (out, unmappable)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unencodable_characters_are_reported() {
+        let (bytes, lost) = encode_text("Чай №1 😀 Ǆ", WINDOWS_1251);
+        assert_eq!(lost, vec!['😀', 'Ǆ']);
+        assert_eq!(WINDOWS_1251.decode(&bytes).0, "Чай №1 ? ?");
+    }
 
     fn decode_all(bytes: &[u8]) -> Result<(String, DetectedEncoding)> {
         let input = RawInput::from_bytes("t", bytes.to_vec())?;

@@ -54,6 +54,9 @@ fn describe(c: &Counts) -> String {
     if c.receipts > 0 {
         parts.push(format!("{} receipts", c.receipts));
     }
+    if c.orders > 0 {
+        parts.push(format!("{} orders", c.orders));
+    }
     if parts.is_empty() {
         "no records".into()
     } else {
@@ -78,7 +81,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         let bar = progress(args.quiet || target == OutputTarget::Stdout);
         let mut hook = |c: &Counts| {
             if let Some(bar) = &bar {
-                if (c.groups + c.products + c.receipts) % 1000 == 0 {
+                if (c.groups + c.products + c.receipts + c.orders) % 1000 == 0 {
                     bar.set_message(describe(c));
                 }
             }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use kassa_bridge::options::{KassatkaDialect, ReadOptions, WriteOptions};
+use kassa_bridge::options::{BifitGroupRef, BifitGroups, KassatkaDialect, ReadOptions, WriteOptions};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
@@ -64,12 +64,12 @@ pub struct ReadArgs {
     ///
     /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
     #[arg(long, value_name = "ENCODING")]
-    pub encoding: Option<String>,
+    pub input_encoding: Option<String>,
 }
 
 impl ReadArgs {
     pub fn options(&self) -> ReadOptions {
-        ReadOptions { encoding: self.encoding.clone() }
+        ReadOptions { encoding: self.input_encoding.clone() }
     }
 }
 
@@ -90,14 +90,42 @@ pub struct WriteArgs {
     /// processings write it, with articles, VAT and all barcodes).
     #[arg(long, value_enum, default_value_t = KassatkaDialect::Api, value_name = "DIALECT")]
     pub kassatka_dialect: KassatkaDialect,
+    /// A second price type to write as the purchase price (bifit-csv PURCHASE_PRICE, bifit-json
+    /// purchasePrice); none by default.
+    #[arg(long, value_name = "NAME")]
+    pub purchase_price_type: Option<String>,
+    /// The output encoding where the format allows a choice (bifit-csv: windows-1251 by default;
+    /// utf-8 keeps characters Windows-1251 lacks).
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+    /// How БИФИТ files carry folders: `rows` (a folder row / grouped item before its goods),
+    /// `column` (only the products' GROUP cell), `none` (no folders; each lost link warns).
+    #[arg(long, value_enum, default_value_t = BifitGroups::Rows, value_name = "HOW")]
+    pub bifit_groups: BifitGroups,
+    /// What a product's GROUP cell holds: the folder's `name`, its `code`, or its `path`
+    /// (names from the top, joined by `/`).
+    #[arg(long, value_enum, default_value_t = BifitGroupRef::Name, value_name = "REF")]
+    pub bifit_group_ref: BifitGroupRef,
+    /// JSON formats: write JSON Lines (one document per line) instead of one array.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// UTC offset for times in reports for people (orders-report), e.g. +03:00 (the default).
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub utc_offset: Option<String>,
 }
 
 impl WriteArgs {
     pub fn options(&self) -> WriteOptions {
         WriteOptions {
             price_type: self.price_type.clone(),
+            purchase_price_type: self.purchase_price_type.clone(),
             decimal_comma: self.decimal_comma,
             kassatka_dialect: self.kassatka_dialect,
+            encoding: self.encoding.clone(),
+            bifit_groups: self.bifit_groups,
+            bifit_group_ref: self.bifit_group_ref,
+            jsonl: self.jsonl,
+            utc_offset: self.utc_offset.clone(),
         }
     }
 }

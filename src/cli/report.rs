@@ -35,6 +35,10 @@ pub fn print_inspect(report: &InspectReport, out: &mut dyn Write) -> std::io::Re
             writeln!(out, "  receipts:  {}", report.counts.receipts)?;
             writeln!(out, "  lines:     {}", report.receipt_lines)?;
         }
+        Some("orders") => {
+            writeln!(out, "  orders:    {}", report.counts.orders)?;
+            writeln!(out, "  lines:     {}", report.receipt_lines)?;
+        }
         _ => {
             writeln!(out, "  groups:    {}", report.counts.groups)?;
             writeln!(out, "  products:  {}", report.counts.products)?;
@@ -43,7 +47,11 @@ pub fn print_inspect(report: &InspectReport, out: &mut dyn Write) -> std::io::Re
         }
     }
     if report.findings_total == 0 {
-        let what = if report.kind == Some("receipts") { "all totals consistent" } else { "no problems found" };
+        let what = match report.kind {
+            Some("receipts") => "all totals consistent",
+            Some("orders") => "all totals and statuses consistent",
+            _ => "no problems found",
+        };
         writeln!(out, "  {what}")?;
         return Ok(());
     }

@@ -114,9 +114,10 @@ fn read_simple_children(xml: &mut XmlSource, parent: &'static str) -> Result<Chi
     loop {
         match xml.next_event()? {
             XmlEvent::Start { name, empty, .. } => {
-                let offset = xml.offset();
-                let text = if empty { String::new() } else { xml.read_text(&name)? };
-                items.push(Child { name, text, offset });
+                let tag = xml.offset();
+                let (text, at) = if empty { (String::new(), None) } else { xml.read_text_at(&name)? };
+                // A message about a value points at the value, not at its start tag.
+                items.push(Child { name, text, offset: at.unwrap_or(tag) });
             }
             XmlEvent::End { .. } => return Ok(Children { parent, items, locator: xml.locator() }),
             XmlEvent::Text(_) => {}

@@ -10,10 +10,16 @@ use crate::options::{ReadOptions, WriteOptions};
 use crate::sink::RecordSink;
 use crate::text::{encoding_for_label, RawInput};
 
+pub mod bifit_csv;
+pub mod bifit_json;
+pub mod bifit_orders;
 pub mod canonical_json;
+pub mod csv_text;
+pub mod json_objects;
 pub mod fields;
 pub mod kassatka_nomenclature;
 pub mod kassatka_receipts;
+pub mod orders_report;
 pub mod xml;
 
 /// Reads a whole input, pushing its records into the sink.
@@ -68,11 +74,51 @@ pub static FORMATS: &[Format] = &[
         writer: Some(kassatka_receipts::writer),
     },
     Format {
+        name: bifit_csv::NAME,
+        aliases: &["bifit", "bifit-goods-csv"],
+        extensions: &["csv"],
+        description: "БИФИТ Касса goods import CSV (28 columns, ';', Windows-1251), with folders",
+        kinds: &[DataKind::Catalog],
+        sniff: bifit_csv::sniff,
+        reader: Some(bifit_csv::read),
+        writer: Some(bifit_csv::writer),
+    },
+    Format {
+        name: bifit_json::NAME,
+        aliases: &["bifit-goods-json", "bifit-api"],
+        extensions: &["json", "jsonl"],
+        description: "БИФИТ Касса goods as the API takes them: {\"item\": {…}} per product, array or JSON Lines",
+        kinds: &[DataKind::Catalog],
+        sniff: bifit_json::sniff,
+        reader: Some(bifit_json::read),
+        writer: Some(bifit_json::writer),
+    },
+    Format {
+        name: bifit_orders::NAME,
+        aliases: &["bifit-online-orders", "orders"],
+        extensions: &["json", "jsonl"],
+        description: "БИФИТ Касса online orders JSON (GET /online_orders/{id}): one object, an array or JSON Lines",
+        kinds: &[DataKind::Orders],
+        sniff: bifit_orders::sniff,
+        reader: Some(bifit_orders::read),
+        writer: Some(bifit_orders::writer),
+    },
+    Format {
+        name: orders_report::NAME,
+        aliases: &["orders-csv"],
+        extensions: &["csv"],
+        description: "online orders as a table for people: CSV with ';', UTF-8 with BOM, Russian titles (write only)",
+        kinds: &[DataKind::Orders],
+        sniff: |_| 0,
+        reader: None,
+        writer: Some(orders_report::writer),
+    },
+    Format {
         name: canonical_json::NAME,
         aliases: &["json", "canonical"],
         extensions: &["json"],
         description: "kassa-bridge canonical JSON: lossless, any kind of data",
-        kinds: &[DataKind::Catalog, DataKind::Receipts],
+        kinds: &[DataKind::Catalog, DataKind::Receipts, DataKind::Orders],
         sniff: canonical_json::sniff,
         reader: Some(canonical_json::read),
         writer: Some(canonical_json::writer),

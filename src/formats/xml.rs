@@ -2,10 +2,13 @@
 //! came from, text with entities resolved, and errors positioned by line and column.
 //! Writers share `XmlOut`, a thin layer over quick-xml's writer.
 
+use std::borrow::Cow;
 use std::io::{BufReader, Read, Write};
 use std::sync::Arc;
 
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::name::QName;
 
 use crate::error::{Error, Position, Result};
 use crate::model::Extra;
@@ -104,8 +107,24 @@ impl Attrs {
 
 enum Step {
     Skip,
+    /// Character data as written, and the number of whitespace bytes it starts with: whitespace
+    /// at the start and end of an element's text is layout (indentation), not value.
+    Literal(String, u64),
+    /// Text from an entity or character reference or a CDATA section: kept whole.
     Text(String),
     Event(XmlEvent),
+}
+
+/// The whitespace of XML (§2.3 `S`): what is trimmed around an element's text.
+const XML_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// Text being collected across literal pieces, references and CDATA.
+struct PendingText {
+    value: String,
+    start: u64,
+    /// `value` up to here is kept: it ends with the last character that is not literal
+    /// whitespace, so trailing indentation goes but a space written as `&#32;` stays.
+    keep: usize,
 }
 
 pub struct XmlSource {
@@ -124,7 +143,9 @@ impl XmlSource {
         let TextInput { name, encoding, reader, lines } = input.into_text(forced)?;
         let mut reader = quick_xml::Reader::from_reader(reader);
         let config = reader.config_mut();
-        config.trim_text(true);
+        // Not quick-xml's trimming: it trims each piece of text between entity references, so
+        // `a &amp; b` would read as `a&b`. `next_event` trims the whole text instead.
+        config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(XmlSource { reader, name, encoding, lines, buf: Vec::with_capacity(4096), event_start: 0, peeked: None })
@@ -170,7 +191,7 @@ impl XmlSource {
             self.event_start = start;
             return Ok(event);
         }
-        let mut text: Option<(String, u64)> = None;
+        let mut text: Option<PendingText> = None;
         loop {
             let start = self.reader.buffer_position();
             let mut buf = std::mem::take(&mut self.buf);
@@ -182,7 +203,10 @@ impl XmlSource {
             // Own everything the event borrows from `buf`, then give the buffer back for reuse.
             let step = match event {
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => Step::Skip,
-                Event::Text(t) => Step::Text(t.xml10_content().map_err(|e| self.text_error(e))?.into_owned()),
+                Event::Text(t) => {
+                    let lead = t.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count() as u64;
+                    Step::Literal(t.xml10_content().map_err(|e| self.text_error(e))?.into_owned(), lead)
+                }
                 Event::CData(c) => Step::Text(c.decode().map_err(|e| self.text_error(e))?.into_owned()),
                 Event::GeneralRef(r) => match r.resolve_char_ref() {
                     Ok(Some(c)) => Step::Text(c.to_string()),
@@ -221,17 +245,39 @@ impl XmlSource {
             let event_start = self.event_start;
             let owned = match step {
                 Step::Skip => continue,
+                Step::Literal(piece, lead) => {
+                    match &mut text {
+                        None => {
+                            let value = piece.trim_start_matches(XML_SPACE);
+                            if !value.is_empty() {
+                                let keep = value.trim_end_matches(XML_SPACE).len();
+                                text = Some(PendingText { value: value.to_string(), start: start + lead, keep });
+                            }
+                        }
+                        Some(t) => {
+                            let content = piece.trim_end_matches(XML_SPACE).len();
+                            if content > 0 {
+                                t.keep = t.value.len() + content;
+                            }
+                            t.value.push_str(&piece);
+                        }
+                    }
+                    continue;
+                }
                 Step::Text(piece) => {
-                    text.get_or_insert_with(|| (String::new(), start)).0.push_str(&piece);
+                    let t = text.get_or_insert_with(|| PendingText { value: String::new(), start, keep: 0 });
+                    t.value.push_str(&piece);
+                    t.keep = t.value.len();
                     continue;
                 }
                 Step::Event(event) => event,
             };
             return Ok(match text.take() {
-                Some((t, text_start)) => {
+                Some(mut t) => {
+                    t.value.truncate(t.keep);
                     self.peeked = Some((owned, event_start));
-                    self.event_start = text_start;
-                    XmlEvent::Text(t)
+                    self.event_start = t.start;
+                    XmlEvent::Text(t.value)
                 }
                 None => owned,
             });
@@ -267,11 +313,21 @@ impl XmlSource {
     /// Reads the text of an element whose start was just read, up to its end.
     /// A child element inside is an error: these documents hold plain values.
     pub fn read_text(&mut self, element: &str) -> Result<String> {
+        self.read_text_at(element).map(|(value, _)| value)
+    }
+
+    /// Like `read_text`, also giving the offset where the text starts (`None` when empty), so a
+    /// message about a bad value can point at the value rather than at its start tag.
+    pub fn read_text_at(&mut self, element: &str) -> Result<(String, Option<u64>)> {
         let mut value = String::new();
+        let mut start = None;
         loop {
             match self.next_event()? {
-                XmlEvent::Text(t) => value.push_str(&t),
-                XmlEvent::End { .. } => return Ok(value),
+                XmlEvent::Text(t) => {
+                    start.get_or_insert(self.event_start);
+                    value.push_str(&t)
+                }
+                XmlEvent::End { .. } => return Ok((value, start)),
                 XmlEvent::Start { name, .. } => {
                     return Err(Error::syntax(
                         self.pos(),
@@ -321,6 +377,28 @@ fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Escapes a value as quick-xml does (`<`, `>`, `&`, quotes), and also writes as character
+/// references what a conforming parser would not give back as written: CR anywhere (parsers turn
+/// line ends into LF, XML 1.0 §2.11) and, in attribute values, tab and LF too (parsers turn them
+/// into spaces, §3.3.3).
+fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
+    let escaped = quick_xml::escape::escape(value);
+    let special = |c: char| c == '\r' || (attribute && (c == '\t' || c == '\n'));
+    if !escaped.contains(special) {
+        return escaped;
+    }
+    let mut out = String::with_capacity(escaped.len() + 8);
+    for c in escaped.chars() {
+        match c {
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes indented XML with quick-xml; every writer of an XML format uses it.
 pub struct XmlOut<W: Write> {
     writer: quick_xml::Writer<W>,
@@ -353,7 +431,7 @@ impl<W: Write> XmlOut<W> {
     pub fn text_element(&mut self, name: &str, text: &str) -> std::io::Result<()> {
         self.writer.write_event(Event::Start(BytesStart::new(name)))?;
         if !text.is_empty() {
-            self.writer.write_event(Event::Text(BytesText::new(text)))?;
+            self.writer.write_event(Event::Text(BytesText::from_escaped(escape(text, false))))?;
         }
         self.writer.write_event(Event::End(BytesEnd::new(name)))
     }
@@ -361,7 +439,11 @@ impl<W: Write> XmlOut<W> {
     fn element<'a>(name: &'a str, attrs: &[(&'a str, &'a str)]) -> BytesStart<'a> {
         let mut e = BytesStart::new(name);
         for (k, v) in attrs {
-            e.push_attribute((*k, *v));
+            let value = match escape(v, true) {
+                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+            };
+            e.push_attribute(Attribute { key: QName(k.as_bytes()), value });
         }
         e
     }

@@ -277,12 +277,18 @@ impl KassatkaNomenclatureReader<'_> {
     fn push_product(&mut self, product: Product) -> Result<()> {
         if let Some(pending) = &mut self.pending {
             let same = pending.code == product.code && pending.name == product.name && pending.parent == product.parent;
-            if same && pending.unit == product.unit {
-                pending.prices.extend(product.prices);
-                for b in product.barcodes {
-                    if !pending.barcodes.contains(&b) {
-                        pending.barcodes.push(b);
-                    }
+            // A row that leaves out a value another row of the same product gives (a missing
+            // `UnitName` or `Barcode`) is the same product: the value is empty, not different.
+            if same && units_compatible(pending.unit.as_ref(), product.unit.as_ref()) {
+                let conflicts = merge_rows(pending, product);
+                for (field, kept, dropped) in conflicts {
+                    self.diag.warn(Warning::new(
+                        "value-dropped",
+                        format!(
+                            "product {}: the rows of its price types disagree on {field} ({kept:?} and {dropped:?}); the model keeps one ({kept:?})",
+                            pending.code
+                        ),
+                    ))?;
                 }
                 return Ok(());
             }
@@ -330,6 +336,60 @@ impl KassatkaNomenclatureReader<'_> {
             Warning::new("text-skipped", format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40))).at(self.xml.pos()),
         )
     }
+}
+
+/// Two rows' units belong to one product when no part of them disagrees (an empty part agrees
+/// with anything).
+fn units_compatible(a: Option<&Unit>, b: Option<&Unit>) -> bool {
+    let part = |x: &str, y: &str| x.is_empty() || y.is_empty() || x == y;
+    match (a, b) {
+        (Some(a), Some(b)) => part(&a.code, &b.code) && part(&a.name, &b.name),
+        _ => true,
+    }
+}
+
+/// Merges another row of the same product (API layout: one row per price type) into `into`:
+/// prices and barcodes are added, values the first row lacks are filled in. Returns the values
+/// that disagree and were not kept: (field, kept, dropped).
+fn merge_rows(into: &mut Product, row: Product) -> Vec<(String, String, String)> {
+    let mut conflicts = Vec::new();
+    into.prices.extend(row.prices);
+    for b in row.barcodes {
+        if !into.barcodes.contains(&b) {
+            into.barcodes.push(b);
+        }
+    }
+    match (&mut into.unit, row.unit) {
+        (Some(unit), Some(other)) => {
+            if unit.code.is_empty() {
+                unit.code = other.code;
+            }
+            if unit.name.is_empty() {
+                unit.name = other.name;
+            }
+        }
+        (unit @ None, other) => *unit = other,
+        (Some(_), None) => {}
+    }
+    for (field, mine, theirs) in
+        [("Article", &mut into.article, row.article), ("Comment", &mut into.comment, row.comment)]
+    {
+        match (mine.as_ref(), theirs) {
+            (None, theirs) => *mine = theirs,
+            (Some(a), Some(b)) if *a != b => conflicts.push((field.to_string(), a.clone(), b)),
+            _ => {}
+        }
+    }
+    for (key, value) in row.extra {
+        match into.extra.get(&key) {
+            None => {
+                into.extra.insert(key, value);
+            }
+            Some(kept) if *kept != value => conflicts.push((key, kept.clone(), value)),
+            Some(_) => {}
+        }
+    }
+    conflicts
 }
 
 fn truncate(s: &str, n: usize) -> String {

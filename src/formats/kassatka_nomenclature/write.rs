@@ -1,12 +1,12 @@
 //! Writes Кассатка nomenclature, streaming: a product is written as soon as it arrives when it
 //! belongs to the group being written (the order every hierarchical reader produces). Products
-//! that arrive before their group are held until it comes; a product of a group already closed
-//! reopens it in a second `ProductGroup` element (with a warning), so nothing is held for long.
+//! that arrive before their group are held until it comes (`ParentsFirst`); a product of a group
+//! already closed reopens it in a second `ProductGroup` element (with a warning), so nothing is
+//! held for long.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use indexmap::IndexMap;
 
 use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, ErrorKind, Position, Result};
@@ -16,7 +16,7 @@ use crate::model::{DataKind, Group, Header, Product, Record};
 use crate::number::format_decimal;
 use crate::options::{KassatkaDialect, WriteOptions};
 use crate::price_choice::{choose_price, list_types, PriceChoice};
-use crate::sink::RecordSink;
+use crate::sink::{ParentsFirst, RecordSink};
 
 use super::read::ONE_C_ROOT_ATTRIBUTES;
 use super::{NAME, ROOT, ROOT_GROUP_CODE};
@@ -31,7 +31,7 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
         current: None,
         groups: HashMap::new(),
         closed: HashSet::new(),
-        deferred: IndexMap::new(),
+        order: ParentsFirst::new(),
     }))
 }
 
@@ -47,7 +47,7 @@ struct KassatkaNomenclatureWriter {
     current: Option<OpenGroup>,
     groups: HashMap<String, Group>,
     closed: HashSet<GroupKey>,
-    deferred: IndexMap<String, Vec<Product>>,
+    order: ParentsFirst,
 }
 
 fn io(e: std::io::Error) -> Error {
@@ -237,14 +237,23 @@ impl KassatkaNomenclatureWriter {
             if p.prices.iter().any(|pr| pr.code.is_some() || pr.includes_vat.is_some()) {
                 lost.push("price codes / IncludesVAT".into());
             }
-        } else if let PriceChoice::Missing { requested, available } = choose_price(p, self.opts.price_type.as_deref()) {
-            diag.warn(Warning::new(
-                "price-type-missing",
-                format!("product {}: no price of type {requested:?} (it has {}); Product@Price left empty", p.code, list_types(&available)),
-            ))?;
+        } else {
+            if let PriceChoice::Missing { requested, available } = choose_price(p, self.opts.price_type.as_deref()) {
+                diag.warn(Warning::new(
+                    "price-type-missing",
+                    format!("product {}: no price of type {requested:?} (it has {}); Product@Price left empty", p.code, list_types(&available)),
+                ))?;
+            }
+            // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
+            if let (Some(v), true) = (p.vat, p.prices.is_empty()) {
+                lost.push(format!("VAT {v} (it is written on prices and the product has none)"));
+            }
         }
         if p.weighted {
             lost.push("the weighted flag".into());
+        }
+        if p.service {
+            lost.push("the service flag".into());
         }
         let extra: Vec<&str> = p.extra.keys().map(String::as_str).filter(|k| *k != "Price").collect();
         if !extra.is_empty() {
@@ -258,6 +267,32 @@ impl KassatkaNomenclatureWriter {
             "field-dropped",
             format!("product {}: {NAME} cannot hold {}; not written{hint}", p.code, lost.join("; ")),
         ))
+    }
+}
+
+impl KassatkaNomenclatureWriter {
+    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        match record {
+            Record::Group(group) => {
+                if !group.extra.is_empty() {
+                    let names: Vec<&str> = group.extra.keys().map(String::as_str).collect();
+                    diag.warn(Warning::new(
+                        "field-dropped",
+                        format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", ")),
+                    ))?;
+                }
+                let key = Some(group.code.clone());
+                self.groups.insert(group.code.clone(), group);
+                self.switch_to(key, diag)
+            }
+            Record::Product(product) => {
+                self.switch_to(product.parent.clone(), diag)?;
+                self.write_product(&product, diag)
+            }
+            Record::Receipt(_) | Record::Order(_) => {
+                Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into())
+            }
+        }
     }
 }
 
@@ -289,50 +324,24 @@ impl RecordSink for KassatkaNomenclatureWriter {
     }
 
     fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        match record {
-            Record::Group(group) => {
-                let key = Some(group.code.clone());
-                if !group.extra.is_empty() {
-                    let names: Vec<&str> = group.extra.keys().map(String::as_str).collect();
-                    diag.warn(Warning::new("field-dropped", format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", "))))?;
-                }
-                self.groups.insert(group.code.clone(), group);
-                self.switch_to(key, diag)?;
-                if let Some(waiting) = self.deferred.shift_remove(self.current.as_ref().and_then(|o| o.key.as_deref()).unwrap_or_default()) {
-                    for p in waiting {
-                        self.write_product(&p, diag)?;
-                    }
-                }
-                Ok(())
-            }
-            Record::Product(product) => {
-                let key = product.parent.clone();
-                match &key {
-                    Some(code) if !self.groups.contains_key(code) => {
-                        self.deferred.entry(code.clone()).or_default().push(product);
-                        Ok(())
-                    }
-                    _ => {
-                        self.switch_to(key, diag)?;
-                        self.write_product(&product, diag)
-                    }
-                }
-            }
-            Record::Receipt(_) => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts".into() }.into()),
+        for ready in self.order.push(record) {
+            self.write_record(ready, diag)?;
         }
+        Ok(())
     }
 
     fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
         // Products whose group never came: under the root group, ParentCode kept.
-        let orphans = std::mem::take(&mut self.deferred);
-        for (code, products) in orphans {
+        for (code, products) in self.order.orphans() {
             diag.warn(Warning::new(
                 "group-missing",
                 format!("group {code} is not in the input; its {} products are written outside any group with ParentCode {code}", products.len()),
             ))?;
             self.switch_to(None, diag)?;
-            for p in products {
-                self.write_product(&p, diag)?;
+            for record in products {
+                if let Record::Product(p) = record {
+                    self.write_product(&p, diag)?;
+                }
             }
         }
         self.close_current()?;

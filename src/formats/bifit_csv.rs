@@ -1,0 +1,522 @@
+//! `bifit-csv`: the БИФИТ Касса goods import file (`POST /protected/exchange/csv/upload`, the
+//! batch "API-CSV" path that also carries folders). Reference `bifit.md` §4.1: 28 columns, `;`,
+//! CRLF, decimal point, Windows-1251 by default.
+//!
+//! INFERRED (the reference found no documentation): `GROUPED` = 1 marks a folder row, `GROUP`
+//! names a product's folder, `NDS` holds the rate as people write it (`20`, `10/110`, `без НДС`),
+//! `PAYMENT_SUBJECT` 1 = goods and 4 = service. Folders are configurable (`--bifit-groups`,
+//! `--bifit-group-ref`).
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::{Error, ErrorKind, Result};
+use crate::formats::csv_text::CsvSource;
+use crate::formats::fields;
+use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
+use crate::number::format_decimal;
+use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
+use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
+use crate::sink::{ParentsFirst, RecordSink};
+use crate::text::{encode_text, encoding_for_label, RawInput};
+
+pub const NAME: &str = "bifit-csv";
+
+/// The header row, in the order of Bifit's own template (`COUNTY_CODE` is spelled so there).
+pub const COLUMNS: [&str; 28] = [
+    "ID",
+    "EXTERNAL_CODE",
+    "EXTERNAL_ID",
+    "NAME",
+    "FEATURES",
+    "PRICE",
+    "BARCODE",
+    "VENDOR_CODE",
+    "NDS",
+    "PAYMENT_SUBJECT",
+    "GROUP",
+    "UNIT_CODE",
+    "PURCHASE_PRICE",
+    "WEIGHTED",
+    "ALCOHOL",
+    "GTIN",
+    "MARK_TYPE",
+    "GROUPED",
+    "CONTAINER",
+    "MODIFIERS",
+    "INGREDIENTS",
+    "GOOD_TYPE",
+    "CONTRACTOR_INN",
+    "CONTRACTOR_ACTIVITY_TYPE",
+    "COUNTY_CODE",
+    "CUSTOM_DECLARATION",
+    "PLU_CODE",
+    "ORG_MEMBER_POINTS",
+];
+
+/// Columns the model maps; every other column travels in `extra` under its own name.
+const MAPPED: [&str; 13] = [
+    "EXTERNAL_CODE",
+    "NAME",
+    "PRICE",
+    "BARCODE",
+    "VENDOR_CODE",
+    "NDS",
+    "PAYMENT_SUBJECT",
+    "GROUP",
+    "UNIT_CODE",
+    "PURCHASE_PRICE",
+    "WEIGHTED",
+    "GROUPED",
+    "GOOD_TYPE",
+];
+
+/// The price type names given to `PRICE` and `PURCHASE_PRICE` when reading.
+pub const PURCHASE_PRICE_TYPE: &str = "Закупочная";
+
+pub fn sniff(head: &str) -> u8 {
+    let first = head.trim_start_matches('\u{feff}').lines().next().unwrap_or("").to_uppercase();
+    let cells: Vec<&str> = first.split(';').map(str::trim).collect();
+    if cells.contains(&"NAME") && (cells.contains(&"EXTERNAL_CODE") || cells.contains(&"PRICE")) {
+        2
+    } else {
+        0
+    }
+}
+
+fn truthy(s: &str) -> bool {
+    matches!(s.trim().to_lowercase().as_str(), "1" | "true" | "да" | "yes")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+    let forced = crate::formats::forced_encoding(opts)?;
+    let mut csv = CsvSource::open(input, forced, b';')?;
+    if csv.column("NAME").is_none() {
+        return Err(Error::syntax(csv.pos(None), "no NAME column in the header row: not a БИФИТ goods file"));
+    }
+    let mut header = Header::new(DataKind::Catalog);
+    header.source_format = Some(NAME.into());
+    sink.begin(&header, diag)?;
+    let mut groups = GroupIndex::default();
+    while csv.next_row()? {
+        if truthy(csv.field("GROUPED")) {
+            let group = read_group(&csv, &mut groups, sink, diag)?;
+            sink.record(Record::Group(group), diag)?;
+        } else {
+            let product = read_product(&csv, &mut groups, sink, diag)?;
+            sink.record(Record::Product(product), diag)?;
+        }
+    }
+    sink.finish(diag)
+}
+
+/// Folders seen so far, findable by code, name and path: what a `GROUP` cell may hold.
+#[derive(Default)]
+struct GroupIndex {
+    by_code: HashMap<String, String>,
+    /// Name → code; `None` once two folders share the name.
+    by_name: HashMap<String, Option<String>>,
+    by_path: HashMap<String, String>,
+    path_of: HashMap<String, String>,
+}
+
+impl GroupIndex {
+    fn add(&mut self, code: &str, name: &str, parent: Option<&str>) {
+        let path = match parent.and_then(|p| self.path_of.get(p)) {
+            Some(parent_path) => format!("{parent_path}/{name}"),
+            None => name.to_string(),
+        };
+        self.by_code.insert(code.to_string(), code.to_string());
+        self.by_name.entry(name.to_string()).and_modify(|c| *c = None).or_insert_with(|| Some(code.to_string()));
+        self.by_path.insert(path.clone(), code.to_string());
+        self.path_of.insert(code.to_string(), path);
+    }
+
+    /// The code of the folder a `GROUP` cell names: a path, a name or a code.
+    fn resolve(&self, cell: &str) -> Option<String> {
+        self.by_path
+            .get(cell)
+            .cloned()
+            .or_else(|| self.by_name.get(cell).cloned().flatten())
+            .or_else(|| self.by_code.get(cell).cloned())
+    }
+}
+
+/// The code of the folder named by a `GROUP` cell; a folder no row described is created from
+/// the cell (code and name = the text), so no product loses its folder.
+fn resolve_group(
+    cell: &str,
+    csv: &CsvSource,
+    groups: &mut GroupIndex,
+    sink: &mut dyn RecordSink,
+    diag: &mut Diagnostics,
+) -> Result<Option<String>> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    if let Some(code) = groups.resolve(cell) {
+        return Ok(Some(code));
+    }
+    if matches!(groups.by_name.get(cell), Some(None)) {
+        diag.warn(
+            Warning::new("ambiguous-group", format!("GROUP {cell:?} names more than one folder; the product is linked to a folder of its own"))
+                .at(csv.pos_of("GROUP")),
+        )?;
+    }
+    let (parent, name) = match cell.rsplit_once('/') {
+        Some((parent_path, name)) => (groups.by_path.get(parent_path).cloned(), name),
+        None => (None, cell),
+    };
+    groups.add(cell, name, parent.as_deref());
+    let group = Group { code: cell.to_string(), name: name.to_string(), parent, extra: Default::default() };
+    sink.record(Record::Group(group), diag)?;
+    Ok(Some(cell.to_string()))
+}
+
+fn row_code(csv: &CsvSource) -> Result<String> {
+    for column in ["EXTERNAL_CODE", "EXTERNAL_ID", "ID"] {
+        let raw = csv.field(column);
+        if !raw.trim().is_empty() {
+            return fields::code(raw, || csv.pos_of(column));
+        }
+    }
+    Err(Error::bad_value(csv.pos_of("EXTERNAL_CODE"), "", "a product code in EXTERNAL_CODE (or EXTERNAL_ID or ID)"))
+}
+
+/// Unmapped, non-empty cells, under their column names.
+fn extras(csv: &CsvSource, skip_code_column: Option<&str>) -> crate::model::Extra {
+    let mut extra = crate::model::Extra::new();
+    for (i, name) in csv.header().iter().enumerate() {
+        let value = csv.get(Some(i));
+        let defaulted = (name == "MARK_TYPE" && value.trim() == "0") || (name == "GOOD_TYPE" && value.trim() == "DEFAULT");
+        if value.trim().is_empty() || defaulted || MAPPED.contains(&name.as_str()) || Some(name.as_str()) == skip_code_column {
+            continue;
+        }
+        if name == "GOOD_TYPE" {
+            extra.insert(name.clone(), value.to_string());
+            continue;
+        }
+        extra.insert(name.clone(), value.to_string());
+    }
+    extra
+}
+
+/// The column the row's code came from, so it is not repeated in `extra`.
+fn code_column(csv: &CsvSource) -> Option<&'static str> {
+    ["EXTERNAL_CODE", "EXTERNAL_ID", "ID"].into_iter().find(|c| !csv.field(c).trim().is_empty())
+}
+
+fn read_group(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<Group> {
+    let name = csv.field("NAME").trim().to_string();
+    let code = match row_code(csv) {
+        Ok(code) => code,
+        // A folder without a code is known by its name.
+        Err(_) if !name.is_empty() => name.clone(),
+        Err(e) => return Err(e),
+    };
+    let parent = resolve_group(csv.field("GROUP"), csv, groups, sink, diag)?;
+    groups.add(&code, &name, parent.as_deref());
+    let mut extra = extras(csv, code_column(csv));
+    extra.shift_remove("MARK_TYPE");
+    Ok(Group { code, name, parent, extra })
+}
+
+fn read_product(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<Product> {
+    // Names in real files carry stray leading spaces (` Капуста …`); they are trimmed.
+    let mut product = Product::new(row_code(csv)?, csv.field("NAME").trim());
+    for b in csv.field("BARCODE").split(',').filter(|b| !b.trim().is_empty()) {
+        product.barcodes.push(fields::code(b, || csv.pos_of("BARCODE"))?);
+    }
+    product.article = fields::optional_text(Some(csv.field("VENDOR_CODE").to_string()));
+    product.vat = fields::vat(csv.field("NDS"), || csv.pos_of("NDS"))?;
+    product.service = csv.field("PAYMENT_SUBJECT").trim() == "4";
+    product.weighted = truthy(csv.field("WEIGHTED"));
+    let unit = csv.field("UNIT_CODE").trim();
+    if !unit.is_empty() {
+        product.unit = Some({
+            let code = normalize_okei(unit);
+            let name = crate::okei::unit_name(&code).unwrap_or_default().to_string();
+            Unit { code, name }
+        });
+    }
+    if let Some(amount) = fields::decimal(csv.field("PRICE"), || csv.pos_of("PRICE"))? {
+        product.prices.push(Price { price_type: DEFAULT_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+    }
+    if let Some(amount) = fields::decimal(csv.field("PURCHASE_PRICE"), || csv.pos_of("PURCHASE_PRICE"))? {
+        product.prices.push(Price { price_type: PURCHASE_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+    }
+    let payment_subject = csv.field("PAYMENT_SUBJECT").trim();
+    product.extra = extras(csv, code_column(csv));
+    if !matches!(payment_subject, "" | "1" | "4") {
+        product.extra.insert("PAYMENT_SUBJECT".into(), payment_subject.to_string());
+    }
+    product.parent = resolve_group(csv.field("GROUP"), csv, groups, sink, diag)?;
+    Ok(product)
+}
+
+/// ОКЕИ codes are three digits: a number source that wrote `6` meant `006`.
+pub fn normalize_okei(code: &str) -> String {
+    let code = code.trim();
+    if !code.is_empty() && code.len() < 3 && code.chars().all(|c| c.is_ascii_digit()) {
+        format!("{code:0>3}")
+    } else {
+        code.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    let label = opts.encoding.as_deref().unwrap_or("windows-1251");
+    let encoding = encoding_for_label(label)
+        .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. windows-1251 or utf-8")))?;
+    Ok(Box::new(BifitCsvWriter {
+        out,
+        encoding,
+        opts: opts.clone(),
+        order: ParentsFirst::new(),
+        groups: HashMap::new(),
+        name_uses: HashMap::new(),
+        row: Vec::with_capacity(512),
+    }))
+}
+
+struct BifitCsvWriter {
+    out: Box<dyn Write>,
+    encoding: &'static encoding_rs::Encoding,
+    opts: WriteOptions,
+    order: ParentsFirst,
+    /// Code → (name, parent code) of every folder seen.
+    groups: HashMap<String, (String, Option<String>)>,
+    name_uses: HashMap<String, u32>,
+    row: Vec<u8>,
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+fn col(name: &str) -> usize {
+    COLUMNS.iter().position(|c| *c == name).expect("a known column")
+}
+
+impl BifitCsvWriter {
+    fn write_row(&mut self, cells: &[String; 28], subject: &str, diag: &mut Diagnostics) -> Result<()> {
+        self.row.clear();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .terminator(csv::Terminator::CRLF)
+                .quote_style(csv::QuoteStyle::Necessary)
+                .from_writer(&mut self.row);
+            w.write_record(cells).map_err(|e| Error::usage(format!("cannot write CSV: {e}")))?;
+            w.flush().map_err(io)?;
+        }
+        let text = std::str::from_utf8(&self.row).map_err(|e| Error::usage(e.to_string()))?;
+        let (bytes, lost) = encode_text(text, self.encoding);
+        if !lost.is_empty() {
+            let chars: String = lost.iter().map(|c| format!("{c:?} (U+{:04X}) ", *c as u32)).collect();
+            diag.warn(Warning::new(
+                "unencodable-character",
+                format!("{subject}: {}cannot be written in {}; written as ?  (use --encoding utf-8 to keep them)", chars, self.encoding.name()),
+            ))?;
+        }
+        self.out.write_all(&bytes).map_err(io)
+    }
+
+    fn group_ref(&self, code: &str) -> String {
+        match self.opts.bifit_group_ref {
+            BifitGroupRef::Code => code.to_string(),
+            BifitGroupRef::Name => self.groups.get(code).map_or_else(|| code.to_string(), |(n, _)| n.clone()),
+            BifitGroupRef::Path => {
+                let mut names = Vec::new();
+                let mut at = Some(code.to_string());
+                while let Some(c) = at {
+                    match self.groups.get(&c) {
+                        Some((name, parent)) if names.len() < 64 => {
+                            names.push(name.clone());
+                            at = parent.clone();
+                        }
+                        _ => {
+                            if names.is_empty() {
+                                names.push(c);
+                            }
+                            break;
+                        }
+                    }
+                }
+                names.reverse();
+                names.join("/")
+            }
+        }
+    }
+
+    fn write_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
+        self.groups.insert(g.code.clone(), (g.name.clone(), g.parent.clone()));
+        let uses = self.name_uses.entry(g.name.clone()).or_default();
+        *uses += 1;
+        if *uses == 2 && self.opts.bifit_group_ref == BifitGroupRef::Name && self.opts.bifit_groups != BifitGroups::None {
+            diag.warn(Warning::new(
+                "ambiguous-group",
+                format!("two folders are named {:?}: products' GROUP cannot tell them apart (use --bifit-group-ref code or path)", g.name),
+            ))?;
+        }
+        if self.opts.bifit_groups != BifitGroups::Rows {
+            return Ok(());
+        }
+        let mut cells: [String; 28] = Default::default();
+        cells[col("EXTERNAL_CODE")] = g.code.clone();
+        cells[col("NAME")] = g.name.clone();
+        if let Some(parent) = &g.parent {
+            cells[col("GROUP")] = self.group_ref(parent);
+        }
+        cells[col("GROUPED")] = "1".into();
+        let mut dropped = Vec::new();
+        for (k, v) in &g.extra {
+            match COLUMNS.iter().position(|c| c == k) {
+                Some(i) if cells[i].is_empty() => cells[i] = v.clone(),
+                _ => dropped.push(k.as_str()),
+            }
+        }
+        if !dropped.is_empty() {
+            diag.warn(Warning::new("field-dropped", format!("folder {}: {NAME} has no column for {}; not written", g.code, dropped.join(", "))))?;
+        }
+        self.write_row(&cells, &format!("folder {}", g.code), diag)
+    }
+
+    fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
+        let sep = self.opts.decimal_separator();
+        let amount = |a: Option<rust_decimal::Decimal>| a.map(|a| format_decimal(&a, sep)).unwrap_or_default();
+        let mut cells: [String; 28] = Default::default();
+        let mut lost: Vec<String> = Vec::new();
+        let mut written_types: Vec<&str> = Vec::new();
+        cells[col("EXTERNAL_CODE")] = p.code.clone();
+        cells[col("NAME")] = p.name.clone();
+        match choose_price(p, self.opts.price_type.as_deref()) {
+            PriceChoice::Chosen(price) => {
+                cells[col("PRICE")] = amount(price.amount);
+                written_types.push(&price.price_type);
+            }
+            PriceChoice::NoPrices => {}
+            PriceChoice::Missing { requested, available } => diag.warn(Warning::new(
+                "price-type-missing",
+                format!("product {}: no price of type {requested:?} (it has {}); PRICE left empty", p.code, list_types(&available)),
+            ))?,
+            PriceChoice::Ambiguous { available } => {
+                return Err(Error::conversion(
+                    Default::default(),
+                    format!(
+                        "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for PRICE with --price-type",
+                        p.code,
+                        list_types(&available)
+                    ),
+                ))
+            }
+        }
+        if let Some(purchase) = &self.opts.purchase_price_type {
+            match p.prices.iter().find(|pr| &pr.price_type == purchase) {
+                Some(pr) => {
+                    cells[col("PURCHASE_PRICE")] = amount(pr.amount);
+                    written_types.push(&pr.price_type);
+                }
+                None if !p.prices.is_empty() => diag.warn(Warning::new(
+                    "price-type-missing",
+                    format!("product {}: no price of type {purchase:?} for PURCHASE_PRICE", p.code),
+                ))?,
+                None => {}
+            }
+        }
+        let unwritten: Vec<&str> =
+            p.prices.iter().map(|pr| pr.price_type.as_str()).filter(|t| !written_types.contains(t)).collect();
+        if !unwritten.is_empty() {
+            lost.push(format!("price types {}", list_types(&unwritten.iter().map(|s| s.to_string()).collect::<Vec<_>>())));
+        }
+        if let Some(first) = p.barcodes.first() {
+            cells[col("BARCODE")] = first.clone();
+        }
+        if p.barcodes.len() > 1 {
+            lost.push(format!("barcodes {} (one BARCODE column)", p.barcodes[1..].join(", ")));
+        }
+        cells[col("VENDOR_CODE")] = p.article.clone().unwrap_or_default();
+        if let Some(vat) = p.vat {
+            cells[col("NDS")] = vat.as_russian().trim_end_matches('%').to_string();
+        }
+        cells[col("PAYMENT_SUBJECT")] = if p.service { "4" } else { "1" }.into();
+        if let Some(parent) = &p.parent {
+            if self.opts.bifit_groups == BifitGroups::None {
+                lost.push(format!("its folder {parent} (--bifit-groups none)"));
+            } else {
+                cells[col("GROUP")] = self.group_ref(parent);
+            }
+        }
+        if let Some(unit) = &p.unit {
+            cells[col("UNIT_CODE")] = unit.code.clone();
+        }
+        if p.weighted {
+            cells[col("WEIGHTED")] = "1".into();
+        }
+        cells[col("MARK_TYPE")] = "0".into();
+        cells[col("GOOD_TYPE")] = "DEFAULT".into();
+        if p.comment.is_some() {
+            lost.push("the comment".into());
+        }
+        let mut dropped = Vec::new();
+        for (k, v) in &p.extra {
+            match COLUMNS.iter().position(|c| c == k) {
+                Some(i) if !MAPPED.contains(&k.as_str()) || k == "GOOD_TYPE" || k == "PAYMENT_SUBJECT" => cells[i] = v.clone(),
+                _ => dropped.push(k.as_str()),
+            }
+        }
+        if !dropped.is_empty() {
+            lost.push(format!("fields {}", dropped.join(", ")));
+        }
+        if !lost.is_empty() {
+            diag.warn(Warning::new("field-dropped", format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; "))))?;
+        }
+        self.write_row(&cells, &format!("product {}", p.code), diag)
+    }
+
+    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        match record {
+            Record::Group(g) => self.write_group(&g, diag),
+            Record::Product(p) => self.write_product(&p, diag),
+            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into()),
+        }
+    }
+}
+
+impl RecordSink for BifitCsvWriter {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        if header.kind != DataKind::Catalog {
+            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
+        }
+        let cells: [String; 28] = COLUMNS.map(str::to_string);
+        self.write_row(&cells, "header", diag)
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        for ready in self.order.push(record) {
+            self.write_record(ready, diag)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        for (code, products) in self.order.orphans() {
+            diag.warn(Warning::new(
+                "group-missing",
+                format!("folder {code} is not in the input; its {} products name it in GROUP by its code", products.len()),
+            ))?;
+            for record in products {
+                self.write_record(record, diag)?;
+            }
+        }
+        self.out.flush().map_err(io)
+    }
+}

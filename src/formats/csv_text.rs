@@ -1,0 +1,112 @@
+//! Shared reading of delimited text (`;` CSV from 1C, Bifit, Excel): decoding to UTF-8 first,
+//! header names looked up once, and every cell positioned by line and column for messages.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::{Error, Position, Result};
+use crate::text::{read_error, DetectedEncoding, RawInput, TextInput};
+
+type Source = std::io::BufReader<crate::text::LineTracker<crate::text::DecodingReader<Box<dyn std::io::Read + Send>>>>;
+
+pub struct CsvSource {
+    pub name: Arc<str>,
+    pub encoding: DetectedEncoding,
+    reader: csv::Reader<Source>,
+    header: Vec<String>,
+    index: HashMap<String, usize>,
+    record: csv::StringRecord,
+    rows: u64,
+}
+
+impl CsvSource {
+    /// Opens a delimited file whose first row names the columns (matched case-insensitively).
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, delimiter: u8) -> Result<Self> {
+        let TextInput { name, encoding, reader, .. } = input.into_text(forced)?;
+        let reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(reader);
+        let mut src = CsvSource {
+            name,
+            encoding,
+            reader,
+            header: Vec::new(),
+            index: HashMap::new(),
+            record: csv::StringRecord::new(),
+            rows: 0,
+        };
+        if !src.next_row()? {
+            return Err(Error::syntax(Position::in_file(&src.name), "the file is empty: expected a header row"));
+        }
+        src.header = src.record.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_uppercase()).collect();
+        for (i, h) in src.header.iter().enumerate() {
+            src.index.entry(h.clone()).or_insert(i);
+        }
+        Ok(src)
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Reads the next row; `false` at the end. Blank lines are skipped.
+    pub fn next_row(&mut self) -> Result<bool> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(false),
+                Ok(true) => {
+                    self.rows += 1;
+                    if self.record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    return Ok(true);
+                }
+                Err(e) => return Err(self.csv_error(e)),
+            }
+        }
+    }
+
+    fn csv_error(&self, e: csv::Error) -> Error {
+        let line = e.position().map(|p| p.line());
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => read_error(&self.name, &io),
+            other => {
+                let mut pos = Position::in_file(&self.name);
+                pos.line = line;
+                Error::syntax(pos, format!("not a readable CSV row: {other:?}"))
+            }
+        }
+    }
+
+    /// The cell of the named column in the current row; empty when the row is short.
+    pub fn get(&self, column: Option<usize>) -> &str {
+        column.and_then(|c| self.record.get(c)).unwrap_or("")
+    }
+
+    /// The cell by column name.
+    pub fn field(&self, name: &str) -> &str {
+        self.get(self.column(name))
+    }
+
+    /// Where a cell of the current row is: line, column number and the header's name.
+    pub fn pos(&self, column: Option<usize>) -> Position {
+        let mut pos = Position::in_file(&self.name);
+        pos.line = self.record.position().map(|p| p.line());
+        if let Some(c) = column {
+            pos.column = Some(c as u64 + 1);
+            pos.field = self.header.get(c).cloned();
+        }
+        pos
+    }
+
+    pub fn pos_of(&self, name: &str) -> Position {
+        self.pos(self.column(name))
+    }
+
+    /// Number of the current row, counting the header as 1.
+    pub fn row_number(&self) -> u64 {
+        self.rows
+    }
+}
