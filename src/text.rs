@@ -48,7 +48,7 @@ impl DetectedEncoding {
             EncodingSource::XmlDeclaration => "XML declaration",
             EncodingSource::ValidUtf8 => "valid UTF-8",
             EncodingSource::Fallback => "not UTF-8, assumed the Russian Windows code page",
-            EncodingSource::Forced => "--encoding",
+            EncodingSource::Forced => "--input-encoding",
         };
         format!("{} ({how})", self.name())
     }
@@ -204,7 +204,7 @@ impl RawInput {
         io::Cursor::new(self.head).chain(self.rest)
     }
 
-    /// Decodes the input to UTF-8. `forced` overrides detection (`--encoding`).
+    /// Decodes the input to UTF-8. `forced` overrides detection (`--input-encoding`).
     pub fn into_text(self, forced: Option<&'static Encoding>) -> Result<TextInput> {
         let mut detected = self.detect_encoding();
         if let Some(encoding) = forced {
@@ -224,15 +224,17 @@ impl RawInput {
                         Position { line: Some(line), column: Some(column), ..pos },
                         format!(
                             "the file says it is UTF-8, but byte 0x{:02X} here is not UTF-8; it looks like \
-                             Windows-1251 (1C's \"ANSI\"). Save it as UTF-8, or convert with --encoding windows-1251",
+                             Windows-1251 (1C's \"ANSI\"). Save it as UTF-8, or convert with --input-encoding windows-1251",
                             body[e.valid_up_to()]
                         ),
                     ));
                 }
             } else if let Some(example) = find_mojibake(std::str::from_utf8(body).unwrap_or_default()) {
                 let repaired = repair_mojibake(&example).unwrap_or_default();
+                let at = std::str::from_utf8(body).ok().and_then(|t| t.find(&example)).unwrap_or(0);
+                let (line, column) = line_col(&body[..at]);
                 return Err(Error::encoding(
-                    pos,
+                    Position { line: Some(line), column: Some(column), ..pos },
                     format!(
                         "the text is garbled (mojibake): {example:?} reads as {repaired:?} once undone. The \
                          file was saved as UTF-8 after being read as Windows-1251; export it again from the \
@@ -294,7 +296,7 @@ impl std::fmt::Display for DecodeFailure {
         write!(
             f,
             "byte {} of the file ({}) is not valid {}; the file is in another encoding or damaged \
-             (try --encoding)",
+             (try --input-encoding)",
             self.raw_offset,
             hex.join(" "),
             self.encoding

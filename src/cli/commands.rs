@@ -43,19 +43,28 @@ fn progress(quiet: bool) -> Option<ProgressBar> {
     Some(bar)
 }
 
+/// `1 group`, `3 groups`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn describe(c: &Counts) -> String {
     let mut parts = Vec::new();
     if c.groups > 0 {
-        parts.push(format!("{} groups", c.groups));
+        parts.push(count(c.groups, "group"));
     }
     if c.products > 0 || c.groups > 0 {
-        parts.push(format!("{} products", c.products));
+        parts.push(count(c.products, "product"));
     }
     if c.receipts > 0 {
-        parts.push(format!("{} receipts", c.receipts));
+        parts.push(count(c.receipts, "receipt"));
     }
     if c.orders > 0 {
-        parts.push(format!("{} orders", c.orders));
+        parts.push(count(c.orders, "order"));
     }
     if parts.is_empty() {
         "no records".into()
@@ -99,7 +108,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
                 let dest = summary.output.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
                 let warnings = match diag.total() {
                     0 => String::new(),
-                    n => format!(", {n} warnings"),
+                    n => format!(", {}", count(n, "warning")),
                 };
                 eprintln!("{} → {}: {} written to {dest} (input encoding {}{warnings})", summary.from, summary.to, describe(&summary.counts), summary.encoding);
             }

@@ -266,7 +266,7 @@ impl BifitJsonWriter {
             Some(v) => match vat_fields(v) {
                 Some((id, value)) => (id, Some(value)),
                 None => {
-                    lost.push(format!("VAT {v} (no documented vatValue)"));
+                    lost.push(format!("VAT {} (no documented vatValue)", v.as_russian()));
                     (None, None)
                 }
             },

@@ -40,7 +40,33 @@ pub struct CanonicalDocument {
 }
 
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(CanonicalDocument)).expect("a schema serializes")
+    let mut schema = serde_json::to_value(schemars::schema_for!(CanonicalDocument)).expect("a schema serializes");
+    decimals_as_strings(&mut schema);
+    schema
+}
+
+/// schemars describes a `Decimal` as "a string or a number" (rust_decimal reads either). The
+/// canonical format writes every amount and quantity as a string, because a JSON number goes
+/// through a float and can lose digits, and its schema says so: the number alternative is removed
+/// from every subschema that has both (only decimals have both in this model).
+fn decimals_as_strings(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                if types.iter().any(|t| t == "string") && types.iter().any(|t| t == "number") {
+                    types.retain(|t| t != "number");
+                    if types.len() == 1 {
+                        let only = types.remove(0);
+                        map.insert("type".into(), only);
+                    }
+                }
+            }
+            map.values_mut().for_each(decimals_as_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(decimals_as_strings),
+        _ => {}
+    }
 }
 
 pub fn sniff(head: &str) -> u8 {

@@ -54,9 +54,7 @@ pub fn for_each_object(
                 match object {
                     Ok(object) => {
                         count += 1;
-                        if let Err(e) = each(object, count) {
-                            return Err(e);
-                        }
+                        each(object, count)?;
                     }
                     Err(e) => {
                         result = Err(e);

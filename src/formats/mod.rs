@@ -207,7 +207,7 @@ pub fn sniff_xml_root(head: &str, root: &str) -> u8 {
     }
 }
 
-/// The encoding named by `--encoding`, if any.
+/// The encoding named by `--input-encoding`, if any.
 pub fn forced_encoding(opts: &ReadOptions) -> Result<Option<&'static encoding_rs::Encoding>> {
     match &opts.encoding {
         None => Ok(None),

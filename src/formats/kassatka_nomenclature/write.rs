@@ -168,7 +168,7 @@ impl KassatkaNomenclatureWriter {
             PriceChoice::NoPrices | PriceChoice::Missing { .. } => String::new(),
             PriceChoice::Ambiguous { available } => {
                 return Err(Error::conversion(
-                    Position::default().with_field(format!("product {}", p.code)),
+                    Position::default(),
                     format!(
                         "product {} has several price types ({}) and none is \"Розничная\": name the one for Product@Price with --price-type",
                         p.code,
@@ -201,7 +201,8 @@ impl KassatkaNomenclatureWriter {
             for price in &p.prices {
                 let amount = self.price_text(price.amount);
                 let code = price.code.clone().unwrap_or_default();
-                let includes = price.includes_vat.map(yes_no_text).unwrap_or_default();
+                // Russian retail prices include VAT; an unknown flag is written as Да (warned).
+                let includes = yes_no_text(price.includes_vat.unwrap_or(true));
                 self.xml
                     .empty(
                         "Price",
@@ -232,7 +233,7 @@ impl KassatkaNomenclatureWriter {
                 lost.push(format!("article {a:?}"));
             }
             if let Some(v) = p.vat {
-                lost.push(format!("VAT {v}"));
+                lost.push(format!("VAT {}", v.as_russian()));
             }
             if p.prices.iter().any(|pr| pr.code.is_some() || pr.includes_vat.is_some()) {
                 lost.push("price codes / IncludesVAT".into());
@@ -244,9 +245,15 @@ impl KassatkaNomenclatureWriter {
                     format!("product {}: no price of type {requested:?} (it has {}); Product@Price left empty", p.code, list_types(&available)),
                 ))?;
             }
+            if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
+                diag.warn(Warning::new(
+                    "value-assumed",
+                    format!("product {}: the input does not say whether its prices include VAT; IncludesVAT written as Да", p.code),
+                ))?;
+            }
             // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
             if let (Some(v), true) = (p.vat, p.prices.is_empty()) {
-                lost.push(format!("VAT {v} (it is written on prices and the product has none)"));
+                lost.push(format!("VAT {} (it is written on prices and the product has none)", v.as_russian()));
             }
         }
         if p.weighted {

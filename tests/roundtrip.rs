@@ -1,0 +1,125 @@
+//! Round trips through the canonical model: a document written by a writer and read back gives
+//! the same canonical records (every group, product, price, receipt), compared as canonical JSON
+//! text so nothing — not even a decimal's scale — can differ unnoticed.
+
+mod support;
+
+use kassa_bridge::options::{KassatkaDialect, WriteOptions};
+use kassa_bridge::Diagnostics;
+
+use support::{canonical, read_sample, read_text, valid_samples, warnings_text, write_doc, write_options, Doc};
+
+/// sample → canonical JSON (A) → read by the canonical-json reader → `format` → read back →
+/// canonical JSON (B). Returns A, B and the writer's warnings.
+fn through(sample: &str, format: &str, opts: &WriteOptions) -> (String, String, Diagnostics) {
+    let doc = read_sample(sample);
+    let a = canonical(&doc.header, &doc.records);
+
+    let mut diag = Diagnostics::new(false);
+    let from_json = read_text("canonical-json", "a.json", &a, &mut diag).unwrap_or_else(|e| panic!("{sample}: {e}"));
+    assert_eq!(diag.total(), 0);
+    let written = write_doc(&from_json.header, &from_json.records, format, opts, &mut diag)
+        .unwrap_or_else(|e| panic!("{sample} → {format}: {e}"));
+
+    let mut back_diag = Diagnostics::new(false);
+    let back: Doc = read_text(format, "written", &written, &mut back_diag)
+        .unwrap_or_else(|e| panic!("{sample} → {format} → back: {e}\n{written}"));
+    assert_eq!(back_diag.total(), 0, "{sample}: reading the writer's output warned:\n{}", warnings_text(&back_diag));
+    (a, canonical(&back.header, &back.records), diag)
+}
+
+#[test]
+fn seed_nomenclature_round_trips_through_the_api_dialect() {
+    let (a, b, diag) = through(
+        "samples/kassatka-xml/seed-nomenclature.xml",
+        "kassatka-xml",
+        &write_options(KassatkaDialect::Api, None),
+    );
+    assert_eq!(diag.total(), 0, "{}", warnings_text(&diag));
+    assert_eq!(b, a);
+}
+
+#[test]
+fn seed_nomenclature_round_trips_through_the_1c_dialect() {
+    let (a, b, diag) = through(
+        "samples/kassatka-xml/seed-nomenclature.xml",
+        "kassatka-xml",
+        &write_options(KassatkaDialect::OneC, None),
+    );
+    assert_eq!(diag.total(), 0, "{}", warnings_text(&diag));
+    assert_eq!(b, a);
+}
+
+#[test]
+fn one_c_processing_round_trips_losslessly_through_the_1c_dialect() {
+    let (a, b, diag) =
+        through("samples/kassatka-xml/1c-processing.xml", "kassatka-xml", &write_options(KassatkaDialect::OneC, None));
+    assert_eq!(diag.total(), 0, "{}", warnings_text(&diag));
+    assert_eq!(b, a);
+}
+
+#[test]
+fn one_c_processing_through_the_api_dialect_loses_only_what_it_warned_about() {
+    let (a, b, diag) =
+        through("samples/kassatka-xml/1c-processing.xml", "kassatka-xml", &write_options(KassatkaDialect::Api, None));
+    assert_eq!(diag.groups().get("field-dropped").map(|g| g.count), Some(5), "{}", warnings_text(&diag));
+    assert_ne!(b, a);
+    // The prices themselves survive: every product keeps both amounts under their types.
+    for (t, amount) in
+        [("Розничная", "689.00"), ("Закупочная", "512.40"), ("Розничная", "45.90"), ("Закупочная", "38.70")]
+    {
+        let needle = format!("\"price_type\": \"{t}\",\n          \"amount\": \"{amount}\"");
+        assert!(b.contains(&needle), "lost {t} {amount}:\n{b}");
+    }
+}
+
+#[test]
+fn seed_receipts_round_trip_through_kassatka_receipts() {
+    let (a, b, diag) =
+        through("samples/kassatka-receipts/seed-receipts.xml", "kassatka-receipts", &WriteOptions::default());
+    assert_eq!(diag.total(), 0, "{}", warnings_text(&diag));
+    assert_eq!(b, a);
+}
+
+#[test]
+fn returns_and_other_payments_round_trip_through_kassatka_receipts() {
+    let (a, b, diag) = through(
+        "samples/kassatka-receipts/returns-and-other-payments.xml",
+        "kassatka-receipts",
+        &WriteOptions::default(),
+    );
+    assert_eq!(diag.total(), 0, "{}", warnings_text(&diag));
+    assert_eq!(b, a);
+}
+
+/// The general promise: when a writer says nothing was lost, nothing was.
+#[test]
+fn every_sample_a_writer_accepts_silently_round_trips_exactly() {
+    let mut checked = 0;
+    let cases: Vec<(String, &str, WriteOptions)> = valid_samples("kassatka-xml")
+        .into_iter()
+        .flat_map(|s| {
+            [
+                (s.clone(), "kassatka-xml", write_options(KassatkaDialect::Api, None)),
+                (s, "kassatka-xml", write_options(KassatkaDialect::OneC, None)),
+            ]
+        })
+        .chain(
+            valid_samples("kassatka-receipts").into_iter().map(|s| (s, "kassatka-receipts", WriteOptions::default())),
+        )
+        .collect();
+    for (sample, format, opts) in cases {
+        let (doc, read_diag) = support::read_sample_lenient(&sample);
+        let mut diag = Diagnostics::new(false);
+        if write_doc(&doc.header, &doc.records, format, &opts, &mut diag).is_err()
+            || diag.total() > 0
+            || read_diag.total() > 0
+        {
+            continue;
+        }
+        let (a, b, _) = through(&sample, format, &opts);
+        assert_eq!(b, a, "{sample} through {format} ({:?})", opts.kassatka_dialect);
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} silent conversions were checked");
+}

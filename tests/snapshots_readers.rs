@@ -1,0 +1,106 @@
+//! One snapshot per sample: what the library reads from it, written as canonical JSON, with the
+//! warnings — or, for inputs that must fail, the error message and its exit-code class.
+//!
+//! Inputs are opened under their crate-relative name (`samples/…`), so the positions in messages
+//! are stable wherever the crate is checked out.
+
+mod support;
+
+use kassa_bridge::formats;
+use kassa_bridge::options::{ReadOptions, WriteOptions};
+use kassa_bridge::Diagnostics;
+
+use support::{exit_class, open_sample, rel, warnings_text, SharedBuf};
+
+/// Reads a sample with the detected format straight into the real canonical-json writer.
+fn describe_reading(rel_path: &str) -> String {
+    let input = open_sample(rel_path);
+    let mut diag = Diagnostics::new(false);
+    let mut out = format!("input: {rel_path}\n");
+    let result = formats::detect(&input).and_then(|format| {
+        out.push_str(&format!("format: {} (detected)\n", format.name));
+        let buf = SharedBuf::default();
+        let json = formats::find("canonical-json")?;
+        let mut sink = (json.writer.expect("canonical-json writes"))(Box::new(buf.clone()), &WriteOptions::default())?;
+        (format.reader.expect("a readable format"))(input, &ReadOptions::default(), sink.as_mut(), &mut diag)?;
+        drop(sink);
+        Ok(buf.text())
+    });
+    match result {
+        Ok(json) => {
+            out.push_str(&format!("warnings:\n{}", warnings_text(&diag)));
+            out.push_str("--- canonical-json ---\n");
+            out.push_str(&json);
+        }
+        Err(err) => {
+            let (code, class) = exit_class(err.kind());
+            out.push_str(&format!("error (exit {code}, {class}):\n  {err}\n"));
+            out.push_str(&format!("warnings before the error:\n{}", warnings_text(&diag)));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_sample_reads_as_snapshotted() {
+    insta::glob!("../samples", "kassatka-*/*.xml", |path| {
+        insta::assert_snapshot!(describe_reading(&rel(path)));
+    });
+}
+
+/// A guard that the glob above really covers every sample (a renamed folder must not silently
+/// leave fixtures unchecked).
+#[test]
+fn the_glob_covers_every_sample() {
+    let all = [support::samples_in("kassatka-xml"), support::samples_in("kassatka-receipts")].concat();
+    assert!(all.len() >= 22, "expected at least 22 samples, found {}", all.len());
+    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for sample in all {
+        let suffix = sample.trim_start_matches("samples/").replace('/', "__");
+        let snap = snapshots.join(format!("snapshots_readers__every_sample_reads_as_snapshotted@{suffix}.snap"));
+        assert!(snap.exists(), "no reader snapshot for {sample} (expected {})", snap.display());
+    }
+}
+
+/// The API layout repeats a product once per price type. A row that leaves out a value another
+/// row gives (hostile-missing-optional: `00-00000016` without `UnitName`/`Barcode`) is still the
+/// same product; rows that disagree on the unit are not merged.
+#[test]
+fn rows_of_one_product_merge_even_when_one_leaves_values_out() {
+    use kassa_bridge::model::Record;
+
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ProductsGroups>
+ <ProductGroup Code="G" Name="Г" ParentCode="none">
+  <Products>
+   <Product Code="1" Name="А" ParentCode="G" UnitCode="796" Price="10" PriceType="Прайс-лист" Comment="первый"/>
+   <Product Barcode="4601234005173" Code="1" Name="А" ParentCode="G" UnitCode="796" UnitName="шт" Price="12" PriceType="Розничная" Comment="второй"/>
+   <Product Code="2" Name="Б" ParentCode="G" UnitCode="796" Price="1" PriceType="Розничная"/>
+   <Product Code="2" Name="Б" ParentCode="G" UnitCode="166" Price="2" PriceType="Оптовая"/>
+  </Products>
+ </ProductGroup>
+</ProductsGroups>
+"#;
+    let mut diag = Diagnostics::new(false);
+    let doc = support::read_text("kassatka-xml", "rows.xml", xml, &mut diag).unwrap();
+    let products: Vec<_> = doc
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Product(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(products.len(), 3, "{products:#?}");
+    let one = products[0];
+    assert_eq!(one.code, "1");
+    assert_eq!(one.prices.len(), 2);
+    assert_eq!(one.barcodes, ["4601234005173"]);
+    assert_eq!(one.unit.as_ref().map(|u| (u.code.as_str(), u.name.as_str())), Some(("796", "шт")));
+    assert_eq!(one.comment.as_deref(), Some("первый"));
+    let kept: Vec<String> = diag.kept().map(|w| format!("{} {}", w.kind, w.message)).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].starts_with("value-dropped product 1:") && kept[0].contains("второй"), "{kept:?}");
+    // Different units: two products with the same code (inspect reports the duplicate).
+    assert_eq!((products[1].code.as_str(), products[2].code.as_str()), ("2", "2"));
+}
