@@ -73,6 +73,15 @@ impl fmt::Display for Position {
     }
 }
 
+/// `file: line 3, column 7: ` before a message, or nothing when the position is unknown.
+fn at(pos: &Position) -> String {
+    if pos.is_empty() {
+        String::new()
+    } else {
+        format!("{pos}: ")
+    }
+}
+
 #[derive(Debug)]
 pub struct Error(Box<ErrorKind>);
 
@@ -83,15 +92,15 @@ pub enum ErrorKind {
     Io { path: PathBuf, source: io::Error },
 
     /// A value in the input is not what the format allows.
-    #[error("{pos}: bad value {value:?}: expected {expected}")]
+    #[error("{}bad value {value:?}: expected {expected}", at(pos))]
     BadValue { pos: Position, value: String, expected: String },
 
     /// The input is not well-formed (broken XML or JSON, truncated file, missing element).
-    #[error("{pos}: {message}")]
+    #[error("{}{message}", at(pos))]
     Syntax { pos: Position, message: String },
 
     /// The bytes are not in the encoding they claim, or look like mojibake.
-    #[error("{pos}: {message}")]
+    #[error("{}{message}", at(pos))]
     Encoding { pos: Position, message: String },
 
     #[error("unknown format {name:?}; `kassa-bridge formats` lists the known ones")]
@@ -111,7 +120,7 @@ pub enum ErrorKind {
     Usage(String),
 
     /// The data is readable but cannot be converted as asked (e.g. no price type can be chosen).
-    #[error("{pos}: {message}")]
+    #[error("{}{message}", at(pos))]
     Conversion { pos: Position, message: String },
 
     /// `--strict` turned a warning into an error.

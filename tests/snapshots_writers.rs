@@ -100,7 +100,7 @@ fn ambiguous_price_types_in_the_1c_dialect_are_an_error() {
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Conversion { .. }), "{err:?}");
     assert_eq!(exit_class(err.kind()).0, 2);
-    insta::assert_snapshot!(err.to_string(), @r#"product 0001: product 0001 has several price types ("Прайс-лист", "Оптовая") and none is "Розничная": name the one for Product@Price with --price-type"#);
+    insta::assert_snapshot!(err.to_string(), @r#"product 0001 has several price types ("Прайс-лист", "Оптовая") and none is "Розничная": name the one for Product@Price with --price-type"#);
     // Naming one resolves it.
     let text =
         write_doc(&header, &records, "kassatka-xml", &write_options(KassatkaDialect::OneC, Some("Оптовая")), &mut diag)
@@ -127,8 +127,19 @@ fn scattered_catalogue_is_written_whole_and_reads_back() {
         );
 
         let mut back_diag = Diagnostics::new(false);
-        let back = read_text("kassatka-xml", "written.xml", &text, &mut back_diag)
+        let mut back = read_text("kassatka-xml", "written.xml", &text, &mut back_diag)
             .unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+        if dialect == KassatkaDialect::OneC {
+            // The 1C layout must say Да/Нет; the writer assumed Да and warned (value-assumed).
+            assert!(diag.kept().any(|w| w.kind == "value-assumed"), "{name}: {}", warnings_text(&diag));
+            for r in &mut back.records {
+                if let Record::Product(p) = r {
+                    for price in &mut p.prices {
+                        assert_eq!(price.includes_vat.take(), Some(true));
+                    }
+                }
+            }
+        }
         assert_eq!(back_diag.total(), 0, "{name}: {}", warnings_text(&back_diag));
         let (want_groups, want_products) = sorted_records(&records);
         let (got_groups, got_products) = sorted_records(&back.records);

@@ -151,7 +151,6 @@ fn one_c_dialect_output_of_the_1c_processing_sample_validates() {
 /// `IncludesVAT=""`, which the schema rejects: reference `formats-1c.md` §4.1 says the boolean
 /// attributes are the words Да/Нет, and a 1C processing always writes one. See the report.
 #[test]
-#[ignore = "writer bug: the 1c dialect writes IncludesVAT=\"\" for prices without the flag (schema: Да|Нет)"]
 fn one_c_dialect_output_of_every_catalogue_sample_validates() {
     if !xmllint_ready() {
         return;
