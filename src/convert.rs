@@ -142,8 +142,13 @@ pub fn convert(
                 read(input, &opts.read, &mut counting, diag)?;
                 counting.counts
             };
-            (counts, Some(file.commit()?))
+            let written = file.commit()?;
+            (counts, Some(written))
         }
     };
+    if let Some(flag) = &opts.write.flag_file {
+        // The flag says "the file is complete": only after the output is in place.
+        std::fs::write(flag, b"").map_err(|e| crate::error::Error::io(flag, e))?;
+    }
     Ok(ConvertSummary { from: from.name, to: to.name, encoding, counts, output: written })
 }

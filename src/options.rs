@@ -2,12 +2,24 @@
 
 use serde::Deserialize;
 
-/// Options every reader understands.
+/// Options readers understand; each reader uses the ones that apply to it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReadOptions {
     /// Overrides encoding detection (`utf-8`, `windows-1251`, `utf-16le` … any WHATWG label).
     pub encoding: Option<String>,
+    /// A second file read together with the input (CommerceML: `offers.xml` beside `import.xml`).
+    pub with: Option<std::path::PathBuf>,
+    /// Spreadsheets: the sheet to read (name or 1-based number); the first sheet by default.
+    pub sheet: Option<String>,
+    /// Spreadsheets and `table` CSV: the 1-based row holding the column titles (auto by default).
+    pub header_row: Option<u32>,
+    /// Spreadsheets and `table` CSV: column mapping `field=column` pairs, a column being a header
+    /// name, a letter (`C`) or a 1-based number (`3`); e.g. `code=A`, `price=Цена`.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Spreadsheets and `table` CSV: a TOML file with the mapping (sheet, header row, columns).
+    pub mapping: Option<std::path::PathBuf>,
 }
 
 /// Which of the two Кассатка nomenclature layouts to write.
@@ -53,6 +65,19 @@ pub enum BifitGroupRef {
     Path,
 }
 
+/// The command an ATOL/Frontol goods file loads its goods with (reference `formats-1c.md` §1.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum AtolCommand {
+    /// `$$$ADDQUANTITY`: add or update goods, add to the stock (Айтида «Добавлять»).
+    Add,
+    /// `$$$REPLACEQUANTITY`: add or update goods, replace the stock, clear sales (1C partial export).
+    #[default]
+    Replace,
+    /// `$$$REPLACEQUANTITYWITHOUTSALE`: replace the stock, keep sales (Айтида «Перезаписывать»).
+    ReplaceWithoutSale,
+}
+
 /// Options writers understand; each writer uses the ones that apply to it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -77,6 +102,14 @@ pub struct WriteOptions {
     pub jsonl: bool,
     /// The UTC offset for times in reports meant for people; `+03:00` (Moscow) by default.
     pub utc_offset: Option<String>,
+    /// ATOL goods file: the command before the goods.
+    #[serde(default)]
+    pub atol_command: AtolCommand,
+    /// ATOL goods file: a full export (delete all goods and barcodes first, as 1C's full export).
+    #[serde(default)]
+    pub atol_full_export: bool,
+    /// Create this empty flag file after the output is in place (1C/Frontol exchange handshake).
+    pub flag_file: Option<std::path::PathBuf>,
 }
 
 impl WriteOptions {

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use kassa_bridge::options::{BifitGroupRef, BifitGroups, KassatkaDialect, ReadOptions, WriteOptions};
+use std::path::PathBuf;
+
+use kassa_bridge::options::{AtolCommand, BifitGroupRef, BifitGroups, KassatkaDialect, ReadOptions, WriteOptions};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
@@ -65,11 +67,36 @@ pub struct ReadArgs {
     /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
     #[arg(long, value_name = "ENCODING")]
     pub input_encoding: Option<String>,
+    /// A second input read together with INPUT: CommerceML `offers.xml` beside `import.xml`.
+    #[arg(long, value_name = "FILE")]
+    pub with: Option<PathBuf>,
+    /// Spreadsheets: the sheet to read, by name or 1-based number (default: the first).
+    #[arg(long, value_name = "SHEET")]
+    pub sheet: Option<String>,
+    /// Spreadsheets and table CSV: the 1-based row with the column titles (default: found
+    /// automatically among the first rows).
+    #[arg(long, value_name = "ROW")]
+    pub header_row: Option<u32>,
+    /// Spreadsheets and table CSV: map a field to a column, e.g. `--column code=A --column
+    /// price=Цена`; a column is a title, a letter or a 1-based number. Fields: code, name,
+    /// barcode, article, price, unit, vat, group, comment (repeatable).
+    #[arg(long = "column", value_name = "FIELD=COLUMN")]
+    pub columns: Vec<String>,
+    /// Spreadsheets and table CSV: a TOML mapping file (sheet, header-row, [columns]).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
 }
 
 impl ReadArgs {
     pub fn options(&self) -> ReadOptions {
-        ReadOptions { encoding: self.input_encoding.clone() }
+        ReadOptions {
+            encoding: self.input_encoding.clone(),
+            with: self.with.clone(),
+            sheet: self.sheet.clone(),
+            header_row: self.header_row,
+            columns: self.columns.clone(),
+            mapping: self.mapping.clone(),
+        }
     }
 }
 
@@ -112,6 +139,16 @@ pub struct WriteArgs {
     /// UTC offset for times in reports for people (orders-report), e.g. +03:00 (the default).
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub utc_offset: Option<String>,
+    /// atol-goods: the command that loads the goods: `replace` ($$$REPLACEQUANTITY, 1C's partial
+    /// export), `add` ($$$ADDQUANTITY) or `replace-without-sale`.
+    #[arg(long, value_enum, default_value_t = AtolCommand::Replace, value_name = "COMMAND")]
+    pub atol_command: AtolCommand,
+    /// atol-goods: a full export — delete all goods and barcodes first, as 1C's full export does.
+    #[arg(long)]
+    pub atol_full_export: bool,
+    /// Create this empty flag file once the output is in place (the 1C/Frontol handshake).
+    #[arg(long, value_name = "FILE")]
+    pub flag_file: Option<PathBuf>,
 }
 
 impl WriteArgs {
@@ -126,6 +163,9 @@ impl WriteArgs {
             bifit_group_ref: self.bifit_group_ref,
             jsonl: self.jsonl,
             utc_offset: self.utc_offset.clone(),
+            atol_command: self.atol_command,
+            atol_full_export: self.atol_full_export,
+            flag_file: self.flag_file.clone(),
         }
     }
 }
