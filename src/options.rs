@@ -65,6 +65,13 @@ pub enum BifitGroupRef {
     Path,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecimalSeparator {
+    Point,
+    Comma,
+}
+
 /// The command an ATOL/Frontol goods file loads its goods with (reference `formats-1c.md` §1.2).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
@@ -86,9 +93,9 @@ pub struct WriteOptions {
     pub price_type: Option<String>,
     /// A second price type written as the purchase price (БИФИТ `PURCHASE_PRICE`); none by default.
     pub purchase_price_type: Option<String>,
-    /// Write numbers with a decimal comma instead of a point (formats that allow either).
-    #[serde(default)]
-    pub decimal_comma: bool,
+    /// The decimal separator in written numbers; `None` is the format's own default (a comma for
+    /// the 1C/Frontol files, a point elsewhere).
+    pub decimal_separator: Option<DecimalSeparator>,
     #[serde(default)]
     pub kassatka_dialect: KassatkaDialect,
     /// The output encoding for text formats that allow a choice (`bifit-csv`: windows-1251).
@@ -113,11 +120,12 @@ pub struct WriteOptions {
 }
 
 impl WriteOptions {
-    pub fn decimal_separator(&self) -> char {
-        if self.decimal_comma {
-            ','
-        } else {
-            '.'
+    /// The separator to write: the one asked for, else the format's default.
+    pub fn decimal_separator_or(&self, default: char) -> char {
+        match self.decimal_separator {
+            Some(DecimalSeparator::Point) => '.',
+            Some(DecimalSeparator::Comma) => ',',
+            None => default,
         }
     }
 }

@@ -66,3 +66,45 @@ pub enum OutputTarget {
 pub fn stdout_writer() -> Box<dyn Write> {
     Box::new(BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
 }
+
+/// Text output in a chosen encoding (Windows-1251 for 1C-side files): characters the encoding
+/// lacks are written as `?` and reported as a warning naming the record, never silently.
+pub struct EncodedText {
+    out: Box<dyn Write>,
+    encoding: &'static encoding_rs::Encoding,
+}
+
+impl EncodedText {
+    /// `label` is a WHATWG encoding label; `default` is used when it is `None`.
+    pub fn new(out: Box<dyn Write>, label: Option<&str>, default: &str) -> Result<Self> {
+        let label = label.unwrap_or(default);
+        let encoding = crate::text::encoding_for_label(label)
+            .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. windows-1251 or utf-8")))?;
+        Ok(EncodedText { out, encoding })
+    }
+
+    pub fn encoding_name(&self) -> &'static str {
+        self.encoding.name()
+    }
+
+    /// Writes `text` (a whole line or row, with its line end); `subject` names the record.
+    pub fn write(&mut self, text: &str, subject: &str, diag: &mut crate::diagnostics::Diagnostics) -> Result<()> {
+        let (bytes, lost) = crate::text::encode_text(text, self.encoding);
+        if !lost.is_empty() {
+            let chars: Vec<String> = lost.iter().map(|c| format!("{c:?} (U+{:04X})", *c as u32)).collect();
+            diag.warn(crate::diagnostics::Warning::new(
+                "unencodable-character",
+                format!(
+                    "{subject}: {} cannot be written in {}; written as ? (--encoding utf-8 keeps them)",
+                    chars.join(", "),
+                    self.encoding.name()
+                ),
+            ))?;
+        }
+        self.out.write_all(&bytes).map_err(|e| Error::io("<output>", e))
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush().map_err(|e| Error::io("<output>", e))
+    }
+}

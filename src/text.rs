@@ -495,6 +495,13 @@ impl LineIndex {
         Some((chunk.line + newlines, col + 1))
     }
 
+    /// The byte at an offset in the decoded text, if it has been read and is still retained.
+    pub fn byte_at(&self, offset: u64) -> Option<u8> {
+        let h = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let chunk = h.chunks.iter().rev().find(|c| c.start <= offset)?;
+        chunk.bytes.get((offset - chunk.start) as usize).copied()
+    }
+
     pub fn position_at(&self, file: &Arc<str>, offset: u64) -> Position {
         let mut pos = Position::in_file(file);
         match self.line_col(offset) {

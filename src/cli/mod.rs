@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use std::path::PathBuf;
 
-use kassa_bridge::options::{AtolCommand, BifitGroupRef, BifitGroups, KassatkaDialect, ReadOptions, WriteOptions};
+use kassa_bridge::options::{AtolCommand, DecimalSeparator, BifitGroupRef, BifitGroups, KassatkaDialect, ReadOptions, WriteOptions};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
@@ -110,9 +110,10 @@ pub struct WriteArgs {
     /// lists the product's price types.
     #[arg(long, value_name = "NAME")]
     pub price_type: Option<String>,
-    /// Write numbers with a decimal comma (formats that allow it); a point by default.
-    #[arg(long)]
-    pub decimal_comma: bool,
+    /// The decimal separator in written numbers: `point` or `comma`. Default: the target
+    /// format's own (a comma for atol-goods and atol-report, a point elsewhere).
+    #[arg(long, value_enum, value_name = "SEPARATOR")]
+    pub decimal_separator: Option<DecimalSeparator>,
     /// Layout of kassatka-xml output: `api` (Кассатка's documented layout) or `1c` (as 1C
     /// processings write it, with articles, VAT and all barcodes).
     #[arg(long, value_enum, default_value_t = KassatkaDialect::Api, value_name = "DIALECT")]
@@ -156,7 +157,7 @@ impl WriteArgs {
         WriteOptions {
             price_type: self.price_type.clone(),
             purchase_price_type: self.purchase_price_type.clone(),
-            decimal_comma: self.decimal_comma,
+            decimal_separator: self.decimal_separator,
             kassatka_dialect: self.kassatka_dialect,
             encoding: self.encoding.clone(),
             bifit_groups: self.bifit_groups,

@@ -19,7 +19,8 @@ use crate::number::format_decimal;
 use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
 use crate::sink::{ParentsFirst, RecordSink};
-use crate::text::{encode_text, encoding_for_label, RawInput};
+use crate::output::EncodedText;
+use crate::text::RawInput;
 
 pub const NAME: &str = "bifit-csv";
 
@@ -229,6 +230,8 @@ fn read_group(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSin
 fn read_product(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<Product> {
     // Names in real files carry stray leading spaces (` Капуста …`); they are trimmed.
     let mut product = Product::new(row_code(csv)?, csv.field("NAME").trim());
+    // The whole cell first: Excel's `4,60713E+12` is reported as written, not split at its comma.
+    fields::code(csv.field("BARCODE"), || csv.pos_of("BARCODE"))?;
     for b in csv.field("BARCODE").split(',').filter(|b| !b.trim().is_empty()) {
         product.barcodes.push(fields::code(b, || csv.pos_of("BARCODE"))?);
     }
@@ -273,12 +276,8 @@ pub fn normalize_okei(code: &str) -> String {
 // Writing
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    let label = opts.encoding.as_deref().unwrap_or("windows-1251");
-    let encoding = encoding_for_label(label)
-        .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. windows-1251 or utf-8")))?;
     Ok(Box::new(BifitCsvWriter {
-        out,
-        encoding,
+        out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
         opts: opts.clone(),
         order: ParentsFirst::new(),
         groups: HashMap::new(),
@@ -288,8 +287,7 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
 }
 
 struct BifitCsvWriter {
-    out: Box<dyn Write>,
-    encoding: &'static encoding_rs::Encoding,
+    out: EncodedText,
     opts: WriteOptions,
     order: ParentsFirst,
     /// Code → (name, parent code) of every folder seen.
@@ -319,15 +317,7 @@ impl BifitCsvWriter {
             w.flush().map_err(io)?;
         }
         let text = std::str::from_utf8(&self.row).map_err(|e| Error::usage(e.to_string()))?;
-        let (bytes, lost) = encode_text(text, self.encoding);
-        if !lost.is_empty() {
-            let chars: String = lost.iter().map(|c| format!("{c:?} (U+{:04X}) ", *c as u32)).collect();
-            diag.warn(Warning::new(
-                "unencodable-character",
-                format!("{subject}: {}cannot be written in {}; written as ?  (use --encoding utf-8 to keep them)", chars, self.encoding.name()),
-            ))?;
-        }
-        self.out.write_all(&bytes).map_err(io)
+        self.out.write(text, subject, diag)
     }
 
     fn group_ref(&self, code: &str) -> String {
@@ -391,7 +381,7 @@ impl BifitCsvWriter {
     }
 
     fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
-        let sep = self.opts.decimal_separator();
+        let sep = self.opts.decimal_separator_or('.');
         let amount = |a: Option<rust_decimal::Decimal>| a.map(|a| format_decimal(&a, sep)).unwrap_or_default();
         let mut cells: [String; 28] = Default::default();
         let mut lost: Vec<String> = Vec::new();
@@ -517,6 +507,6 @@ impl RecordSink for BifitCsvWriter {
                 self.write_record(record, diag)?;
             }
         }
-        self.out.flush().map_err(io)
+        self.out.flush()
     }
 }

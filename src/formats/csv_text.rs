@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{Error, Position, Result};
-use crate::text::{read_error, DetectedEncoding, RawInput, TextInput};
+use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
 type Source = std::io::BufReader<crate::text::LineTracker<crate::text::DecodingReader<Box<dyn std::io::Read + Send>>>>;
 
@@ -13,6 +13,7 @@ pub struct CsvSource {
     pub name: Arc<str>,
     pub encoding: DetectedEncoding,
     reader: csv::Reader<Source>,
+    lines: LineIndex,
     header: Vec<String>,
     index: HashMap<String, usize>,
     record: csv::StringRecord,
@@ -22,12 +23,13 @@ pub struct CsvSource {
 impl CsvSource {
     /// Opens a delimited file whose first row names the columns (matched case-insensitively).
     pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, delimiter: u8) -> Result<Self> {
-        let TextInput { name, encoding, reader, .. } = input.into_text(forced)?;
+        let TextInput { name, encoding, reader, lines } = input.into_text(forced)?;
         let reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(reader);
         let mut src = CsvSource {
             name,
             encoding,
             reader,
+            lines,
             header: Vec::new(),
             index: HashMap::new(),
             record: csv::StringRecord::new(),
@@ -93,12 +95,23 @@ impl CsvSource {
     /// Where a cell of the current row is: line, column number and the header's name.
     pub fn pos(&self, column: Option<usize>) -> Position {
         let mut pos = Position::in_file(&self.name);
-        pos.line = self.record.position().map(|p| p.line());
+        pos.line = self.record.position().map(|p| self.record_line(p));
         if let Some(c) = column {
             pos.column = Some(c as u64 + 1);
             pos.field = self.header.get(c).cloned();
         }
         pos
+    }
+
+    /// The line a record starts on. The csv crate's own line is one too small after a CRLF
+    /// terminator and on the record after a blank line (BurntSushi/rust-csv#395, #208): its byte
+    /// offset points at the `\n` (or the blank line) before the record, so that is skipped here.
+    fn record_line(&self, p: &csv::Position) -> u64 {
+        let mut at = p.byte();
+        while matches!(self.lines.byte_at(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        self.lines.line_col(at).map_or(p.line(), |(line, _)| line)
     }
 
     pub fn pos_of(&self, name: &str) -> Position {

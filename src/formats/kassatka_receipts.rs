@@ -265,7 +265,7 @@ fn line_from(children: Children) -> Result<ReceiptLine> {
 }
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(KassatkaReceiptsWriter { xml: XmlOut::new(out), separator: opts.decimal_separator() }))
+    Ok(Box::new(KassatkaReceiptsWriter { xml: XmlOut::new(out), separator: opts.decimal_separator_or('.') }))
 }
 
 struct KassatkaReceiptsWriter {

@@ -128,7 +128,7 @@ impl KassatkaNomenclatureWriter {
     }
 
     fn price_text(&self, amount: Option<rust_decimal::Decimal>) -> String {
-        amount.map(|a| format_decimal(&a, self.opts.decimal_separator())).unwrap_or_default()
+        amount.map(|a| format_decimal(&a, self.opts.decimal_separator_or('.'))).unwrap_or_default()
     }
 
     fn write_api_product(&mut self, p: &Product) -> Result<()> {
