@@ -55,11 +55,14 @@ pub struct WarningGroup {
 pub struct Diagnostics {
     strict: bool,
     groups: IndexMap<&'static str, WarningGroup>,
+    /// Informational notes (e.g. which spreadsheet columns were matched): not warnings, so
+    /// `--strict` ignores them.
+    notes: Vec<String>,
 }
 
 impl Diagnostics {
     pub fn new(strict: bool) -> Self {
-        Diagnostics { strict, groups: IndexMap::new() }
+        Diagnostics { strict, groups: IndexMap::new(), notes: Vec::new() }
     }
 
     pub fn is_strict(&self) -> bool {
@@ -79,12 +82,26 @@ impl Diagnostics {
         Ok(())
     }
 
+    /// Records an informational note; never an error, even under `--strict`.
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     pub fn total(&self) -> u64 {
         self.groups.values().map(|g| g.count).sum()
     }
 
     pub fn groups(&self) -> &IndexMap<&'static str, WarningGroup> {
         &self.groups
+    }
+
+    /// Takes the warnings out (e.g. for `inspect`, which reports them as findings).
+    pub fn take(&mut self) -> IndexMap<&'static str, WarningGroup> {
+        std::mem::take(&mut self.groups)
     }
 
     /// Every kept warning, in the order they were first reported by kind.

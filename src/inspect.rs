@@ -55,6 +55,19 @@ pub fn inspect(input: RawInput, from: Option<&str>, opts: &ReadOptions, diag: &m
     let mut checks = Checks::default();
     (format.reader.expect("checked by reader_format"))(input, opts, &mut checks, diag)?;
     checks.finish_catalog();
+    // What the reader noticed (a report already loaded, gaps in numbering, skipped lines …) is a
+    // finding too.
+    for (kind, group) in diag.take() {
+        let shown = group.examples.len() as u64;
+        for w in group.examples {
+            let message = match &w.position {
+                Some(p) => format!("{p}: {}", w.message),
+                None => w.message,
+            };
+            checks.find(kind, "", message);
+        }
+        checks.findings_total += group.count - shown;
+    }
     Ok(InspectReport {
         file,
         format: format.name,

@@ -20,6 +20,8 @@ pub struct ReadOptions {
     pub columns: Vec<String>,
     /// Spreadsheets and `table` CSV: a TOML file with the mapping (sheet, header row, columns).
     pub mapping: Option<std::path::PathBuf>,
+    /// Local times without an offset (the ATOL report) are at this UTC offset; +03:00 by default.
+    pub utc_offset: Option<String>,
 }
 
 /// Which of the two Кассатка nomenclature layouts to write.

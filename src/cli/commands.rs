@@ -13,7 +13,7 @@ use kassa_bridge::text::RawInput;
 use kassa_bridge::{inspect, Diagnostics, Error};
 
 use super::exit::{self, code_for};
-use super::report::{print_error, print_formats, print_inspect, print_warnings};
+use super::report::{print_error, print_formats, print_inspect, print_notes, print_warnings};
 use super::{ConvertArgs, FormatsArgs, InspectArgs};
 
 fn open_input(spec: &str) -> Result<RawInput, Error> {
@@ -101,6 +101,9 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         }
         summary
     })();
+    if !args.quiet {
+        print_notes(&diag);
+    }
     print_warnings(&diag);
     match result {
         Ok(summary) => {
@@ -121,6 +124,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
 pub fn inspect(args: &InspectArgs) -> u8 {
     let mut diag = Diagnostics::new(false);
     let result = open_input(&args.input).and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &args.read.options(), &mut diag));
+    print_notes(&diag);
     print_warnings(&diag);
     match result {
         Ok(report) => {

@@ -85,6 +85,9 @@ pub struct ReadArgs {
     /// Spreadsheets and table CSV: a TOML mapping file (sheet, header-row, [columns]).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
+    /// The UTC offset of local times in the input (atol-report), e.g. +03:00 (the default).
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub input_utc_offset: Option<String>,
 }
 
 impl ReadArgs {
@@ -96,6 +99,7 @@ impl ReadArgs {
             header_row: self.header_row,
             columns: self.columns.clone(),
             mapping: self.mapping.clone(),
+            utc_offset: self.input_utc_offset.clone(),
         }
     }
 }

@@ -13,6 +13,13 @@ pub fn print_error(err: &Error) {
     eprintln!("error: {err}");
 }
 
+/// Informational notes (what a reader guessed, e.g. the spreadsheet columns it matched).
+pub fn print_notes(diag: &Diagnostics) {
+    for note in diag.notes() {
+        eprintln!("note: {note}");
+    }
+}
+
 pub fn print_warnings(diag: &Diagnostics) {
     for (kind, group) in diag.groups() {
         for w in group.examples.iter().take(PRINTED_PER_KIND) {

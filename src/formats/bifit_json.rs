@@ -213,11 +213,29 @@ impl BifitJsonWriter {
             return Ok(());
         }
         let parent = self.parent_link(&g.parent, &format!("folder {}", g.code), diag)?;
-        let item = json!({
-            "externalId": g.code, "externalCode": g.code, "name": g.name,
-            "grouped": true, "visible": true, "parentId": null,
-        });
-        self.emit(&json!({ "item": item, "parentExternalId": parent }))
+        let mut item: IndexMap<String, Box<RawValue>> = IndexMap::new();
+        item.insert("externalId".into(), raw(&g.code));
+        item.insert("externalCode".into(), raw(&g.code));
+        item.insert("name".into(), raw(&g.name));
+        item.insert("grouped".into(), raw(true));
+        item.insert("visible".into(), raw(true));
+        item.insert("parentId".into(), raw(()));
+        // A folder's extras go where a product's do: into `item` when Bifit has the field, else warned.
+        let mut dropped = Vec::new();
+        for (k, v) in &g.extra {
+            if ITEM_FIELDS.contains(&k.as_str()) && !MAPPED.contains(&k.as_str()) {
+                item.insert(k.clone(), raw_extra(v));
+            } else {
+                dropped.push(k.as_str());
+            }
+        }
+        if !dropped.is_empty() {
+            diag.warn(Warning::new("field-dropped", format!("folder {}: {NAME} cannot hold fields {}; not written", g.code, dropped.join(", "))))?;
+        }
+        let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();
+        entry.insert("item".into(), raw(&item));
+        entry.insert("parentExternalId".into(), raw(parent));
+        self.emit(&entry)
     }
 
     fn write_product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {

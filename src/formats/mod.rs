@@ -10,6 +10,7 @@ use crate::options::{ReadOptions, WriteOptions};
 use crate::sink::RecordSink;
 use crate::text::{encoding_for_label, RawInput};
 
+pub mod atol;
 pub mod bifit_csv;
 pub mod bifit_json;
 pub mod bifit_orders;
@@ -72,6 +73,26 @@ pub static FORMATS: &[Format] = &[
         sniff: kassatka_receipts::sniff,
         reader: Some(kassatka_receipts::read),
         writer: Some(kassatka_receipts::writer),
+    },
+    Format {
+        name: atol::goods::NAME,
+        aliases: &["atol", "frontol", "frontol-goods"],
+        extensions: &["txt", "spr"],
+        description: "ATOL Frontol offline-till goods file (##@@&&, $$$ commands, ';', Windows-1251), as 1C writes it",
+        kinds: &[DataKind::Catalog],
+        sniff: atol::goods::sniff,
+        reader: Some(atol::goods::read),
+        writer: Some(atol::goods::writer),
+    },
+    Format {
+        name: atol::report::NAME,
+        aliases: &["frontol-report", "atol-sales"],
+        extensions: &["txt"],
+        description: "ATOL Frontol sales report (#/@, db, report number, ';' transactions) for 1C's offline-till import",
+        kinds: &[DataKind::Receipts],
+        sniff: atol::report::sniff,
+        reader: Some(atol::report::read),
+        writer: Some(atol::report::writer),
     },
     Format {
         name: bifit_csv::NAME,

@@ -427,12 +427,13 @@ impl<W: Write> XmlOut<W> {
         self.writer.write_event(Event::End(BytesEnd::new(name)))
     }
 
-    /// `<name>text</name>` on one line.
+    /// `<name>text</name>` on one line; `<name/>` when the text is empty.
     pub fn text_element(&mut self, name: &str, text: &str) -> std::io::Result<()> {
-        self.writer.write_event(Event::Start(BytesStart::new(name)))?;
-        if !text.is_empty() {
-            self.writer.write_event(Event::Text(BytesText::from_escaped(escape(text, false))))?;
+        if text.is_empty() {
+            return self.writer.write_event(Event::Empty(BytesStart::new(name)));
         }
+        self.writer.write_event(Event::Start(BytesStart::new(name)))?;
+        self.writer.write_event(Event::Text(BytesText::from_escaped(escape(text, false))))?;
         self.writer.write_event(Event::End(BytesEnd::new(name)))
     }
 

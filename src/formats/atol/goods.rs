@@ -1,0 +1,443 @@
+//! `atol-goods`: the goods file 1C (and Айтида) write for an ATOL Frontol offline till
+//! (reference `formats-1c.md` §1.1–1.6): `##@@&&`, the flag line (`#` new, `@` loaded by
+//! Frontol), then `$$$` command sections with `;` goods records.
+//!
+//! Fields read: 1 code, 2 barcodes (comma-separated), 3 name, 4 receipt text, 5 price, 6 stock,
+//! 8 flags (flag 1 = weighed), 13 payment subject (4 = service), 16 parent group, 17 goods `1` /
+//! group `0`, 23 tax group, 26 article, 66 measure (Frontol's own unit enumeration). Every other
+//! non-empty field travels in `extra` as `fieldN` and is written back in place.
+
+use std::io::Write;
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::{Error, ErrorKind, Result};
+use crate::formats::atol::{bad_header, clean_text, Fields, Lines};
+use crate::formats::fields;
+use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit};
+use crate::number::format_decimal;
+use crate::options::{AtolCommand, ReadOptions, WriteOptions};
+use crate::output::EncodedText;
+use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
+use crate::sink::{ParentsFirst, RecordSink};
+use crate::text::RawInput;
+
+pub const NAME: &str = "atol-goods";
+pub const MAGIC: &str = "##@@&&";
+
+/// Names are cut to 100 characters, as 1C does for every Frontol version (Frontol 6 allows 128).
+const NAME_LIMIT: usize = 100;
+const ARTICLE_LIMIT: usize = 20;
+const CODE_LIMIT: usize = 20;
+
+/// Frontol's field 66 enumeration ↔ ОКЕИ codes (reference §6.2; 🟡 transcribed, not checked
+/// against the PDF). Units outside this table are not written (with a warning).
+const MEASURES: [(&str, &str); 12] = [
+    ("0", "796"),
+    ("1", "163"),
+    ("2", "166"),
+    ("3", "168"),
+    ("4", "004"),
+    ("6", "006"),
+    ("9", "055"),
+    ("10", "111"),
+    ("11", "112"),
+    ("12", "113"),
+    ("16", "356"),
+    ("17", "355"),
+];
+
+const GOODS_COMMANDS: [&str; 3] = ["ADDQUANTITY", "REPLACEQUANTITY", "REPLACEQUANTITYWITHOUTSALE"];
+/// Commands without data lines; `DELETEALLBACODES` is 1C's own misspelling.
+const CLEAR_COMMANDS: [&str; 4] = ["DELETEALLWARES", "DELETEALLBARCODES", "DELETEALLBACODES", "DELETEALLASPECTREMAINS"];
+/// Commands whose data lines delete things the model has no way to say.
+const DELETE_COMMANDS: [&str; 2] = ["DELETEWARESBYWARECODE", "DELETEBARCODESBYWARECODE"];
+
+/// Fields the reader maps (the rest go to `extra` as `fieldN`).
+const MAPPED_FIELDS: [usize; 13] = [1, 2, 3, 4, 5, 6, 8, 13, 16, 17, 23, 26, 66];
+
+pub fn sniff(head: &str) -> u8 {
+    if head.trim_start_matches('\u{feff}').starts_with(MAGIC) {
+        2
+    } else {
+        0
+    }
+}
+
+/// The flags 1C writes for a product (reference §1.4): weighed, sale and return allowed, price
+/// editing only when the price is zero, manual quantity entry.
+fn default_flags(weighted: bool, price_is_zero: bool) -> String {
+    format!("{},1,1,0,0,0,{},1", u8::from(weighted), u8::from(price_is_zero))
+}
+
+fn price_is_zero(chosen: Option<rust_decimal::Decimal>) -> bool {
+    chosen.is_none_or(|a| a.is_zero())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+    let forced = crate::formats::forced_encoding(opts)?;
+    let mut lines = Lines::open(input, forced)?;
+    let first = lines.next_line()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
+    match first {
+        Some(l) if l == MAGIC => {}
+        Some(l) => return Err(bad_header(&lines, &l, "the goods file's first line ##@@&&")),
+        None => return Err(Error::syntax(lines.pos(), "the file is empty: expected ##@@&&")),
+    }
+    let flag = match lines.next_line()?.map(|l| l.trim().to_string()) {
+        Some(l) if l == "#" || l == "@" => l,
+        Some(l) => return Err(bad_header(&lines, &l, "the flag line: # (not yet loaded) or @ (loaded)")),
+        None => return Err(Error::syntax(lines.pos(), "the file ends after ##@@&&: expected the flag line # or @")),
+    };
+    let mut header = Header::new(DataKind::Catalog);
+    header.source_format = Some(NAME.into());
+    header.extra.insert("atol-flag".into(), flag);
+    let mut commands: Vec<String> = Vec::new();
+    let mut begun = false;
+    let mut command: Option<String> = None;
+    let mut skipped_commands: Vec<String> = Vec::new();
+    while let Some(line) = lines.next_line()? {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(name) = line.trim().strip_prefix("$$$") {
+            let name = name.trim().to_uppercase();
+            if !begun {
+                commands.push(name.clone());
+            }
+            let known = GOODS_COMMANDS.contains(&name.as_str())
+                || CLEAR_COMMANDS.contains(&name.as_str())
+                || DELETE_COMMANDS.contains(&name.as_str());
+            if !known && !skipped_commands.contains(&name) {
+                diag.warn(
+                    Warning::new("atol-command-skipped", format!("command $$${name} is not converted; its lines are skipped"))
+                        .at(lines.pos()),
+                )?;
+                skipped_commands.push(name.clone());
+            }
+            command = Some(name);
+            continue;
+        }
+        let line = line.to_string();
+        match command.as_deref() {
+            // Goods lines right after the delete commands (1C's full export) are goods to add.
+            None => {}
+            Some(c) if GOODS_COMMANDS.contains(&c) || CLEAR_COMMANDS.contains(&c) => {}
+            Some(c) if DELETE_COMMANDS.contains(&c) => {
+                diag.warn(
+                    Warning::new("atol-deletion-skipped", format!("$$${c} {:?}: deletions have no place in the model; skipped", line.trim()))
+                        .at(lines.pos()),
+                )?;
+                continue;
+            }
+            Some(_) => continue,
+        }
+        if !begun {
+            header.extra.insert("atol-commands".into(), commands.join(","));
+            sink.begin(&header, diag)?;
+            begun = true;
+        }
+        let record = goods_record(&line, &lines)?;
+        sink.record(record, diag)?;
+    }
+    if !begun {
+        header.extra.insert("atol-commands".into(), commands.join(","));
+        sink.begin(&header, diag)?;
+    }
+    sink.finish(diag)
+}
+
+fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
+    let f = Fields::split(line);
+    let code = fields::code(f.get(1), || lines.field_pos(1, "code"))?;
+    if code.is_empty() {
+        return Err(Error::bad_value(lines.field_pos(1, "code"), "", "the goods code in field 1"));
+    }
+    let name = f.get(3).to_string();
+    let parent = Some(f.get(16).to_string()).filter(|p| !p.is_empty());
+    if f.get(17) == "0" {
+        return Ok(Record::Group(Group { code, name, parent, extra: Extra::new() }));
+    }
+    let mut p = Product::new(code.clone(), name.clone());
+    p.parent = parent;
+    for b in f.get(2).split(',').filter(|b| !b.trim().is_empty()) {
+        p.barcodes.push(fields::code(b, || lines.field_pos(2, "barcodes"))?);
+    }
+    let price = fields::decimal(f.get(5), || lines.field_pos(5, "price"))?;
+    if let Some(amount) = price {
+        p.prices.push(Price { price_type: DEFAULT_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+    }
+    let flags = f.get(8);
+    p.weighted = flags.split(',').next().map(str::trim) == Some("1");
+    p.service = f.get(13) == "4";
+    p.article = Some(f.get(26).to_string()).filter(|a| !a.is_empty());
+    if let Some((_, okei)) = MEASURES.iter().find(|(m, _)| *m == f.get(66)) {
+        let name = crate::okei::unit_name(okei).unwrap_or_default().to_string();
+        p.unit = Some(Unit { code: okei.to_string(), name });
+    }
+    let mut extra = Extra::new();
+    if !f.get(4).is_empty() && f.get(4) != name {
+        extra.insert("ReceiptText".into(), f.get(4).to_string());
+    }
+    if !f.get(6).is_empty() {
+        extra.insert("Stock".into(), f.get(6).to_string());
+    }
+    if !flags.is_empty() && flags.replace(' ', "") != default_flags(p.weighted, price_is_zero(price)) {
+        extra.insert("Flags".into(), flags.to_string());
+    }
+    if !matches!(f.get(13), "" | "4") {
+        extra.insert("PaymentSubject".into(), f.get(13).to_string());
+    }
+    if !f.get(23).is_empty() {
+        extra.insert("TaxGroup".into(), f.get(23).to_string());
+    }
+    if !f.get(66).is_empty() && p.unit.is_none() {
+        extra.insert("field66".into(), f.get(66).to_string());
+    }
+    for n in 1..=f.0.len() {
+        let value = f.get(n);
+        let is_default = match n {
+            7 | 18 => value == "0",
+            14 => matches!(value, "1" | "1,000" | "1.000"),
+            25 => p.weighted && value == code,
+            _ => false,
+        };
+        if !value.is_empty() && !is_default && !MAPPED_FIELDS.contains(&n) {
+            extra.insert(format!("field{n}"), value.to_string());
+        }
+    }
+    p.extra = extra;
+    Ok(Record::Product(p))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    Ok(Box::new(AtolGoodsWriter {
+        out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
+        opts: opts.clone(),
+        order: ParentsFirst::new(),
+    }))
+}
+
+struct AtolGoodsWriter {
+    out: EncodedText,
+    opts: WriteOptions,
+    order: ParentsFirst,
+}
+
+fn command_name(c: AtolCommand) -> &'static str {
+    match c {
+        AtolCommand::Add => "ADDQUANTITY",
+        AtolCommand::Replace => "REPLACEQUANTITY",
+        AtolCommand::ReplaceWithoutSale => "REPLACEQUANTITYWITHOUTSALE",
+    }
+}
+
+impl AtolGoodsWriter {
+    fn sep(&self) -> char {
+        self.opts.decimal_separator_or(',')
+    }
+
+    fn line(&mut self, fields: &[String], subject: &str, diag: &mut Diagnostics) -> Result<()> {
+        let text = format!("{}\r\n", fields.join(";"));
+        self.out.write(&text, subject, diag)
+    }
+
+    fn check_code(code: &str, subject: &str) -> Result<()> {
+        if code.chars().count() > CODE_LIMIT || code.contains([';', '#']) {
+            return Err(Error::conversion(
+                Default::default(),
+                format!("{subject}: code {code:?} cannot be an ATOL goods code (at most {CODE_LIMIT} characters, no `;` or `#`)"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn text(&self, text: &str, limit: usize, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
+        let (cleaned, note) = clean_text(text, limit);
+        if let Some(note) = note {
+            diag.warn(Warning::new("text-changed", format!("{subject}: {what} {note}")))?;
+        }
+        Ok(cleaned)
+    }
+
+    fn write_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
+        let subject = format!("group {}", g.code);
+        Self::check_code(&g.code, &subject)?;
+        let name = self.text(&g.name, NAME_LIMIT, "name", &subject, diag)?;
+        let mut f = vec![String::new(); 18];
+        f[0] = g.code.clone();
+        f[2] = name.clone();
+        f[3] = name;
+        f[15] = g.parent.clone().unwrap_or_default();
+        f[16] = "0".into();
+        f[17] = "0".into();
+        if !g.extra.is_empty() {
+            let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
+            diag.warn(Warning::new("field-dropped", format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", "))))?;
+        }
+        self.line(&f, &subject, diag)
+    }
+
+    fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
+        let subject = format!("product {}", p.code);
+        Self::check_code(&p.code, &subject)?;
+        let mut lost: Vec<String> = Vec::new();
+        let price = match choose_price(p, self.opts.price_type.as_deref()) {
+            PriceChoice::Chosen(pr) => {
+                let others: Vec<String> =
+                    p.prices.iter().filter(|o| o.price_type != pr.price_type).map(|o| o.price_type.clone()).collect();
+                if !others.is_empty() {
+                    lost.push(format!("price types {}", list_types(&others)));
+                }
+                pr.amount
+            }
+            PriceChoice::NoPrices => None,
+            PriceChoice::Missing { requested, available } => {
+                diag.warn(Warning::new(
+                    "price-type-missing",
+                    format!("{subject}: no price of type {requested:?} (it has {}); price left empty", list_types(&available)),
+                ))?;
+                None
+            }
+            PriceChoice::Ambiguous { available } => {
+                return Err(Error::conversion(
+                    Default::default(),
+                    format!(
+                        "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for the till with --price-type",
+                        p.code,
+                        list_types(&available)
+                    ),
+                ))
+            }
+        };
+        let measure = match &p.unit {
+            Some(u) if !u.code.is_empty() => match MEASURES.iter().find(|(_, okei)| *okei == u.code) {
+                Some((m, _)) => Some(m.to_string()),
+                None => {
+                    lost.push(format!("unit {} {} (no Frontol measure for it)", u.code, u.name));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let name = self.text(&p.name, NAME_LIMIT, "name", &subject, diag)?;
+        let receipt_text = match p.extra.get("ReceiptText") {
+            Some(t) => self.text(t, NAME_LIMIT, "receipt text", &subject, diag)?,
+            None => name.clone(),
+        };
+        let article = match &p.article {
+            Some(a) => self.text(a, ARTICLE_LIMIT, "article", &subject, diag)?,
+            None => String::new(),
+        };
+        let mut f = vec![String::new(); 33];
+        let set = |f: &mut Vec<String>, n: usize, v: String| {
+            if f.len() < n {
+                f.resize(n, String::new());
+            }
+            f[n - 1] = v;
+        };
+        set(&mut f, 1, p.code.clone());
+        set(&mut f, 2, p.barcodes.join(","));
+        set(&mut f, 3, name);
+        set(&mut f, 4, receipt_text);
+        set(&mut f, 5, price.map(|a| format_decimal(&a, self.sep())).unwrap_or_default());
+        set(&mut f, 6, p.extra.get("Stock").cloned().unwrap_or_default());
+        set(&mut f, 7, "0".into());
+        let flags = match p.extra.get("Flags") {
+            Some(raw) => {
+                let mut parts: Vec<String> = raw.split(',').map(|s| s.trim().to_string()).collect();
+                if let Some(first) = parts.first_mut() {
+                    *first = u8::from(p.weighted).to_string();
+                }
+                parts.join(",")
+            }
+            None => default_flags(p.weighted, price_is_zero(price)),
+        };
+        set(&mut f, 8, flags);
+        let subject_code = if p.service { "4".to_string() } else { p.extra.get("PaymentSubject").cloned().unwrap_or_default() };
+        set(&mut f, 13, subject_code);
+        set(&mut f, 14, format!("1{}000", self.sep()));
+        set(&mut f, 16, p.parent.clone().unwrap_or_default());
+        set(&mut f, 17, "1".into());
+        set(&mut f, 18, "0".into());
+        set(&mut f, 23, p.extra.get("TaxGroup").cloned().unwrap_or_default());
+        if p.weighted {
+            set(&mut f, 25, p.code.clone());
+        }
+        set(&mut f, 26, article);
+        if let Some(m) = measure.or_else(|| p.extra.get("field66").cloned()) {
+            set(&mut f, 66, m);
+        }
+        let mut dropped = Vec::new();
+        for (k, v) in &p.extra {
+            match k.strip_prefix("field").and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n > 0 && !MAPPED_FIELDS.contains(&n) => set(&mut f, n, v.clone()),
+                Some(66) => {}
+                _ if ["ReceiptText", "Stock", "Flags", "PaymentSubject", "TaxGroup"].contains(&k.as_str()) => {}
+                _ => dropped.push(k.as_str()),
+            }
+        }
+        if let Some(v) = p.vat {
+            if !p.extra.contains_key("TaxGroup") {
+                lost.push(format!("VAT {} (the goods file names Frontol tax groups, not rates)", v.as_russian()));
+            }
+        }
+        if p.comment.is_some() {
+            lost.push("the comment".into());
+        }
+        if !dropped.is_empty() {
+            lost.push(format!("fields {}", dropped.join(", ")));
+        }
+        if !lost.is_empty() {
+            diag.warn(Warning::new("field-dropped", format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; "))))?;
+        }
+        self.line(&f, &subject, diag)
+    }
+
+    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        match record {
+            Record::Group(g) => self.write_group(&g, diag),
+            Record::Product(p) => self.write_product(&p, diag),
+            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into()),
+        }
+    }
+}
+
+impl RecordSink for AtolGoodsWriter {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        if header.kind != DataKind::Catalog {
+            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
+        }
+        let mut text = format!("{MAGIC}\r\n#\r\n");
+        if self.opts.atol_full_export {
+            // The correct spelling (1C itself writes `$$$DELETEALLBACODES`, which Frontol may skip).
+            text.push_str("$$$DELETEALLWARES\r\n$$$DELETEALLBARCODES\r\n$$$DELETEALLASPECTREMAINS\r\n");
+        }
+        text.push_str(&format!("$$${}\r\n", command_name(self.opts.atol_command)));
+        self.out.write(&text, "header", diag)
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        for ready in self.order.push(record) {
+            self.write_record(ready, diag)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        for (code, products) in self.order.orphans() {
+            diag.warn(Warning::new(
+                "group-missing",
+                format!("group {code} is not in the input; its {} products keep it as their parent (field 16)", products.len()),
+            ))?;
+            for record in products {
+                self.write_record(record, diag)?;
+            }
+        }
+        self.out.flush()
+    }
+}

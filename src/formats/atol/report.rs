@@ -1,0 +1,423 @@
+//! `atol-report`: the sales report a Frontol till leaves for the back office (reference
+//! `formats-1c.md` §1.7): three header lines (processed flag `#`/`@`, database id, report number),
+//! then one `;` transaction per line.
+//!
+//! Receipts are built as 1C's standard import does: 42 opens a document, 11 (and 1) add goods
+//! lines (8 code, 10 price, 11 quantity, 16 final sum, 18 article, 19 barcode, 20 sum before
+//! discounts), 2 / 12 are storno (remove the line), 40 adds a payment (10 kind: 0 cash, 1 card;
+//! 12 sum, change negative), 55 closes (keep), 56 cancels (drop). Field 13 is the operation:
+//! 0 sale, 1 return. Documents are keyed by till (5), shift (14) and document number (6); the
+//! receipt number is field 33 (external id) when present, else field 6.
+//!
+//! Local times carry no offset in the file: `--utc-offset` (default +03:00) gives them one.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::{Error, ErrorKind, Position, Result};
+use crate::formats::atol::{bad_header, Fields, Lines};
+use crate::formats::fields;
+use crate::formats::orders_report::parse_offset;
+use crate::model::{DataKind, Extra, Header, Party, Payment, PaymentKind, Receipt, ReceiptKind, ReceiptLine, Record};
+use crate::number::format_decimal;
+use crate::options::{ReadOptions, WriteOptions};
+use crate::output::EncodedText;
+use crate::sink::RecordSink;
+use crate::text::RawInput;
+
+pub const NAME: &str = "atol-report";
+
+pub fn sniff(head: &str) -> u8 {
+    let mut lines = head.trim_start_matches('\u{feff}').lines();
+    let flag = lines.next().map(str::trim);
+    let db = lines.next().map(str::trim);
+    let number = lines.next().map(str::trim);
+    let first = lines.next().unwrap_or("");
+    let numeric = |s: Option<&str>| s.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
+    let transaction = {
+        let f: Vec<&str> = first.split(';').collect();
+        f.len() >= 13 && f[0].trim().chars().all(|c| c.is_ascii_digit()) && f[1].trim().len() == 10 && f[1].contains('.')
+    };
+    if matches!(flag, Some("#" | "@")) && numeric(db) && numeric(number) && (transaction || first.is_empty()) {
+        2
+    } else {
+        0
+    }
+}
+
+/// A document being assembled from its transactions.
+struct OpenDoc {
+    receipt: Receipt,
+    line_number: u64,
+}
+
+struct ReportReader<'a> {
+    lines: Lines,
+    offset: FixedOffset,
+    sink: &'a mut dyn RecordSink,
+    diag: &'a mut Diagnostics,
+    open: IndexMap<(String, String, String), OpenDoc>,
+    seen_numbers: HashSet<u64>,
+    last_number: Option<u64>,
+    skipped_types: HashSet<String>,
+}
+
+pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+    let forced = crate::formats::forced_encoding(opts)?;
+    let offset_text = opts.utc_offset.as_deref().unwrap_or("+03:00");
+    let offset =
+        parse_offset(offset_text).ok_or_else(|| Error::usage(format!("--utc-offset {offset_text:?}: expected e.g. +03:00")))?;
+    let mut lines = Lines::open(input, forced)?;
+    let mut header = Header::new(DataKind::Receipts);
+    header.source_format = Some(NAME.into());
+    let mut head = Vec::new();
+    for (what, expected) in [("atol-flag", "the processed flag: # or @"), ("atol-database", "the database id"), ("atol-report-number", "the report number")] {
+        match lines.next_line()? {
+            Some(l) => head.push((what, l.trim_start_matches('\u{feff}').trim().to_string(), expected)),
+            None => return Err(Error::syntax(lines.pos(), format!("the report ends before its header: expected {expected}"))),
+        }
+    }
+    if !matches!(head[0].1.as_str(), "#" | "@") {
+        return Err(bad_header(&lines, &head[0].1, head[0].2));
+    }
+    if head[0].1 == "@" {
+        diag.warn(
+            Warning::new("report-processed", "the report is marked @: the back office has already loaded it (1C refuses it again)")
+                .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
+        )?;
+    }
+    for (what, value, _) in head {
+        header.extra.insert(what.into(), value);
+    }
+    sink.begin(&header, diag)?;
+    let mut r = ReportReader {
+        lines,
+        offset,
+        sink,
+        diag,
+        open: IndexMap::new(),
+        seen_numbers: HashSet::new(),
+        last_number: None,
+        skipped_types: HashSet::new(),
+    };
+    r.run()?;
+    r.sink.finish(r.diag)
+}
+
+impl ReportReader<'_> {
+    fn run(&mut self) -> Result<()> {
+        while let Some(line) = self.lines.next_line()? {
+            // 1C stops at the first blank line; so do we.
+            if line.trim().is_empty() {
+                break;
+            }
+            let line = line.to_string();
+            self.transaction(&line)?;
+        }
+        let open = std::mem::take(&mut self.open);
+        for (_, doc) in open {
+            self.diag.warn(
+                Warning::new("document-not-closed", format!("document {} was opened but never closed (no 55 or 56); dropped", doc.receipt.number))
+                    .at(Position { line: Some(doc.line_number), ..Position::in_file(&self.lines.name) }),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn number_check(&mut self, number: u64) -> Result<()> {
+        if !self.seen_numbers.insert(number) {
+            self.diag.warn(Warning::new("transaction-duplicate", format!("transaction number {number} appears again")).at(self.lines.pos()))?;
+        } else if let Some(last) = self.last_number {
+            if number > last + 1 {
+                self.diag.warn(
+                    Warning::new("transaction-gap", format!("transaction numbers jump from {last} to {number}: {} missing", number - last - 1))
+                        .at(self.lines.pos()),
+                )?;
+            }
+        }
+        self.last_number = Some(self.last_number.map_or(number, |l| l.max(number)));
+        Ok(())
+    }
+
+    fn decimal(&self, f: &Fields, n: usize, what: &str) -> Result<Option<Decimal>> {
+        fields::decimal(f.get(n), || self.lines.field_pos(n, what))
+    }
+
+    fn transaction(&mut self, line: &str) -> Result<()> {
+        let f = Fields::split(line);
+        let number: u64 = f.get(1).parse().map_err(|_| Error::bad_value(self.lines.field_pos(1, "transaction number"), f.get(1), "a whole number"))?;
+        self.number_check(number)?;
+        let kind = f.get(4).to_string();
+        let key = (f.get(5).to_string(), f.get(14).to_string(), f.get(6).to_string());
+        match kind.as_str() {
+            "42" => {
+                let date = NaiveDate::parse_from_str(f.get(2), "%d.%m.%Y")
+                    .map_err(|_| Error::bad_value(self.lines.field_pos(2, "date"), f.get(2), "a date dd.mm.yyyy"))?;
+                let time = NaiveTime::parse_from_str(f.get(3), "%H:%M:%S")
+                    .map_err(|_| Error::bad_value(self.lines.field_pos(3, "time"), f.get(3), "a time H:mm:ss"))?;
+                let date = self.offset.from_local_datetime(&date.and_time(time)).single().expect("a fixed offset has one local time");
+                let op = f.get(13);
+                let receipt_kind = match op {
+                    "0" | "" => ReceiptKind::Sale,
+                    "1" => ReceiptKind::Return,
+                    // Cash-in, shift open and the like are not receipts.
+                    _ => return Ok(()),
+                };
+                let mut extra = Extra::new();
+                if !f.get(14).is_empty() {
+                    extra.insert("shift".into(), f.get(14).to_string());
+                }
+                let number = Some(f.get(33)).filter(|s| !s.is_empty()).unwrap_or(f.get(6)).to_string();
+                let receipt = Receipt {
+                    date,
+                    number,
+                    kind: receipt_kind,
+                    organization: Party::default(),
+                    cash_box: Party { code: Some(f.get(5).to_string()).filter(|s| !s.is_empty()), name: None },
+                    store: Party::default(),
+                    total: Decimal::ZERO,
+                    total_with_discount: Decimal::ZERO,
+                    payments: Vec::new(),
+                    lines: Vec::new(),
+                    extra,
+                };
+                self.open.insert(key, OpenDoc { receipt, line_number: self.lines.number() });
+            }
+            "1" | "11" => {
+                if !self.open.contains_key(&key) {
+                    return self.orphan(&kind, number);
+                }
+                let code = f.get(8).to_string();
+                let price = self.decimal(&f, 10, "price")?.unwrap_or_default();
+                let quantity = self.decimal(&f, 11, "quantity")?.unwrap_or_default();
+                let sum = self.decimal(&f, 16, "final sum")?.unwrap_or_default();
+                let before = self.decimal(&f, 20, "sum before discounts")?.unwrap_or(price * quantity);
+                let line = ReceiptLine {
+                    product_code: code,
+                    product_name: String::new(),
+                    unit_code: None,
+                    barcode: Some(f.get(19).to_string()).filter(|s| !s.is_empty()),
+                    article: Some(f.get(18).to_string()).filter(|s| !s.is_empty()),
+                    price,
+                    quantity,
+                    discount: before - sum,
+                    sum: before,
+                    sum_with_discount: sum,
+                    vat: None,
+                    extra: Extra::new(),
+                };
+                if let Some(doc) = self.open.get_mut(&key) {
+                    doc.receipt.lines.push(line);
+                }
+            }
+            "2" | "12" => {
+                let Some(doc) = self.open.get_mut(&key) else { return self.orphan(&kind, number) };
+                let code = f.get(8);
+                match doc.receipt.lines.iter().rposition(|l| l.product_code == code) {
+                    Some(i) => {
+                        doc.receipt.lines.remove(i);
+                    }
+                    None => {
+                        let number = doc.receipt.number.clone();
+                        self.diag.warn(
+                            Warning::new("storno-unmatched", format!("storno of {code:?} in document {number}: no such line before it"))
+                                .at(self.lines.pos()),
+                        )?;
+                    }
+                }
+            }
+            "40" => {
+                let amount = self.decimal(&f, 12, "payment sum")?.unwrap_or_default();
+                let Some(doc) = self.open.get_mut(&key) else { return self.orphan(&kind, number) };
+                let kind = match f.get(10) {
+                    "0" => PaymentKind::Cash,
+                    "1" | "9" => PaymentKind::Card,
+                    _ => PaymentKind::Other,
+                };
+                // Change comes as a negative cash payment: net it with the cash paid.
+                match doc.receipt.payments.iter_mut().find(|p| p.kind == kind) {
+                    Some(p) => p.amount += amount,
+                    None => doc.receipt.payments.push(Payment { kind, amount }),
+                }
+            }
+            "55" => {
+                let total = self.decimal(&f, 12, "document total")?;
+                let before = self.decimal(&f, 20, "total before discounts")?;
+                let Some(mut doc) = self.open.shift_remove(&key) else { return self.orphan(&kind, number) };
+                let r = &mut doc.receipt;
+                r.total = before.unwrap_or_else(|| r.lines.iter().map(|l| l.sum).sum());
+                r.total_with_discount = total.unwrap_or_else(|| r.lines.iter().map(|l| l.sum_with_discount).sum());
+                self.sink.record(Record::Receipt(doc.receipt), self.diag)?;
+            }
+            "56" => {
+                self.open.shift_remove(&key);
+            }
+            other => {
+                if self.skipped_types.insert(other.to_string()) && !matches!(other, "45" | "49" | "60" | "61" | "62" | "63" | "64" | "88" | "4" | "14") {
+                    self.diag.warn(
+                        Warning::new("transaction-skipped", format!("transactions of type {other} are not converted"))
+                            .at(self.lines.pos()),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn orphan(&mut self, kind: &str, number: u64) -> Result<()> {
+        self.diag.warn(
+            Warning::new("transaction-orphan", format!("transaction {number} (type {kind}) belongs to no open document; skipped"))
+                .at(self.lines.pos()),
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    Ok(Box::new(AtolReportWriter {
+        out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
+        sep: opts.decimal_separator_or(','),
+        offset: {
+            let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
+            parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?
+        },
+        transaction: 0,
+        document: 0,
+        numbers: HashMap::new(),
+    }))
+}
+
+struct AtolReportWriter {
+    out: EncodedText,
+    sep: char,
+    /// The till's local time: the file has no offset, so times are converted to this one.
+    offset: FixedOffset,
+    transaction: u64,
+    document: u64,
+    numbers: HashMap<String, u64>,
+}
+
+impl AtolReportWriter {
+    fn num(&self, d: Decimal) -> String {
+        format_decimal(&d, self.sep)
+    }
+
+    fn write_line(&mut self, mut fields: Vec<String>, subject: &str, diag: &mut Diagnostics) -> Result<()> {
+        self.transaction += 1;
+        fields[0] = self.transaction.to_string();
+        let text = format!("{};\r\n", fields.join(";"));
+        self.out.write(&text, subject, diag)
+    }
+
+    fn write_receipt(&mut self, r: &Receipt, diag: &mut Diagnostics) -> Result<()> {
+        let subject = format!("receipt {}", r.number);
+        let mut lost = Vec::new();
+        self.document += 1;
+        // Field 6 is a number for 1C; the receipt's own number goes to field 33 (external id).
+        let doc_number = *self.numbers.entry(r.number.clone()).or_insert(self.document);
+        let till = r.cash_box.code.clone().unwrap_or_else(|| "1".into());
+        let shift = r.extra.get("shift").cloned().unwrap_or_else(|| "1".into());
+        let op = if r.kind == ReceiptKind::Return { "1" } else { "0" };
+        let local = r.date.with_timezone(&self.offset);
+        let date = local.format("%d.%m.%Y").to_string();
+        let time = local.format("%-H:%M:%S").to_string();
+        let base = |kind: &str, width: usize| -> Vec<String> {
+            let mut f = vec![String::new(); width];
+            f[1] = date.clone();
+            f[2] = time.clone();
+            f[3] = kind.to_string();
+            f[4] = till.clone();
+            f[5] = doc_number.to_string();
+            f[6] = "1".into();
+            f[12] = op.into();
+            f[13] = shift.clone();
+            f
+        };
+        let mut lines_losing = 0;
+        let mut open = base("42", 33);
+        open[11] = self.num(r.total_with_discount);
+        open[19] = self.num(r.total);
+        open[32] = r.number.clone();
+        self.write_line(open, &subject, diag)?;
+        for l in &r.lines {
+            let mut f = base("11", 20);
+            f[7] = l.product_code.clone();
+            f[9] = self.num(l.price);
+            f[10] = self.num(l.quantity);
+            f[11] = self.num(l.sum);
+            if !l.quantity.is_zero() {
+                f[14] = self.num((l.sum_with_discount / l.quantity).round_dp(2));
+            }
+            f[15] = self.num(l.sum_with_discount);
+            f[17] = l.article.clone().unwrap_or_default();
+            f[18] = l.barcode.clone().unwrap_or_default();
+            f[19] = self.num(l.sum);
+            if l.vat.is_some() || !l.extra.is_empty() || l.unit_code.is_some() || !l.product_name.is_empty() {
+                lines_losing += 1;
+            }
+            self.write_line(f, &subject, diag)?;
+        }
+        for p in &r.payments {
+            let mut f = base("40", 20);
+            f[9] = match p.kind {
+                PaymentKind::Cash => "0",
+                PaymentKind::Card => "1",
+                PaymentKind::Other => "7",
+            }
+            .into();
+            f[11] = self.num(p.amount);
+            self.write_line(f, &subject, diag)?;
+        }
+        let mut close = base("55", 33);
+        close[11] = self.num(r.total_with_discount);
+        close[19] = self.num(r.total);
+        close[32] = r.number.clone();
+        self.write_line(close, &subject, diag)?;
+        if lines_losing > 0 {
+            lost.push(format!("the product names, units, VAT or extra fields of {lines_losing} lines (1C finds goods by code)"));
+        }
+        if !r.organization.is_empty() || !r.store.is_empty() || r.cash_box.name.is_some() {
+            lost.push("organization, store and cash box names".into());
+        }
+        let kept_extra = ["shift"];
+        let extra: Vec<&str> = r.extra.keys().map(String::as_str).filter(|k| !kept_extra.contains(k)).collect();
+        if !extra.is_empty() {
+            lost.push(format!("fields {}", extra.join(", ")));
+        }
+        if lost.is_empty() {
+            return Ok(());
+        }
+        lost.dedup();
+        diag.warn(Warning::new("field-dropped", format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; "))))
+    }
+}
+
+impl RecordSink for AtolReportWriter {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        if header.kind != DataKind::Receipts {
+            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds receipts)", header.kind.as_str()) }.into());
+        }
+        // `#`: not yet loaded by the back office. Database id and report number carry over.
+        let db = header.extra.get("atol-database").cloned().unwrap_or_else(|| "1".into());
+        let report = header.extra.get("atol-report-number").cloned().unwrap_or_else(|| "1".into());
+        self.out.write(&format!("#\r\n{db}\r\n{report}\r\n"), "header", diag)
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        match record {
+            Record::Receipt(r) => self.write_receipt(&r, diag),
+            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records or orders".into() }.into()),
+        }
+    }
+
+    fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
+        self.out.flush()
+    }
+}
