@@ -1,12 +1,15 @@
 //! Choosing one price where a target format holds a single price.
 //!
 //! The rule (documented in the README): the price type named by `--price-type`; without it,
-//! `Розничная` (retail) when the product has it, else the only price, else an error that lists
+//! `Розничная` (retail) when the product has it, else the only price that is not a purchase price
+//! (`Закупочная`: selling at the purchase price is never a safe guess), else an error that lists
 //! the types so the user can name one.
 
 use crate::model::{Price, Product};
 
 pub const DEFAULT_PRICE_TYPE: &str = "Розничная";
+/// The purchase price type; never chosen as a selling price by default.
+pub const PURCHASE_PRICE_TYPE: &str = "Закупочная";
 
 #[derive(Debug, PartialEq)]
 pub enum PriceChoice<'a> {
@@ -33,8 +36,10 @@ pub fn choose_price<'a>(product: &'a Product, requested: Option<&str>) -> PriceC
     if let Some(p) = product.prices.iter().find(|p| p.price_type == DEFAULT_PRICE_TYPE) {
         return PriceChoice::Chosen(p);
     }
-    match product.prices.as_slice() {
+    let sellable: Vec<&Price> = product.prices.iter().filter(|p| p.price_type != PURCHASE_PRICE_TYPE).collect();
+    match sellable.as_slice() {
         [only] => PriceChoice::Chosen(only),
+        [] => PriceChoice::NoPrices,
         _ => PriceChoice::Ambiguous { available: available() },
     }
 }
@@ -72,5 +77,9 @@ mod tests {
         assert!(matches!(choose_price(&p, Some("Оптовая")), PriceChoice::Chosen(c) if c.price_type == "Оптовая"));
         assert!(matches!(choose_price(&p, Some("Розничная")), PriceChoice::Missing { .. }));
         assert_eq!(choose_price(&product(&[]), None), PriceChoice::NoPrices);
+        // A purchase price alone is not a selling price.
+        assert_eq!(choose_price(&product(&["Закупочная"]), None), PriceChoice::NoPrices);
+        let p = product(&["Закупочная", "Прайс-лист"]);
+        assert!(matches!(choose_price(&p, None), PriceChoice::Chosen(c) if c.price_type == "Прайс-лист"));
     }
 }

@@ -103,3 +103,76 @@ impl ParentsFirst {
         self.seen.contains(code)
     }
 }
+
+/// A writer of a catalogue layout in which folders come before the goods in them. Wrapped in
+/// `GroupedCatalog`, it gets groups and products in that order, whatever the reader's order.
+pub trait CatalogWriter {
+    /// Writes what comes before the records (a header row, a root element).
+    fn start(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()>;
+    fn group(&mut self, group: crate::model::Group, diag: &mut Diagnostics) -> Result<()>;
+    fn product(&mut self, product: crate::model::Product, diag: &mut Diagnostics) -> Result<()>;
+    /// Products whose group never came. By default: a warning, then the products as they are
+    /// (still naming the missing group).
+    fn orphans(&mut self, group: &str, products: Vec<crate::model::Product>, diag: &mut Diagnostics) -> Result<()> {
+        diag.warn(crate::diagnostics::Warning::new(
+            "group-missing",
+            format!("group {group} is not in the input; its {} products still refer to it", products.len()),
+        ))?;
+        products.into_iter().try_for_each(|p| self.product(p, diag))
+    }
+    /// Writes what comes after the records and flushes.
+    fn end(&mut self, diag: &mut Diagnostics) -> Result<()>;
+}
+
+/// The `RecordSink` of a `CatalogWriter`: refuses receipts and orders, orders groups first.
+pub struct GroupedCatalog<W> {
+    format: &'static str,
+    writer: W,
+    order: ParentsFirst,
+}
+
+impl<W: CatalogWriter> GroupedCatalog<W> {
+    pub fn new(format: &'static str, writer: W) -> Self {
+        GroupedCatalog { format, writer, order: ParentsFirst::new() }
+    }
+
+    fn unsupported(&self, what: &str) -> crate::error::Error {
+        crate::error::ErrorKind::Unsupported { format: self.format.into(), action: format!("hold {what} (it holds a catalog)") }
+            .into()
+    }
+}
+
+impl<W: CatalogWriter> RecordSink for GroupedCatalog<W> {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        if header.kind != crate::model::DataKind::Catalog {
+            return Err(self.unsupported(header.kind.as_str()));
+        }
+        self.writer.start(header, diag)
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        for ready in self.order.push(record) {
+            match ready {
+                Record::Group(g) => self.writer.group(g, diag)?,
+                Record::Product(p) => self.writer.product(p, diag)?,
+                Record::Receipt(_) => return Err(self.unsupported("receipts")),
+                Record::Order(_) => return Err(self.unsupported("orders")),
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        for (group, records) in self.order.orphans() {
+            let products = records
+                .into_iter()
+                .filter_map(|r| match r {
+                    Record::Product(p) => Some(p),
+                    _ => None,
+                })
+                .collect();
+            self.writer.orphans(&group, products, diag)?;
+        }
+        self.writer.end(diag)
+    }
+}

@@ -11,14 +11,14 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::formats::csv_text::CsvSource;
 use crate::formats::fields;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
-use crate::sink::{ParentsFirst, RecordSink};
+use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 use crate::output::EncodedText;
 use crate::text::RawInput;
 
@@ -73,8 +73,7 @@ const MAPPED: [&str; 13] = [
     "GOOD_TYPE",
 ];
 
-/// The price type names given to `PRICE` and `PURCHASE_PRICE` when reading.
-pub const PURCHASE_PRICE_TYPE: &str = "Закупочная";
+pub use crate::price_choice::PURCHASE_PRICE_TYPE;
 
 pub fn sniff(head: &str) -> u8 {
     let first = head.trim_start_matches('\u{feff}').lines().next().unwrap_or("").to_uppercase();
@@ -276,20 +275,18 @@ pub fn normalize_okei(code: &str) -> String {
 // Writing
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(BifitCsvWriter {
+    Ok(Box::new(GroupedCatalog::new(NAME, BifitCsvWriter {
         out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
         opts: opts.clone(),
-        order: ParentsFirst::new(),
         groups: HashMap::new(),
         name_uses: HashMap::new(),
         row: Vec::with_capacity(512),
-    }))
+    })))
 }
 
 struct BifitCsvWriter {
     out: EncodedText,
     opts: WriteOptions,
-    order: ParentsFirst,
     /// Code → (name, parent code) of every folder seen.
     groups: HashMap<String, (String, Option<String>)>,
     name_uses: HashMap<String, u32>,
@@ -471,42 +468,23 @@ impl BifitCsvWriter {
         }
         self.write_row(&cells, &format!("product {}", p.code), diag)
     }
-
-    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        match record {
-            Record::Group(g) => self.write_group(&g, diag),
-            Record::Product(p) => self.write_product(&p, diag),
-            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into()),
-        }
-    }
 }
 
-impl RecordSink for BifitCsvWriter {
-    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Catalog {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
-        }
+impl CatalogWriter for BifitCsvWriter {
+    fn start(&mut self, _: &Header, diag: &mut Diagnostics) -> Result<()> {
         let cells: [String; 28] = COLUMNS.map(str::to_string);
         self.write_row(&cells, "header", diag)
     }
 
-    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        for ready in self.order.push(record) {
-            self.write_record(ready, diag)?;
-        }
-        Ok(())
+    fn group(&mut self, g: Group, diag: &mut Diagnostics) -> Result<()> {
+        self.write_group(&g, diag)
     }
 
-    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
-        for (code, products) in self.order.orphans() {
-            diag.warn(Warning::new(
-                "group-missing",
-                format!("folder {code} is not in the input; its {} products name it in GROUP by its code", products.len()),
-            ))?;
-            for record in products {
-                self.write_record(record, diag)?;
-            }
-        }
+    fn product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
+        self.write_product(&p, diag)
+    }
+
+    fn end(&mut self, _: &mut Diagnostics) -> Result<()> {
         self.out.flush()
     }
 }

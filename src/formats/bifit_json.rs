@@ -16,13 +16,13 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
 use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit, Vat};
 use crate::options::{BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
-use crate::sink::{ParentsFirst, RecordSink};
+use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 use crate::text::RawInput;
 
 pub const NAME: &str = "bifit-json";
@@ -163,13 +163,12 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
 // Writing
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(BifitJsonWriter { out, opts: opts.clone(), order: ParentsFirst::new(), first: true }))
+    Ok(Box::new(GroupedCatalog::new(NAME, BifitJsonWriter { out, opts: opts.clone(), first: true })))
 }
 
 struct BifitJsonWriter {
     out: Box<dyn Write>,
     opts: WriteOptions,
-    order: ParentsFirst,
     first: bool,
 }
 
@@ -230,7 +229,10 @@ impl BifitJsonWriter {
             }
         }
         if !dropped.is_empty() {
-            diag.warn(Warning::new("field-dropped", format!("folder {}: {NAME} cannot hold fields {}; not written", g.code, dropped.join(", "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("folder {}: {NAME} cannot hold fields {}; not written", g.code, dropped.join(", ")),
+            ))?;
         }
         let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();
         entry.insert("item".into(), raw(&item));
@@ -337,41 +339,22 @@ impl BifitJsonWriter {
         }
         self.emit(&entry)
     }
-
-    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        match record {
-            Record::Group(g) => self.write_group(g, diag),
-            Record::Product(p) => self.write_product(p, diag),
-            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into()),
-        }
-    }
 }
 
-impl RecordSink for BifitJsonWriter {
-    fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Catalog {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
-        }
+impl CatalogWriter for BifitJsonWriter {
+    fn start(&mut self, _: &Header, _: &mut Diagnostics) -> Result<()> {
         Ok(())
     }
 
-    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        for ready in self.order.push(record) {
-            self.write_record(ready, diag)?;
-        }
-        Ok(())
+    fn group(&mut self, g: Group, diag: &mut Diagnostics) -> Result<()> {
+        self.write_group(g, diag)
     }
 
-    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
-        for (code, products) in self.order.orphans() {
-            diag.warn(Warning::new(
-                "group-missing",
-                format!("folder {code} is not in the input; its {} products point at it by parentExternalId", products.len()),
-            ))?;
-            for record in products {
-                self.write_record(record, diag)?;
-            }
-        }
+    fn product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
+        self.write_product(p, diag)
+    }
+
+    fn end(&mut self, _: &mut Diagnostics) -> Result<()> {
         let close: &[u8] = match (self.opts.jsonl, self.first) {
             (true, _) => b"",
             (false, true) => b"[]\n",

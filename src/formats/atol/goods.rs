@@ -10,7 +10,7 @@
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::formats::atol::{bad_header, clean_text, Fields, Lines};
 use crate::formats::fields;
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit};
@@ -18,7 +18,7 @@ use crate::number::format_decimal;
 use crate::options::{AtolCommand, ReadOptions, WriteOptions};
 use crate::output::EncodedText;
 use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
-use crate::sink::{ParentsFirst, RecordSink};
+use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 use crate::text::RawInput;
 
 pub const NAME: &str = "atol-goods";
@@ -215,17 +215,15 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
 // Writing
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(AtolGoodsWriter {
-        out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
-        opts: opts.clone(),
-        order: ParentsFirst::new(),
-    }))
+    Ok(Box::new(GroupedCatalog::new(
+        NAME,
+        AtolGoodsWriter { out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?, opts: opts.clone() },
+    )))
 }
 
 struct AtolGoodsWriter {
     out: EncodedText,
     opts: WriteOptions,
-    order: ParentsFirst,
 }
 
 fn command_name(c: AtolCommand) -> &'static str {
@@ -397,21 +395,10 @@ impl AtolGoodsWriter {
         }
         self.line(&f, &subject, diag)
     }
-
-    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        match record {
-            Record::Group(g) => self.write_group(&g, diag),
-            Record::Product(p) => self.write_product(&p, diag),
-            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into()),
-        }
-    }
 }
 
-impl RecordSink for AtolGoodsWriter {
-    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Catalog {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
-        }
+impl CatalogWriter for AtolGoodsWriter {
+    fn start(&mut self, _: &Header, diag: &mut Diagnostics) -> Result<()> {
         let mut text = format!("{MAGIC}\r\n#\r\n");
         if self.opts.atol_full_export {
             // The correct spelling (1C itself writes `$$$DELETEALLBACODES`, which Frontol may skip).
@@ -421,23 +408,15 @@ impl RecordSink for AtolGoodsWriter {
         self.out.write(&text, "header", diag)
     }
 
-    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        for ready in self.order.push(record) {
-            self.write_record(ready, diag)?;
-        }
-        Ok(())
+    fn group(&mut self, g: Group, diag: &mut Diagnostics) -> Result<()> {
+        self.write_group(&g, diag)
     }
 
-    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
-        for (code, products) in self.order.orphans() {
-            diag.warn(Warning::new(
-                "group-missing",
-                format!("group {code} is not in the input; its {} products keep it as their parent (field 16)", products.len()),
-            ))?;
-            for record in products {
-                self.write_record(record, diag)?;
-            }
-        }
+    fn product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
+        self.write_product(&p, diag)
+    }
+
+    fn end(&mut self, _: &mut Diagnostics) -> Result<()> {
         self.out.flush()
     }
 }

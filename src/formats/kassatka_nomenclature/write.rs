@@ -9,14 +9,14 @@ use std::io::Write;
 
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, ErrorKind, Position, Result};
+use crate::error::{Error, Position, Result};
 use crate::formats::fields::yes_no_text;
 use crate::formats::xml::XmlOut;
-use crate::model::{DataKind, Group, Header, Product, Record};
+use crate::model::{Group, Header, Product};
 use crate::number::format_decimal;
 use crate::options::{KassatkaDialect, WriteOptions};
 use crate::price_choice::{choose_price, list_types, PriceChoice};
-use crate::sink::{ParentsFirst, RecordSink};
+use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 
 use super::read::ONE_C_ROOT_ATTRIBUTES;
 use super::{NAME, ROOT, ROOT_GROUP_CODE};
@@ -25,14 +25,16 @@ use super::{NAME, ROOT, ROOT_GROUP_CODE};
 type GroupKey = Option<String>;
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(KassatkaNomenclatureWriter {
+    Ok(Box::new(GroupedCatalog::new(
+        NAME,
+        KassatkaNomenclatureWriter {
         xml: XmlOut::new(out),
         opts: opts.clone(),
         current: None,
         groups: HashMap::new(),
         closed: HashSet::new(),
-        order: ParentsFirst::new(),
-    }))
+    },
+    )))
 }
 
 struct OpenGroup {
@@ -47,7 +49,6 @@ struct KassatkaNomenclatureWriter {
     current: Option<OpenGroup>,
     groups: HashMap<String, Group>,
     closed: HashSet<GroupKey>,
-    order: ParentsFirst,
 }
 
 fn io(e: std::io::Error) -> Error {
@@ -277,37 +278,8 @@ impl KassatkaNomenclatureWriter {
     }
 }
 
-impl KassatkaNomenclatureWriter {
-    fn write_record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        match record {
-            Record::Group(group) => {
-                if !group.extra.is_empty() {
-                    let names: Vec<&str> = group.extra.keys().map(String::as_str).collect();
-                    diag.warn(Warning::new(
-                        "field-dropped",
-                        format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", ")),
-                    ))?;
-                }
-                let key = Some(group.code.clone());
-                self.groups.insert(group.code.clone(), group);
-                self.switch_to(key, diag)
-            }
-            Record::Product(product) => {
-                self.switch_to(product.parent.clone(), diag)?;
-                self.write_product(&product, diag)
-            }
-            Record::Receipt(_) | Record::Order(_) => {
-                Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold receipts or orders".into() }.into())
-            }
-        }
-    }
-}
-
-impl RecordSink for KassatkaNomenclatureWriter {
-    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Catalog {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds a catalog)", header.kind.as_str()) }.into());
-        }
+impl CatalogWriter for KassatkaNomenclatureWriter {
+    fn start(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         self.xml.declaration().map_err(io)?;
         let date = header
             .export_date
@@ -325,32 +297,46 @@ impl RecordSink for KassatkaNomenclatureWriter {
         let dropped: Vec<&str> =
             header.extra.keys().map(String::as_str).filter(|k| *k != "Date" && !ONE_C_ROOT_ATTRIBUTES.contains(k)).collect();
         if !dropped.is_empty() {
-            diag.warn(Warning::new("field-dropped", format!("document attributes {} have no place in {NAME}; not written", dropped.join(", "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("document attributes {} have no place in {NAME}; not written", dropped.join(", ")),
+            ))?;
         }
         self.xml.start(ROOT, &attrs).map_err(io)
     }
 
-    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
-        for ready in self.order.push(record) {
-            self.write_record(ready, diag)?;
+    fn group(&mut self, group: Group, diag: &mut Diagnostics) -> Result<()> {
+        if !group.extra.is_empty() {
+            let names: Vec<&str> = group.extra.keys().map(String::as_str).collect();
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", ")),
+            ))?;
         }
-        Ok(())
+        let key = Some(group.code.clone());
+        self.groups.insert(group.code.clone(), group);
+        self.switch_to(key, diag)
     }
 
-    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
-        // Products whose group never came: under the root group, ParentCode kept.
-        for (code, products) in self.order.orphans() {
-            diag.warn(Warning::new(
-                "group-missing",
-                format!("group {code} is not in the input; its {} products are written outside any group with ParentCode {code}", products.len()),
-            ))?;
-            self.switch_to(None, diag)?;
-            for record in products {
-                if let Record::Product(p) = record {
-                    self.write_product(&p, diag)?;
-                }
-            }
-        }
+    fn product(&mut self, product: Product, diag: &mut Diagnostics) -> Result<()> {
+        self.switch_to(product.parent.clone(), diag)?;
+        self.write_product(&product, diag)
+    }
+
+    /// Products whose group never came: under the root pseudo-group, their ParentCode kept.
+    fn orphans(&mut self, code: &str, products: Vec<Product>, diag: &mut Diagnostics) -> Result<()> {
+        diag.warn(Warning::new(
+            "group-missing",
+            format!(
+                "group {code} is not in the input; its {} products are written outside any group with ParentCode {code}",
+                products.len()
+            ),
+        ))?;
+        self.switch_to(None, diag)?;
+        products.iter().try_for_each(|p| self.write_product(p, diag))
+    }
+
+    fn end(&mut self, _: &mut Diagnostics) -> Result<()> {
         self.close_current()?;
         self.xml.end(ROOT).map_err(io)?;
         self.xml.finish().map_err(io)
