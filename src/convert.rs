@@ -71,6 +71,19 @@ pub fn writer_format(to: &str) -> Result<&'static Format> {
     Ok(format)
 }
 
+/// Opens an input path. A folder is a CommerceML exchange: its `import*.xml` is opened and its
+/// `offers*.xml` becomes `read.with`, unless `--with` already names a file.
+pub fn open_path(path: &Path, read: &mut ReadOptions) -> Result<RawInput> {
+    if !path.is_dir() {
+        return RawInput::open(path);
+    }
+    let (import, offers) = formats::commerceml::resolve_folder(path)?;
+    if read.with.is_none() {
+        read.with = offers;
+    }
+    RawInput::open(&import)
+}
+
 /// `shop/goods.xml` → `shop/goods.json`; when that is the input itself, `shop/goods.canonical-json.json`.
 pub fn default_output_path(input: &Path, to: &Format) -> PathBuf {
     let ext = to.extensions.first().copied().unwrap_or("out");
@@ -121,10 +134,7 @@ pub fn convert(
         let kinds: Vec<&str> = from.kinds.iter().map(|k| k.as_str()).collect();
         return Err(ErrorKind::Unsupported { format: to.name.into(), action: format!("hold {} data read from {}", kinds.join("/"), from.name) }.into());
     }
-    let encoding = match &opts.read.encoding {
-        Some(label) => label.clone(),
-        None => input.detect_encoding().describe(),
-    };
+    let encoding = input.describe_encoding(opts.read.encoding.as_deref());
     let read = from.reader.expect("checked by reader_format");
     let write = to.writer.expect("checked by writer_format");
     let (counts, written) = match output {

@@ -47,10 +47,7 @@ pub struct InspectReport {
 /// Reads the input and runs every check. Parse errors are returned as errors; findings are data.
 pub fn inspect(input: RawInput, from: Option<&str>, opts: &ReadOptions, diag: &mut Diagnostics) -> Result<InspectReport> {
     let format = reader_format(&input, from)?;
-    let encoding = match &opts.encoding {
-        Some(label) => label.clone(),
-        None => input.detect_encoding().describe(),
-    };
+    let encoding = input.describe_encoding(opts.encoding.as_deref());
     let file = input.name.to_string();
     let mut checks = Checks::default();
     (format.reader.expect("checked by reader_format"))(input, opts, &mut checks, diag)?;

@@ -192,6 +192,20 @@ impl RawInput {
         detect_encoding(&self.head, self.complete)
     }
 
+    /// True for ZIP (xlsx, ods) and OLE (xls) containers: binary, no text encoding.
+    pub fn is_binary_container(&self) -> bool {
+        self.head.starts_with(b"PK\x03\x04") || self.head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    }
+
+    /// The encoding as `inspect` and `convert` report it.
+    pub fn describe_encoding(&self, forced: Option<&str>) -> String {
+        match forced {
+            Some(label) => format!("{label} (--input-encoding)"),
+            None if self.is_binary_container() => "binary (spreadsheet container)".into(),
+            None => self.detect_encoding().describe(),
+        }
+    }
+
     /// The head decoded for sniffing (lossy: it is only looked at, never converted).
     pub fn head_text(&self) -> String {
         let detected = self.detect_encoding();

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use kassa_bridge::convert::{self, ConvertOptions, Counts};
 use kassa_bridge::formats::{canonical_json, FORMATS};
+use kassa_bridge::options::ReadOptions;
 use kassa_bridge::output::OutputTarget;
 use kassa_bridge::text::RawInput;
 use kassa_bridge::{inspect, Diagnostics, Error};
@@ -16,11 +17,12 @@ use super::exit::{self, code_for};
 use super::report::{print_error, print_formats, print_inspect, print_notes, print_warnings};
 use super::{ConvertArgs, FormatsArgs, InspectArgs};
 
-fn open_input(spec: &str) -> Result<RawInput, Error> {
+/// A file, standard input, or a folder holding a CommerceML exchange (`convert::open_path`).
+fn open_input(spec: &str, read: &mut ReadOptions) -> Result<RawInput, Error> {
     if spec == "-" {
         RawInput::stdin()
     } else {
-        RawInput::open(&PathBuf::from(spec))
+        convert::open_path(&PathBuf::from(spec), read)
     }
 }
 
@@ -75,9 +77,9 @@ fn describe(c: &Counts) -> String {
 
 pub fn convert(args: &ConvertArgs) -> u8 {
     let mut diag = Diagnostics::new(args.strict);
-    let opts = ConvertOptions { from: args.read.from.clone(), to: args.to.clone(), read: args.read.options(), write: args.write.options() };
+    let mut opts = ConvertOptions { from: args.read.from.clone(), to: args.to.clone(), read: args.read.options(), write: args.write.options() };
     let result = (|| {
-        let input = open_input(&args.input)?;
+        let input = open_input(&args.input, &mut opts.read)?;
         let target = match args.output.as_deref() {
             Some("-") => OutputTarget::Stdout,
             Some(path) => OutputTarget::File(PathBuf::from(path)),
@@ -123,7 +125,8 @@ pub fn convert(args: &ConvertArgs) -> u8 {
 
 pub fn inspect(args: &InspectArgs) -> u8 {
     let mut diag = Diagnostics::new(false);
-    let result = open_input(&args.input).and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &args.read.options(), &mut diag));
+    let mut read = args.read.options();
+    let result = open_input(&args.input, &mut read).and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &read, &mut diag));
     print_notes(&diag);
     print_warnings(&diag);
     match result {

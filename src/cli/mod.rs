@@ -110,8 +110,9 @@ impl ReadArgs {
 pub struct WriteArgs {
     /// The price type to use where the target holds one price (e.g. "Розничная").
     ///
-    /// Without it: "Розничная" when a product has it, else its only price, else an error that
-    /// lists the product's price types.
+    /// Without it: "Розничная" when a product has it, else its only price that is not
+    /// "Закупочная" (a purchase price is never sold at by default), else an error that lists the
+    /// product's price types.
     #[arg(long, value_name = "NAME")]
     pub price_type: Option<String>,
     /// The decimal separator in written numbers: `point` or `comma`. Default: the target

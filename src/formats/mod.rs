@@ -15,12 +15,14 @@ pub mod bifit_csv;
 pub mod bifit_json;
 pub mod bifit_orders;
 pub mod canonical_json;
+pub mod commerceml;
 pub mod csv_text;
 pub mod json_objects;
 pub mod fields;
 pub mod kassatka_nomenclature;
 pub mod kassatka_receipts;
 pub mod orders_report;
+pub mod table;
 pub mod xml;
 
 /// Reads a whole input, pushing its records into the sink.
@@ -133,6 +135,26 @@ pub static FORMATS: &[Format] = &[
         sniff: |_| 0,
         reader: None,
         writer: Some(orders_report::writer),
+    },
+    Format {
+        name: table::NAME,
+        aliases: &["xlsx", "spreadsheet", "price-list"],
+        extensions: &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"],
+        description: "price lists from spreadsheets (xlsx, xlsm, xls, xlsb, ods) or CSV: columns by title, letter or number (read only)",
+        kinds: &[DataKind::Catalog],
+        sniff: table::sniff,
+        reader: Some(table::read),
+        writer: None,
+    },
+    Format {
+        name: commerceml::NAME,
+        aliases: &["cml", "commerceml2", "1c-commerceml"],
+        extensions: &["xml"],
+        description: "CommerceML 2 (1C ↔ web shop): catalogue import.xml + offers.xml (read), orders (write)",
+        kinds: &[DataKind::Catalog, DataKind::Orders],
+        sniff: commerceml::sniff,
+        reader: Some(commerceml::read),
+        writer: Some(commerceml::writer),
     },
     Format {
         name: canonical_json::NAME,

@@ -262,6 +262,19 @@ impl AtolGoodsWriter {
         Ok(cleaned)
     }
 
+    /// A value kept in `extra`, written as it is except for what would break the record (`;`, a
+    /// line break) or not come back (spaces at the ends: the reader trims fields).
+    fn raw(value: &str, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
+        let cleaned = value.replace([';', '\r', '\n'], " ").trim().to_string();
+        if cleaned != value {
+            diag.warn(Warning::new(
+                "text-changed",
+                format!("{subject}: {what} {value:?}: `;` or a line break replaced by a space, spaces at the ends removed"),
+            ))?;
+        }
+        Ok(cleaned)
+    }
+
     fn write_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
         let subject = format!("group {}", g.code);
         Self::check_code(&g.code, &subject)?;
@@ -293,7 +306,14 @@ impl AtolGoodsWriter {
                 }
                 pr.amount
             }
-            PriceChoice::NoPrices => None,
+            PriceChoice::NoPrices => {
+                // Only a purchase price: not a selling price, so not written.
+                if !p.prices.is_empty() {
+                    let types: Vec<String> = p.prices.iter().map(|o| o.price_type.clone()).collect();
+                    lost.push(format!("price types {}", list_types(&types)));
+                }
+                None
+            }
             PriceChoice::Missing { requested, available } => {
                 diag.warn(Warning::new(
                     "price-type-missing",
@@ -320,6 +340,10 @@ impl AtolGoodsWriter {
                     None
                 }
             },
+            Some(u) if !u.name.is_empty() => {
+                lost.push(format!("unit {} (no ОКЕИ code to find a Frontol measure by)", u.name));
+                None
+            }
             _ => None,
         };
         let name = self.text(&p.name, NAME_LIMIT, "name", &subject, diag)?;
@@ -343,9 +367,14 @@ impl AtolGoodsWriter {
         set(&mut f, 3, name);
         set(&mut f, 4, receipt_text);
         set(&mut f, 5, price.map(|a| format_decimal(&a, self.sep())).unwrap_or_default());
-        set(&mut f, 6, p.extra.get("Stock").cloned().unwrap_or_default());
+        let mut extra = Extra::new();
+        for (k, v) in &p.extra {
+            let v = if k == "ReceiptText" { v.clone() } else { Self::raw(v, k, &subject, diag)? };
+            extra.insert(k.clone(), v);
+        }
+        set(&mut f, 6, extra.get("Stock").cloned().unwrap_or_default());
         set(&mut f, 7, "0".into());
-        let flags = match p.extra.get("Flags") {
+        let flags = match extra.get("Flags") {
             Some(raw) => {
                 let mut parts: Vec<String> = raw.split(',').map(|s| s.trim().to_string()).collect();
                 if let Some(first) = parts.first_mut() {
@@ -356,22 +385,22 @@ impl AtolGoodsWriter {
             None => default_flags(p.weighted, price_is_zero(price)),
         };
         set(&mut f, 8, flags);
-        let subject_code = if p.service { "4".to_string() } else { p.extra.get("PaymentSubject").cloned().unwrap_or_default() };
+        let subject_code = if p.service { "4".to_string() } else { extra.get("PaymentSubject").cloned().unwrap_or_default() };
         set(&mut f, 13, subject_code);
         set(&mut f, 14, format!("1{}000", self.sep()));
         set(&mut f, 16, p.parent.clone().unwrap_or_default());
         set(&mut f, 17, "1".into());
         set(&mut f, 18, "0".into());
-        set(&mut f, 23, p.extra.get("TaxGroup").cloned().unwrap_or_default());
+        set(&mut f, 23, extra.get("TaxGroup").cloned().unwrap_or_default());
         if p.weighted {
             set(&mut f, 25, p.code.clone());
         }
         set(&mut f, 26, article);
-        if let Some(m) = measure.or_else(|| p.extra.get("field66").cloned()) {
+        if let Some(m) = measure.or_else(|| extra.get("field66").cloned()) {
             set(&mut f, 66, m);
         }
         let mut dropped = Vec::new();
-        for (k, v) in &p.extra {
+        for (k, v) in &extra {
             match k.strip_prefix("field").and_then(|n| n.parse::<usize>().ok()) {
                 Some(n) if n > 0 && !MAPPED_FIELDS.contains(&n) => set(&mut f, n, v.clone()),
                 Some(66) => {}
@@ -380,7 +409,7 @@ impl AtolGoodsWriter {
             }
         }
         if let Some(v) = p.vat {
-            if !p.extra.contains_key("TaxGroup") {
+            if !extra.contains_key("TaxGroup") {
                 lost.push(format!("VAT {} (the goods file names Frontol tax groups, not rates)", v.as_russian()));
             }
         }

@@ -72,7 +72,9 @@ impl<'a> Fields<'a> {
 }
 
 /// Text made safe for a `;` file: `;` and `#` (which 1C strips too) become spaces, line breaks
-/// become spaces, and the text is cut to `limit` characters. Returns what changed, for a warning.
+/// become spaces, spaces at the ends are removed (1C's `TrimAll`; the reader trims fields, so
+/// they would not come back), and the text is cut to `limit` characters. Returns what changed,
+/// for a warning.
 pub fn clean_text(text: &str, limit: usize) -> (String, Option<String>) {
     let mut changed = Vec::new();
     let mut cleaned: String = text
@@ -87,8 +89,12 @@ pub fn clean_text(text: &str, limit: usize) -> (String, Option<String>) {
             c => c,
         })
         .collect();
+    if cleaned.trim() != cleaned {
+        cleaned = cleaned.trim().to_string();
+        changed.push("spaces at the ends removed");
+    }
     if cleaned.chars().count() > limit {
-        cleaned = cleaned.chars().take(limit).collect();
+        cleaned = cleaned.chars().take(limit).collect::<String>().trim_end().to_string();
         changed.push("cut to the field's length");
     }
     let note = (!changed.is_empty()).then(|| format!("{text:?}: {}", changed.join(", ")));

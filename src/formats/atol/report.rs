@@ -39,9 +39,11 @@ pub fn sniff(head: &str) -> u8 {
     let number = lines.next().map(str::trim);
     let first = lines.next().unwrap_or("");
     let numeric = |s: Option<&str>| s.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
+    // Not the date's shape: a report with a malformed date is still a report, and its reader
+    // names the bad field.
     let transaction = {
         let f: Vec<&str> = first.split(';').collect();
-        f.len() >= 13 && f[0].trim().chars().all(|c| c.is_ascii_digit()) && f[1].trim().len() == 10 && f[1].contains('.')
+        f.len() >= 13 && f[0].trim().chars().all(|c| c.is_ascii_digit())
     };
     if matches!(flag, Some("#" | "@")) && numeric(db) && numeric(number) && (transaction || first.is_empty()) {
         2
@@ -62,6 +64,8 @@ struct ReportReader<'a> {
     sink: &'a mut dyn RecordSink,
     diag: &'a mut Diagnostics,
     open: IndexMap<(String, String, String), OpenDoc>,
+    /// Documents that are not receipts (cash-in, cash-out …): their transactions are skipped.
+    other_docs: HashSet<(String, String, String)>,
     seen_numbers: HashSet<u64>,
     last_number: Option<u64>,
     skipped_types: HashSet<String>,
@@ -101,6 +105,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         sink,
         diag,
         open: IndexMap::new(),
+        other_docs: HashSet::new(),
         seen_numbers: HashSet::new(),
         last_number: None,
         skipped_types: HashSet::new(),
@@ -154,6 +159,12 @@ impl ReportReader<'_> {
         self.number_check(number)?;
         let kind = f.get(4).to_string();
         let key = (f.get(5).to_string(), f.get(14).to_string(), f.get(6).to_string());
+        if kind != "42" && self.other_docs.contains(&key) {
+            if matches!(kind.as_str(), "55" | "56") {
+                self.other_docs.remove(&key);
+            }
+            return Ok(());
+        }
         match kind.as_str() {
             "42" => {
                 let date = NaiveDate::parse_from_str(f.get(2), "%d.%m.%Y")
@@ -166,7 +177,10 @@ impl ReportReader<'_> {
                     "0" | "" => ReceiptKind::Sale,
                     "1" => ReceiptKind::Return,
                     // Cash-in, shift open and the like are not receipts.
-                    _ => return Ok(()),
+                    _ => {
+                        self.other_docs.insert(key);
+                        return Ok(());
+                    }
                 };
                 let mut extra = Extra::new();
                 if !f.get(14).is_empty() {

@@ -48,6 +48,8 @@ struct KassatkaNomenclatureWriter {
     opts: WriteOptions,
     current: Option<OpenGroup>,
     groups: HashMap<String, Group>,
+    /// Groups whose products were written (a product of one of them after another group
+    /// reopens it: a split, warned).
     closed: HashSet<GroupKey>,
 }
 
@@ -94,11 +96,14 @@ impl KassatkaNomenclatureWriter {
                 self.xml.end("Products").map_err(io)?;
             }
             self.xml.end("ProductGroup").map_err(io)?;
+            self.closed.insert(open.key);
         } else {
+            // Written where it came, so parents stay before children. If its products come later
+            // (CommerceML lists every group before any goods) they get an element of their own:
+            // that is not a split, so it is not in `closed`.
             let (code, name, parent) = self.group_attrs(&open.key);
             self.xml.empty("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
         }
-        self.closed.insert(open.key);
         Ok(())
     }
 

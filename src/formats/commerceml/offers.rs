@@ -1,0 +1,513 @@
+//! `offers.xml`: price types, offers (`Предложение`), and the compact index the import is merged
+//! with. Also the parts both files share: `БазоваяЕдиница`.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::{Error, Result};
+use crate::formats::fields;
+use crate::formats::xml::Attrs;
+use crate::model::{Extra, Price, Unit};
+
+use super::source::{Cml, Ev};
+
+/// Elements of a package, a catalogue or a classifier that describe the document, not the goods.
+pub(super) const DOCUMENT_METADATA: [&str; 10] = [
+    "Ид",
+    "ИдКлассификатора",
+    "ИдКаталога",
+    "Наименование",
+    "Владелец",
+    "Описание",
+    "Свойства",
+    "Склады",
+    "ЕдиницыИзмерения",
+    "ВерсияСхемы",
+];
+
+/// A price type: its name and whether its amounts include VAT (`Налог/УчтеноВСумме`).
+#[derive(Debug, Clone)]
+pub(super) struct PriceType {
+    pub name: String,
+    pub includes_vat: Option<bool>,
+}
+
+/// Price types by `Ид`.
+#[derive(Debug, Default)]
+pub(super) struct PriceTypes(HashMap<String, PriceType>);
+
+impl PriceTypes {
+    /// `ТипыЦен`, whose start was just read.
+    pub fn read(&mut self, cml: &mut Cml, diag: &mut Diagnostics) -> Result<()> {
+        loop {
+            match cml.next()? {
+                Ev::Start { name, empty, .. } if name == "ТипЦены" && !empty => self.read_one(cml, diag)?,
+                Ev::Start { name, empty, .. } => {
+                    cml.skip_unmapped(diag, &name, empty, "ТипыЦен")?;
+                }
+                Ev::End => return Ok(()),
+                Ev::Text(t) => cml.stray_text(diag, &t, "ТипыЦен")?,
+                Ev::Eof => return Err(cml.truncated("ТипыЦен")),
+            }
+        }
+    }
+
+    fn read_one(&mut self, cml: &mut Cml, diag: &mut Diagnostics) -> Result<()> {
+        let start = cml.offset();
+        let (mut id, mut name, mut includes_vat) = (String::new(), String::new(), None);
+        loop {
+            match cml.next()? {
+                Ev::Start { name: el, empty, .. } => match el.as_str() {
+                    "Ид" => id = cml.text(&el, empty)?.0.trim().to_string(),
+                    "Наименование" => name = cml.text(&el, empty)?.0,
+                    "Валюта" => {
+                        let (currency, at) = cml.text(&el, empty)?;
+                        check_currency(cml, diag, &currency, at)?;
+                    }
+                    "Налог" if !empty => includes_vat = read_tax(cml, diag)?.or(includes_vat),
+                    _ => {
+                        cml.skip_unmapped(diag, &el, empty, "ТипЦены")?;
+                    }
+                },
+                Ev::End => break,
+                Ev::Text(t) => cml.stray_text(diag, &t, "ТипЦены")?,
+                Ev::Eof => return Err(cml.truncated("ТипЦены")),
+            }
+        }
+        if id.is_empty() {
+            return Err(Error::syntax(
+                cml.pos_at(start, "ТипЦены/Ид"),
+                "a price type has no Ид: offers could not name it",
+            ));
+        }
+        if name.trim().is_empty() {
+            name = id.clone();
+        }
+        self.0.insert(id, PriceType { name, includes_vat });
+        Ok(())
+    }
+
+    /// The price of type `id`: its name (the id itself, with a warning, when `ТипыЦен` lacks it).
+    pub fn price(&self, cml: &mut Cml, diag: &mut Diagnostics, id: &str, amount: Option<Decimal>) -> Result<Price> {
+        let (price_type, includes_vat) = match self.0.get(id) {
+            Some(t) => (t.name.clone(), t.includes_vat),
+            None => {
+                let message = format!("price type {id:?} is not in ТипыЦен; its Ид is used as its name");
+                cml.warn_once(diag, &format!("price type {id}"), Warning::new("value-assumed", message))?;
+                (id.to_string(), None)
+            }
+        };
+        Ok(Price { price_type, amount, code: Some(id.to_string()), includes_vat })
+    }
+}
+
+/// `Налог{Наименование, УчтеноВСумме}` of a price type: whether its prices include VAT.
+fn read_tax(cml: &mut Cml, diag: &mut Diagnostics) -> Result<Option<bool>> {
+    let (mut name, mut included) = (String::new(), None);
+    loop {
+        match cml.next()? {
+            Ev::Start { name: el, empty, .. } => match el.as_str() {
+                "Наименование" => name = cml.text(&el, empty)?.0,
+                "УчтеноВСумме" => {
+                    let (raw, at) = cml.text(&el, empty)?;
+                    included = fields::yes_no(&raw, || cml.pos_at(at, "Налог/УчтеноВСумме"))?;
+                }
+                _ => {
+                    cml.skip_unmapped(diag, &el, empty, "Налог")?;
+                }
+            },
+            Ev::End => break,
+            Ev::Text(t) => cml.stray_text(diag, &t, "Налог")?,
+            Ev::Eof => return Err(cml.truncated("Налог")),
+        }
+    }
+    Ok(if name.trim().to_lowercase() == "ндс" { included } else { None })
+}
+
+/// Amounts are kept as written; a currency other than the rouble is reported once per currency.
+fn check_currency(cml: &mut Cml, diag: &mut Diagnostics, currency: &str, at: u64) -> Result<()> {
+    let c = currency.trim().trim_end_matches('.').to_lowercase();
+    if matches!(c.as_str(), "" | "руб" | "rub" | "643" | "rur" | "рубль") {
+        return Ok(());
+    }
+    let message =
+        format!("prices in {currency:?}: the model has no currency, amounts are kept as written (reported once)");
+    let pos = cml.pos_at(at, "Валюта");
+    cml.warn_once(diag, &format!("currency {c}"), Warning::new("value-dropped", message).at(pos))
+}
+
+/// `БазоваяЕдиница Код="796" НаименованиеПолное="Штука">шт</БазоваяЕдиница>`: the ОКЕИ code and
+/// the full name (the short text when there is no full name). `Пересчет` inside is skipped.
+pub(super) fn read_unit(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bool) -> Result<Option<Unit>> {
+    let code = attrs.take("Код").unwrap_or_default().trim().to_string();
+    let full = attrs.take("НаименованиеПолное").unwrap_or_default().trim().to_string();
+    let mut short = String::new();
+    if !empty {
+        loop {
+            match cml.next()? {
+                Ev::Text(t) => short.push_str(&t),
+                // Conversion to other units (`Пересчет`, usually to itself with 1): not carried.
+                Ev::Start { name, empty, .. } if name == "Пересчет" => {
+                    cml.skip(&name, empty)?;
+                }
+                Ev::Start { name, empty, .. } => {
+                    cml.skip_unmapped(diag, &name, empty, "БазоваяЕдиница")?;
+                }
+                Ev::End => break,
+                Ev::Eof => return Err(cml.truncated("БазоваяЕдиница")),
+            }
+        }
+    }
+    let short = short.trim().to_string();
+    // The text is the ОКЕИ code itself in some exports (`<БазоваяЕдиница>796</БазоваяЕдиница>`).
+    let (code, short) = if code.is_empty() && short.len() == 3 && short.chars().all(|c| c.is_ascii_digit()) {
+        (short, String::new())
+    } else {
+        (code, short)
+    };
+    let name = if full.is_empty() { short } else { full };
+    Ok((!code.is_empty() || !name.is_empty()).then_some(Unit { code, name }))
+}
+
+/// One `Предложение`, as read.
+#[derive(Debug, Default)]
+pub(super) struct Offer {
+    pub id: String,
+    /// Where the offer starts, for messages.
+    pub offset: u64,
+    pub name: String,
+    pub barcodes: Vec<String>,
+    pub article: Option<String>,
+    pub unit: Option<Unit>,
+    /// Price type `Ид` and amount, in document order.
+    pub prices: Vec<(String, Option<Decimal>)>,
+    pub quantity: Option<Decimal>,
+    /// The values of `ХарактеристикиТовара`.
+    pub features: Vec<String>,
+    /// Other plain-text elements.
+    pub extra: Extra,
+}
+
+/// `goods#characteristic` → (`goods`, `Some(characteristic)`); a plain id (or `goods#`) → no
+/// characteristic.
+pub(super) fn split_id(id: &str) -> (&str, Option<&str>) {
+    match id.split_once('#') {
+        Some((goods, ch)) if !ch.trim().is_empty() => (goods, Some(ch)),
+        Some((goods, _)) => (goods, None),
+        None => (id, None),
+    }
+}
+
+/// Reads the children of `ПакетПредложений`, handing each offer to `on_offer` as soon as it is
+/// complete.
+pub(super) fn read_package(
+    cml: &mut Cml,
+    diag: &mut Diagnostics,
+    types: &mut PriceTypes,
+    on_offer: &mut dyn FnMut(Offer, &mut Cml, &mut Diagnostics, &PriceTypes) -> Result<()>,
+) -> Result<()> {
+    loop {
+        match cml.next()? {
+            Ev::Start { name, empty, .. } => match name.as_str() {
+                "ТипыЦен" if !empty => types.read(cml, diag)?,
+                "Предложения" if !empty => loop {
+                    match cml.next()? {
+                        Ev::Start { name, empty, .. } if name == "Предложение" => {
+                            let offer = read_offer(cml, diag, empty)?;
+                            on_offer(offer, cml, diag, types)?;
+                        }
+                        Ev::Start { name, empty, .. } => {
+                            cml.skip_unmapped(diag, &name, empty, "Предложения")?;
+                        }
+                        Ev::End => break,
+                        Ev::Text(t) => cml.stray_text(diag, &t, "Предложения")?,
+                        Ev::Eof => return Err(cml.truncated("Предложения")),
+                    }
+                },
+                n if DOCUMENT_METADATA.contains(&n) => {
+                    cml.skip(&name, empty)?;
+                }
+                _ => {
+                    cml.skip_unmapped(diag, &name, empty, "ПакетПредложений")?;
+                }
+            },
+            Ev::End => return Ok(()),
+            Ev::Text(t) => cml.stray_text(diag, &t, "ПакетПредложений")?,
+            Ev::Eof => return Err(cml.truncated("ПакетПредложений")),
+        }
+    }
+}
+
+fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, empty: bool) -> Result<Offer> {
+    let mut offer = Offer { offset: cml.offset(), ..Offer::default() };
+    if empty {
+        return Err(Error::syntax(
+            cml.pos_at(offer.offset, "Предложение"),
+            "an empty <Предложение>: expected Ид and prices",
+        ));
+    }
+    loop {
+        match cml.next()? {
+            Ev::Start { name, attrs, empty } => match name.as_str() {
+                "Ид" => {
+                    let (raw, at) = cml.text(&name, empty)?;
+                    offer.id = fields::code(&raw, || cml.pos_at(at, "Предложение/Ид"))?;
+                }
+                "Наименование" => offer.name = cml.text(&name, empty)?.0,
+                "Артикул" => offer.article = fields::optional_text(Some(cml.text(&name, empty)?.0)),
+                "Штрихкод" => {
+                    let (raw, at) = cml.text(&name, empty)?;
+                    let barcode = fields::code(&raw, || cml.pos_at(at, "Предложение/Штрихкод"))?;
+                    if !barcode.is_empty() && !offer.barcodes.contains(&barcode) {
+                        offer.barcodes.push(barcode);
+                    }
+                }
+                "БазоваяЕдиница" => offer.unit = read_unit(cml, diag, attrs, empty)?,
+                "Цены" if !empty => read_prices(cml, diag, &mut offer)?,
+                "Количество" => {
+                    let (raw, at) = cml.text(&name, empty)?;
+                    offer.quantity = fields::decimal(&raw, || cml.pos_at(at, "Предложение/Количество"))?;
+                }
+                "ХарактеристикиТовара" if !empty => read_features(cml, diag, &mut offer.features)?,
+                _ => {
+                    if let Some(text) = cml.skip_unmapped(diag, &name, empty, "Предложение")? {
+                        if !text.trim().is_empty() {
+                            offer.extra.entry(name).or_insert(text);
+                        }
+                    }
+                }
+            },
+            Ev::End => break,
+            Ev::Text(t) => cml.stray_text(diag, &t, "Предложение")?,
+            Ev::Eof => return Err(cml.truncated("Предложение")),
+        }
+    }
+    if offer.id.is_empty() {
+        return Err(Error::syntax(
+            cml.pos_at(offer.offset, "Предложение/Ид"),
+            "an offer has no Ид: it cannot be matched to goods",
+        ));
+    }
+    Ok(offer)
+}
+
+fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Result<()> {
+    loop {
+        match cml.next()? {
+            Ev::Start { name, empty, .. } if name == "Цена" && !empty => {
+                let start = cml.offset();
+                let (mut type_id, mut amount) = (String::new(), None);
+                loop {
+                    match cml.next()? {
+                        Ev::Start { name: el, empty, .. } => match el.as_str() {
+                            "ИдТипаЦены" => type_id = cml.text(&el, empty)?.0.trim().to_string(),
+                            "ЦенаЗаЕдиницу" => {
+                                let (raw, at) = cml.text(&el, empty)?;
+                                amount = fields::decimal(&raw, || cml.pos_at(at, "Цена/ЦенаЗаЕдиницу"))?;
+                            }
+                            "Валюта" => {
+                                let (currency, at) = cml.text(&el, empty)?;
+                                check_currency(cml, diag, &currency, at)?;
+                            }
+                            "Коэффициент" => {
+                                let (raw, at) = cml.text(&el, empty)?;
+                                let k = fields::decimal(&raw, || cml.pos_at(at, "Цена/Коэффициент"))?;
+                                if k.is_some_and(|k| k != Decimal::ONE) {
+                                    let message = format!(
+                                        "offer {}: a price is per a packaging unit (Коэффициент {raw}); the amount is kept as written (reported once)",
+                                        offer.id
+                                    );
+                                    let pos = cml.pos_at(at, "Цена/Коэффициент");
+                                    cml.warn_once(diag, "Коэффициент", Warning::new("value-dropped", message).at(pos))?;
+                                }
+                            }
+                            // A human string (`1 990 RUB за шт`) and the unit's short name.
+                            "Представление" | "Единица" => {
+                                cml.skip(&el, empty)?;
+                            }
+                            _ => {
+                                cml.skip_unmapped(diag, &el, empty, "Цена")?;
+                            }
+                        },
+                        Ev::End => break,
+                        Ev::Text(t) => cml.stray_text(diag, &t, "Цена")?,
+                        Ev::Eof => return Err(cml.truncated("Цена")),
+                    }
+                }
+                if type_id.is_empty() {
+                    return Err(Error::syntax(
+                        cml.pos_at(start, "Цена/ИдТипаЦены"),
+                        "a price has no ИдТипаЦены: its price type is unknown",
+                    ));
+                }
+                if offer.prices.iter().any(|(t, _)| *t == type_id) {
+                    diag.warn(
+                        Warning::new(
+                            "value-dropped",
+                            format!("offer {}: a second price of type {type_id:?}; the first is kept", offer.id),
+                        )
+                        .at(cml.pos_at(start, "Цена")),
+                    )?;
+                } else {
+                    offer.prices.push((type_id, amount));
+                }
+            }
+            Ev::Start { name, empty, .. } => {
+                cml.skip_unmapped(diag, &name, empty, "Цены")?;
+            }
+            Ev::End => return Ok(()),
+            Ev::Text(t) => cml.stray_text(diag, &t, "Цены")?,
+            Ev::Eof => return Err(cml.truncated("Цены")),
+        }
+    }
+}
+
+/// `ХарактеристикиТовара/ХарактеристикаТовара{Наименование, Значение}`: the values.
+fn read_features(cml: &mut Cml, diag: &mut Diagnostics, features: &mut Vec<String>) -> Result<()> {
+    loop {
+        match cml.next()? {
+            Ev::Start { name, empty, .. } if name == "ХарактеристикаТовара" && !empty => loop {
+                match cml.next()? {
+                    Ev::Start { name: el, empty, .. } if el == "Значение" => {
+                        let value = cml.text(&el, empty)?.0;
+                        if !value.trim().is_empty() {
+                            features.push(value.trim().to_string());
+                        }
+                    }
+                    Ev::Start { name: el, empty, .. } => {
+                        cml.skip(&el, empty)?;
+                    }
+                    Ev::End => break,
+                    Ev::Text(t) => cml.stray_text(diag, &t, "ХарактеристикаТовара")?,
+                    Ev::Eof => return Err(cml.truncated("ХарактеристикаТовара")),
+                }
+            },
+            Ev::Start { name, empty, .. } => {
+                cml.skip_unmapped(diag, &name, empty, "ХарактеристикиТовара")?;
+            }
+            Ev::End => return Ok(()),
+            Ev::Text(t) => cml.stray_text(diag, &t, "ХарактеристикиТовара")?,
+            Ev::Eof => return Err(cml.truncated("ХарактеристикиТовара")),
+        }
+    }
+}
+
+/// What the index keeps of an offer: no more than merging needs.
+#[derive(Debug)]
+struct IndexedOffer {
+    pub characteristic: Option<Box<str>>,
+    /// For characteristics only: the offer's own name and its characteristic values.
+    pub name: Option<Box<str>>,
+    pub features: Option<Box<str>>,
+    pub barcodes: Box<[String]>,
+    /// Price type (a number into `OffersIndex::type_ids`) and amount.
+    pub prices: Box<[(u32, Option<Decimal>)]>,
+    pub quantity: Option<Decimal>,
+    pub used: bool,
+}
+
+/// An offer taken out of the index for one product.
+#[derive(Debug)]
+pub(super) struct TakenOffer {
+    pub characteristic: Option<String>,
+    pub name: Option<String>,
+    pub features: Option<String>,
+    pub barcodes: Vec<String>,
+    /// Price type `Ид` and amount.
+    pub prices: Vec<(String, Option<Decimal>)>,
+    pub quantity: Option<Decimal>,
+}
+
+/// The offers file, indexed by goods id, in document order (for reproducible messages).
+#[derive(Debug, Default)]
+pub(super) struct OffersIndex {
+    goods: IndexMap<Box<str>, Vec<IndexedOffer>>,
+    type_ids: Vec<String>,
+    type_numbers: HashMap<String, u32>,
+    pub count: usize,
+}
+
+impl OffersIndex {
+    pub fn add(&mut self, offer: Offer, cml: &mut Cml, diag: &mut Diagnostics) -> Result<()> {
+        for key in offer.extra.keys() {
+            let message = format!("<{key}> of offers is not carried into the merged catalogue (reported once)");
+            cml.warn_once(diag, &format!("offer extra {key}"), Warning::new("field-dropped", message))?;
+        }
+        let (goods, characteristic) = split_id(&offer.id);
+        let entries = self.goods.entry(goods.into()).or_default();
+        if entries.iter().any(|e| e.characteristic.as_deref() == characteristic) {
+            return diag.warn(
+                Warning::new("value-dropped", format!("offer {} appears twice; the second is ignored", offer.id))
+                    .at(cml.pos_at(offer.offset, "Предложение")),
+            );
+        }
+        let mut prices = Vec::with_capacity(offer.prices.len());
+        for (type_id, amount) in offer.prices {
+            let next = self.type_ids.len() as u32;
+            let n = *self.type_numbers.entry(type_id.clone()).or_insert(next);
+            if n == next {
+                self.type_ids.push(type_id);
+            }
+            prices.push((n, amount));
+        }
+        let features = (!offer.features.is_empty()).then(|| offer.features.join(", ").into_boxed_str());
+        entries.push(IndexedOffer {
+            characteristic: characteristic.map(Into::into),
+            name: characteristic.map(|_| offer.name.into_boxed_str()),
+            features: characteristic.and(features),
+            barcodes: offer.barcodes.into_boxed_slice(),
+            prices: prices.into_boxed_slice(),
+            quantity: offer.quantity,
+            used: false,
+        });
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Takes the offers of one product out of the index (their memory is released): all offers
+    /// of `goods` not taken yet, or only that of `characteristic` when the import's own `Ид` names
+    /// one.
+    pub fn take(&mut self, goods: &str, characteristic: Option<&str>) -> Vec<TakenOffer> {
+        let Some(entries) = self.goods.get_mut(goods) else { return Vec::new() };
+        let type_ids = &self.type_ids;
+        entries
+            .iter_mut()
+            .filter(|e| !e.used && (characteristic.is_none() || e.characteristic.as_deref() == characteristic))
+            .map(|e| {
+                e.used = true;
+                TakenOffer {
+                    characteristic: e.characteristic.as_deref().map(str::to_string),
+                    name: e.name.take().map(String::from),
+                    features: e.features.take().map(String::from),
+                    barcodes: std::mem::take(&mut e.barcodes).into_vec(),
+                    prices: std::mem::take(&mut e.prices)
+                        .iter()
+                        .map(|(n, a)| (type_ids[*n as usize].clone(), *a))
+                        .collect(),
+                    quantity: e.quantity,
+                }
+            })
+            .collect()
+    }
+
+    /// Offers no goods of the import took: (count, the first few ids).
+    pub fn unused(&self) -> (usize, Vec<String>) {
+        let mut count = 0;
+        let mut first = Vec::new();
+        for (goods, offers) in &self.goods {
+            for o in offers.iter().filter(|o| !o.used) {
+                count += 1;
+                if first.len() < 5 {
+                    first.push(match &o.characteristic {
+                        Some(c) => format!("{goods}#{c}"),
+                        None => goods.to_string(),
+                    });
+                }
+            }
+        }
+        (count, first)
+    }
+}

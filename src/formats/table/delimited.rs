@@ -1,0 +1,132 @@
+//! Plain CSV price lists, read through the shared `CsvSource` (encoding detection, positions).
+//! The delimiter (`;`, `,` or tab) is sniffed from the header line.
+
+use std::sync::Arc;
+
+use super::cells::Cell;
+use super::mapping::{title_key, Field};
+use super::{Row, Rows};
+use crate::error::{Position, Result};
+use crate::formats::csv_text::CsvSource;
+use crate::text::RawInput;
+
+/// How many columns are read from a row before the mapping is known.
+const SCAN_WIDTH: usize = 64;
+
+pub struct CsvRows {
+    csv: CsvSource,
+    /// The first row, which `CsvSource` takes as its header, handed out as a row like the others.
+    first: Option<Row>,
+    width: usize,
+}
+
+/// The decoded start of the input (as `--input-encoding` or detection says), for sniffing.
+fn head_text(input: &RawInput, forced: Option<&'static encoding_rs::Encoding>) -> String {
+    match forced {
+        Some(encoding) => encoding.decode_with_bom_removal(&input.head).0.into_owned(),
+        None => input.head_text(),
+    }
+}
+
+/// Cells of one line split by `delimiter` (quotes respected).
+fn split(line: &str, delimiter: u8) -> Vec<String> {
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// How many fields the titles of a line name, split by `delimiter`.
+fn titles_matched(line: &str, delimiter: u8) -> usize {
+    let keys: Vec<String> = split(line, delimiter).iter().map(|c| title_key(c)).collect();
+    Field::ALL.iter().filter(|f| keys.iter().any(|k| f.is_title(k))).count()
+}
+
+/// The delimiter of the header line (the first line whose titles name two fields), else the
+/// one the first line has most of; `;` when in doubt.
+pub fn sniff_delimiter(head: &str) -> u8 {
+    let lines: Vec<&str> =
+        head.trim_start_matches('\u{feff}').lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    for line in &lines {
+        let best = [b';', b',', b'\t'].into_iter().map(|d| (titles_matched(line, d), d)).max_by_key(|(n, _)| *n);
+        if let Some((_, d)) = best.filter(|(n, _)| *n >= 2) {
+            return d;
+        }
+    }
+    let first = lines.first().copied().unwrap_or("");
+    let count = |d: char| first.matches(d).count();
+    if count(',') > count(';') && count(',') > count('\t') {
+        b','
+    } else if count('\t') > count(';') {
+        b'\t'
+    } else {
+        b';'
+    }
+}
+
+/// 1 when the first line has Russian price-list titles (two fields or more), else 0.
+pub fn sniff(head: &str) -> u8 {
+    let first = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let best = [b';', b',', b'\t'].into_iter().map(|d| titles_matched(first, d)).max().unwrap_or(0);
+    u8::from(best >= 2)
+}
+
+impl CsvRows {
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Self> {
+        let head = head_text(&input, forced);
+        let delimiter = sniff_delimiter(&head);
+        let first_line = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let original = split(first_line, delimiter);
+        let csv = CsvSource::open(input, forced, delimiter)?;
+        // `CsvSource` keeps its first row upper-cased; the head has it as written.
+        let upper: Vec<String> = original.iter().map(|c| c.trim().to_uppercase()).collect();
+        let cells: Vec<Cell> = if upper == csv.header() {
+            original.into_iter().map(Cell::Text).collect()
+        } else {
+            csv.header().iter().cloned().map(Cell::Text).collect()
+        };
+        let number = csv.pos(None).line.unwrap_or(1);
+        let first = Some(Row { number, cells }).filter(|r| !r.cells.iter().all(Cell::is_blank));
+        Ok(CsvRows { csv, first, width: SCAN_WIDTH })
+    }
+}
+
+impl Rows for CsvRows {
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        if let Some(first) = self.first.take() {
+            return Ok(Some(first));
+        }
+        if !self.csv.next_row()? {
+            return Ok(None);
+        }
+        let mut cells: Vec<Cell> = (0..self.width).map(|c| Cell::Text(self.csv.get(Some(c)).to_string())).collect();
+        while cells.last().is_some_and(Cell::is_blank) {
+            cells.pop();
+        }
+        let number = self.csv.pos(None).line.unwrap_or(self.csv.row_number());
+        Ok(Some(Row { number, cells }))
+    }
+
+    fn position(&self, row: u64, column: usize, title: Option<&str>) -> Position {
+        let mut pos = Position::in_file(&self.csv.name);
+        pos.line = Some(row);
+        pos.column = Some(column as u64 + 1);
+        pos.field = title.map(str::to_string);
+        pos
+    }
+
+    fn file(&self) -> &Arc<str> {
+        &self.csv.name
+    }
+
+    fn place(&self) -> String {
+        format!("CSV ({})", self.csv.encoding.name())
+    }
+
+    fn limit_width(&mut self, width: usize) {
+        self.width = width.max(1);
+    }
+}

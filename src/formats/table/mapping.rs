@@ -1,0 +1,545 @@
+//! Which column holds which field, and where the header row is.
+//!
+//! Columns are mapped explicitly (`--column field=col`, the `[columns]` of a `--mapping` TOML
+//! file) by title, letter (`C`) or 1-based number (`3`); every field not mapped explicitly is
+//! recognised from the usual Russian titles, compared case-insensitively and ignoring spaces and
+//! punctuation (`Ед. изм.` = `ед.изм`, `Штрих-код` = `Штрихкод`).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::cells::Cell;
+use crate::error::{Error, Position, Result};
+use crate::options::ReadOptions;
+use crate::price_choice::DEFAULT_PRICE_TYPE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Code,
+    Name,
+    Barcode,
+    Article,
+    Price,
+    Unit,
+    Vat,
+    Group,
+    Comment,
+}
+
+impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Code,
+        Field::Name,
+        Field::Barcode,
+        Field::Article,
+        Field::Price,
+        Field::Unit,
+        Field::Vat,
+        Field::Group,
+        Field::Comment,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Code => "code",
+            Field::Name => "name",
+            Field::Barcode => "barcode",
+            Field::Article => "article",
+            Field::Price => "price",
+            Field::Unit => "unit",
+            Field::Vat => "vat",
+            Field::Group => "group",
+            Field::Comment => "comment",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Field> {
+        let s = s.trim().to_lowercase();
+        let s = if s == "barcodes" { "barcode" } else { &s };
+        Field::ALL.into_iter().find(|f| f.key() == s)
+    }
+
+    /// True when a title key (see `title_key`) names this field without a mapping.
+    pub fn is_title(self, key: &str) -> bool {
+        self.titles().contains(&key)
+    }
+
+    /// The title keys (see `title_key`) recognised without a mapping.
+    fn titles(self) -> &'static [&'static str] {
+        match self {
+            Field::Code => &["код", "кодтовара", "внешнийкод", "кодноменклатуры"],
+            Field::Name => &["наименование", "название", "товар", "наименованиетовара", "номенклатура"],
+            Field::Barcode => &["штрихкод", "штрихкоды", "шк", "ean", "ean13", "баркод"],
+            Field::Article => &["артикул", "арт"],
+            Field::Price => RETAIL_TITLES,
+            Field::Unit => &["едизм", "единица", "единицаизмерения", "едизмерения", "ед"],
+            Field::Vat => &["ндс", "ставкандс"],
+            Field::Group => &["группа", "категория", "группатоваров"],
+            Field::Comment => &["комментарий", "примечание"],
+        }
+    }
+}
+
+/// Price titles that mean the retail price: read as price type `Розничная`.
+const RETAIL_TITLES: &[&str] = &[
+    "цена",
+    "ценаруб",
+    "розничнаяцена",
+    "розничнаяценаруб",
+    "ценарозничная",
+    "ценарозн",
+    "ценапродажи",
+    "розница",
+    "розницаруб",
+];
+
+/// How many non-blank rows are searched for the header row.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// A title reduced for comparison: lower case, `ё` → `е`, letters and digits only.
+pub fn title_key(title: &str) -> String {
+    title
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect()
+}
+
+/// A column as a mapping names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnRef {
+    /// 0-based, from a letter (`C`) or a 1-based number (`3`).
+    Index(usize),
+    Title(String),
+}
+
+impl ColumnRef {
+    /// `C`/`AA` (upper-case letters) and `3` are positions; anything else is a title.
+    pub fn parse(s: &str) -> Option<ColumnRef> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        if s.len() <= 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            let n = s.bytes().fold(0usize, |n, b| n * 26 + usize::from(b - b'A' + 1));
+            return Some(ColumnRef::Index(n - 1));
+        }
+        if s.bytes().all(|b| b.is_ascii_digit()) {
+            return s.parse::<usize>().ok().filter(|n| *n > 0).map(|n| ColumnRef::Index(n - 1));
+        }
+        Some(ColumnRef::Title(s.to_string()))
+    }
+}
+
+/// `0` → `A`, `27` → `AB`.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().map(|b| *b as char).collect()
+}
+
+/// Everything the user said about the layout: flags over the mapping file.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub sheet: Option<String>,
+    /// 1-based; `0` means the table has no header row.
+    pub header_row: Option<u32>,
+    /// The first row of data (1-based); the row after the header by default.
+    pub first_row: Option<u32>,
+    pub columns: Vec<(Field, ColumnRef)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct MappingFile {
+    sheet: Option<TomlRef>,
+    header_row: Option<u32>,
+    first_row: Option<u32>,
+    #[serde(default)]
+    columns: Columns,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TomlRef {
+    Number(u32),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TomlColumns {
+    One(TomlRef),
+    Many(Vec<TomlRef>),
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Columns {
+    code: Option<TomlColumns>,
+    name: Option<TomlColumns>,
+    #[serde(alias = "barcodes")]
+    barcode: Option<TomlColumns>,
+    article: Option<TomlColumns>,
+    price: Option<TomlColumns>,
+    unit: Option<TomlColumns>,
+    vat: Option<TomlColumns>,
+    group: Option<TomlColumns>,
+    comment: Option<TomlColumns>,
+}
+
+fn toml_ref(r: TomlRef) -> Option<ColumnRef> {
+    match r {
+        TomlRef::Number(n) => n.checked_sub(1).map(|i| ColumnRef::Index(i as usize)),
+        TomlRef::Text(s) => ColumnRef::parse(&s),
+    }
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
+    (line, column)
+}
+
+fn read_mapping_file(path: &Path) -> Result<Settings> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let file: Arc<str> = path.display().to_string().into();
+    let parsed: MappingFile = toml::from_str(&text).map_err(|e| {
+        let mut pos = Position::in_file(&file);
+        if let Some(span) = e.span() {
+            let (line, column) = line_col(&text, span.start);
+            (pos.line, pos.column) = (Some(line), Some(column));
+        }
+        Error::syntax(pos, format!("mapping file: {}", e.message().trim_end()))
+    })?;
+    let mut columns = Vec::new();
+    let c = parsed.columns;
+    let all = [
+        (Field::Code, c.code),
+        (Field::Name, c.name),
+        (Field::Barcode, c.barcode),
+        (Field::Article, c.article),
+        (Field::Price, c.price),
+        (Field::Unit, c.unit),
+        (Field::Vat, c.vat),
+        (Field::Group, c.group),
+        (Field::Comment, c.comment),
+    ];
+    for (field, value) in all {
+        let refs = match value {
+            None => continue,
+            Some(TomlColumns::One(r)) => vec![r],
+            Some(TomlColumns::Many(rs)) if field == Field::Price => rs,
+            Some(TomlColumns::Many(_)) => {
+                return Err(Error::syntax(
+                    Position::in_file(&file).with_field(format!("columns.{}", field.key())),
+                    "mapping file: only `price` may name several columns",
+                ))
+            }
+        };
+        for r in refs {
+            let r = toml_ref(r).ok_or_else(|| {
+                Error::syntax(
+                    Position::in_file(&file).with_field(format!("columns.{}", field.key())),
+                    "mapping file: expected a title, a letter such as \"C\" or a number from 1",
+                )
+            })?;
+            columns.push((field, r));
+        }
+    }
+    let sheet = parsed.sheet.map(|s| match s {
+        TomlRef::Number(n) => n.to_string(),
+        TomlRef::Text(s) => s,
+    });
+    Ok(Settings { sheet, header_row: parsed.header_row, first_row: parsed.first_row, columns })
+}
+
+impl Settings {
+    /// The mapping file (if any), then the flags: a flag replaces the file's value, and the
+    /// `--column` flags replace the file's columns for the fields they name.
+    pub fn from_options(opts: &ReadOptions) -> Result<Settings> {
+        let mut settings = match &opts.mapping {
+            Some(path) => read_mapping_file(path)?,
+            None => Settings::default(),
+        };
+        if opts.sheet.is_some() {
+            settings.sheet = opts.sheet.clone();
+        }
+        if opts.header_row.is_some() {
+            settings.header_row = opts.header_row;
+        }
+        let mut flags: Vec<(Field, ColumnRef)> = Vec::new();
+        for spec in &opts.columns {
+            let fields: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
+            let bad = || {
+                Error::usage(format!(
+                    "--column {spec:?}: expected field=column, e.g. code=A, barcode=3 or price=Цена; fields: {}",
+                    fields.join(", ")
+                ))
+            };
+            let (field, column) = spec.split_once('=').ok_or_else(bad)?;
+            let field = Field::parse(field).ok_or_else(bad)?;
+            let column = ColumnRef::parse(column).ok_or_else(bad)?;
+            if field != Field::Price && flags.iter().any(|(f, _)| *f == field) {
+                return Err(Error::usage(format!(
+                    "--column maps {} twice; only price may name several columns",
+                    field.key()
+                )));
+            }
+            flags.push((field, column));
+        }
+        settings.columns.retain(|(f, _)| !flags.iter().any(|(g, _)| g == f));
+        settings.columns.extend(flags);
+        Ok(settings)
+    }
+
+    fn explicit(&self, field: Field) -> bool {
+        self.columns.iter().any(|(f, _)| *f == field)
+    }
+
+    /// How much a row looks like the header: the number of fields its titles name, and whether
+    /// every title the mapping names is in it.
+    pub fn header_score(&self, cells: &[Cell]) -> (usize, bool) {
+        let keys: Vec<String> = cells.iter().map(|c| title_key(&c.shown())).collect();
+        let mut all_found = true;
+        let mut fields = 0;
+        for (_, r) in &self.columns {
+            if let ColumnRef::Title(t) = r {
+                if keys.contains(&title_key(t)) {
+                    fields += 1;
+                } else {
+                    all_found = false;
+                }
+            }
+        }
+        for field in Field::ALL.into_iter().filter(|f| !self.explicit(*f)) {
+            if keys.iter().any(|k| field.titles().contains(&k.as_str())) {
+                fields += 1;
+            }
+        }
+        (fields, all_found)
+    }
+
+    /// True when some column is mapped by its title.
+    pub fn maps_titles(&self) -> bool {
+        self.columns.iter().any(|(_, r)| matches!(r, ColumnRef::Title(_)))
+    }
+
+    /// True when every column is mapped by position, so a table without a header row is usable.
+    pub fn needs_no_titles(&self) -> bool {
+        !self.columns.is_empty() && self.columns.iter().all(|(_, r)| matches!(r, ColumnRef::Index(_)))
+    }
+
+    /// The furthest column mapped by position (1-based count), 0 when none.
+    pub fn width(&self) -> usize {
+        self.columns
+            .iter()
+            .filter_map(|(_, r)| if let ColumnRef::Index(i) = r { Some(i + 1) } else { None })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The columns of one table, resolved against its header row.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    columns: Vec<(Field, usize, bool)>,
+    /// Price columns and the price type each is read as.
+    pub prices: Vec<(usize, String)>,
+    titles: Vec<String>,
+    pub header_row: Option<u64>,
+    prices_mapped: bool,
+}
+
+impl Resolved {
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.columns.iter().find(|(f, _, _)| *f == field).map(|(_, c, _)| *c)
+    }
+
+    pub fn title(&self, column: usize) -> Option<&str> {
+        self.titles.get(column).map(String::as_str).filter(|t| !t.is_empty())
+    }
+
+    /// The furthest column read, so a reader can skip the rest.
+    pub fn width(&self) -> usize {
+        self.columns.iter().map(|(_, c, _)| c + 1).chain(self.prices.iter().map(|(c, _)| c + 1)).max().unwrap_or(0)
+    }
+
+    fn describe(&self, column: usize) -> String {
+        match self.title(column) {
+            Some(t) => format!("{} «{t}»", column_letters(column)),
+            None => column_letters(column),
+        }
+    }
+
+    /// What was matched, for the user: `header row 2: code ← A «Код», …; not read: H «Остаток»`.
+    pub fn note(&self) -> String {
+        let mut used: Vec<usize> = Vec::new();
+        let mut parts = Vec::new();
+        for field in Field::ALL {
+            if field == Field::Price {
+                let how = if self.prices_mapped { " (as mapped)" } else { "" };
+                for (c, ty) in &self.prices {
+                    parts.push(format!("price «{ty}» ← {}{how}", self.describe(*c)));
+                    used.push(*c);
+                }
+            } else if let Some((_, c, explicit)) = self.columns.iter().find(|(f, _, _)| *f == field) {
+                let how = if *explicit { " (as mapped)" } else { "" };
+                parts.push(format!("{} ← {}{how}", field.key(), self.describe(*c)));
+                used.push(*c);
+            }
+        }
+        let header = match self.header_row {
+            Some(n) => format!("header row {n}"),
+            None => "no header row".to_string(),
+        };
+        let unused: Vec<String> = (0..self.titles.len())
+            .filter(|c| !used.contains(c) && self.title(*c).is_some())
+            .map(|c| self.describe(c))
+            .collect();
+        let unused = if unused.is_empty() { String::new() } else { format!("; not read: {}", unused.join(", ")) };
+        format!("{header}: {}{unused}", parts.join(", "))
+    }
+}
+
+/// Resolves the mapping against the header row (`None`: the table has none). `place` names the
+/// sheet or file for messages.
+pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str) -> Result<Resolved> {
+    let titles: Vec<String> = header.map(|(_, cells)| cells.iter().map(Cell::shown).collect()).unwrap_or_default();
+    let keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
+    let listed = titles.iter().filter(|t| !t.is_empty()).map(|t| format!("«{t}»")).collect::<Vec<_>>().join(", ");
+    let mut columns: Vec<(Field, usize, bool)> = Vec::new();
+    let mut price_columns: Vec<usize> = Vec::new();
+    for (field, r) in &settings.columns {
+        let column = match r {
+            ColumnRef::Index(i) => *i,
+            ColumnRef::Title(t) => match keys.iter().position(|k| *k == title_key(t)) {
+                Some(i) => i,
+                None if header.is_none() => {
+                    return Err(Error::usage(format!(
+                        "{place}: {} is mapped to the title «{t}», but the table has no header row",
+                        field.key()
+                    )))
+                }
+                None => {
+                    return Err(Error::usage(format!(
+                        "{place}: no column titled «{t}» (mapped to {}) in header row {}; the titles are: {}",
+                        field.key(),
+                        header.map_or(0, |(n, _)| n),
+                        listed
+                    )))
+                }
+            },
+        };
+        if *field == Field::Price {
+            price_columns.push(column);
+        } else {
+            columns.push((*field, column, true));
+        }
+    }
+    for field in Field::ALL.into_iter().filter(|f| !settings.explicit(*f)) {
+        let taken = |i: usize| columns.iter().any(|(_, c, _)| *c == i) || price_columns.contains(&i);
+        if let Some(i) = keys.iter().enumerate().position(|(i, k)| !taken(i) && field.titles().contains(&k.as_str())) {
+            if field == Field::Price {
+                price_columns.push(i);
+            } else {
+                columns.push((field, i, false));
+            }
+        }
+    }
+    let mut prices: Vec<(usize, String)> = Vec::new();
+    for c in price_columns {
+        let ty = match titles.get(c).filter(|t| !t.is_empty()) {
+            Some(t) if RETAIL_TITLES.contains(&title_key(t).as_str()) => DEFAULT_PRICE_TYPE.to_string(),
+            Some(t) => t.clone(),
+            None if prices.is_empty() => DEFAULT_PRICE_TYPE.to_string(),
+            None => format!("Цена ({})", column_letters(c)),
+        };
+        if prices.iter().any(|(_, t)| *t == ty) {
+            return Err(Error::usage(format!(
+                "{place}: two price columns would both be price type «{ty}»; map one of them by another title"
+            )));
+        }
+        prices.push((c, ty));
+    }
+    let header_row = header.map(|(n, _)| n);
+    let resolved = Resolved { columns, prices, titles, header_row, prices_mapped: settings.explicit(Field::Price) };
+    let has = |f| resolved.get(f).is_some();
+    if !has(Field::Name) || !(has(Field::Code) || has(Field::Article)) {
+        let missing = if has(Field::Name) { "a code (or article) column" } else { "a name column" };
+        let found = match header {
+            Some((n, _)) => format!("header row {n} has {}", listed),
+            None => "the table has no header row".to_string(),
+        };
+        return Err(Error::usage(format!(
+            "{place}: no {} found ({found}); map it with --column, e.g. --column code=A --column name=Наименование",
+            missing.trim_start_matches("a ")
+        )));
+    }
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(titles: &[&str]) -> Vec<Cell> {
+        titles.iter().map(|t| Cell::Text(t.to_string())).collect()
+    }
+
+    #[test]
+    fn column_refs() {
+        assert_eq!(ColumnRef::parse("C"), Some(ColumnRef::Index(2)));
+        assert_eq!(ColumnRef::parse("AA"), Some(ColumnRef::Index(26)));
+        assert_eq!(ColumnRef::parse("3"), Some(ColumnRef::Index(2)));
+        assert_eq!(ColumnRef::parse("Цена"), Some(ColumnRef::Title("Цена".into())));
+        assert_eq!(ColumnRef::parse("sku"), Some(ColumnRef::Title("sku".into())));
+        assert_eq!(ColumnRef::parse("0"), None);
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn russian_titles_are_recognised() {
+        let row = cells(&[
+            "Код",
+            "Наименование",
+            "Штрих-код",
+            "Цена, руб.",
+            "Ед. изм.",
+            "Ставка НДС",
+            "Категория",
+            "Остаток",
+        ]);
+        let settings = Settings::default();
+        assert_eq!(settings.header_score(&row), (7, true));
+        let m = resolve(&settings, Some((2, &row)), "Лист1").unwrap();
+        assert_eq!(m.get(Field::Barcode), Some(2));
+        assert_eq!(m.prices, [(3, "Розничная".to_string())]);
+        assert!(m.note().ends_with("not read: H «Остаток»"), "{}", m.note());
+    }
+
+    #[test]
+    fn explicit_columns_win_and_name_price_types() {
+        let row = cells(&["Арт.", "Товар", "Опт", "Цена"]);
+        let settings = Settings {
+            columns: vec![(Field::Price, ColumnRef::Title("опт".into())), (Field::Price, ColumnRef::Index(3))],
+            ..Default::default()
+        };
+        let m = resolve(&settings, Some((1, &row)), "Лист1").unwrap();
+        assert_eq!(m.get(Field::Article), Some(0));
+        assert_eq!(m.prices, [(2, "Опт".to_string()), (3, "Розничная".to_string())]);
+        let none = resolve(&Settings::default(), Some((1, &cells(&["Цена", "Товар"]))), "Лист1").unwrap_err();
+        assert!(none.to_string().contains("no code (or article) column"), "{none}");
+    }
+}
