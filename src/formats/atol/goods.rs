@@ -161,6 +161,8 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
     }
     let mut p = Product::new(code.clone(), name.clone());
     p.parent = parent;
+    // The whole cell first: `4,60713E+12` is one mangled barcode, not two.
+    fields::code(f.get(2), || lines.field_pos(2, "barcodes"))?;
     for b in f.get(2).split(',').filter(|b| !b.trim().is_empty()) {
         p.barcodes.push(fields::code(b, || lines.field_pos(2, "barcodes"))?);
     }
