@@ -132,7 +132,11 @@ pub fn convert(
     let to = writer_format(&opts.to)?;
     if !from.kinds.iter().any(|k| to.kinds.contains(k)) {
         let kinds: Vec<&str> = from.kinds.iter().map(|k| k.as_str()).collect();
-        return Err(ErrorKind::Unsupported { format: to.name.into(), action: format!("hold {} data read from {}", kinds.join("/"), from.name) }.into());
+        return Err(ErrorKind::Unsupported {
+            format: to.name.into(),
+            action: format!("hold {} data read from {}", kinds.join("/"), from.name),
+        }
+        .into());
     }
     let encoding = input.describe_encoding(opts.read.encoding.as_deref());
     let read = from.reader.expect("checked by reader_format");

@@ -45,7 +45,12 @@ pub struct InspectReport {
 }
 
 /// Reads the input and runs every check. Parse errors are returned as errors; findings are data.
-pub fn inspect(input: RawInput, from: Option<&str>, opts: &ReadOptions, diag: &mut Diagnostics) -> Result<InspectReport> {
+pub fn inspect(
+    input: RawInput,
+    from: Option<&str>,
+    opts: &ReadOptions,
+    diag: &mut Diagnostics,
+) -> Result<InspectReport> {
     let format = reader_format(&input, from)?;
     let encoding = input.describe_encoding(opts.encoding.as_deref());
     let file = input.name.to_string();
@@ -131,7 +136,9 @@ impl Checks {
             let label = if price.price_type.is_empty() { "(unnamed)".to_string() } else { price.price_type.clone() };
             match price.amount {
                 None => self.find("empty-price", &p.code, format!("product {}: price {label} is empty", p.code)),
-                Some(a) if a.is_zero() => self.find("zero-price", &p.code, format!("product {}: price {label} is zero", p.code)),
+                Some(a) if a.is_zero() => {
+                    self.find("zero-price", &p.code, format!("product {}: price {label} is zero", p.code))
+                }
                 Some(a) if a.is_sign_negative() => {
                     self.find("negative-price", &p.code, format!("product {}: price {label} is negative ({a})", p.code))
                 }
@@ -141,7 +148,11 @@ impl Checks {
         self.barcodes += p.barcodes.len() as u64;
         for b in &p.barcodes {
             if ean_check_digit_ok(b) == Some(false) {
-                self.find("bad-ean-check-digit", &p.code, format!("product {}: barcode {b} has a wrong EAN check digit", p.code));
+                self.find(
+                    "bad-ean-check-digit",
+                    &p.code,
+                    format!("product {}: barcode {b} has a wrong EAN check digit", p.code),
+                );
             }
             match self.barcode_owner.get(b) {
                 Some(owner) if owner != &p.code => {
@@ -169,27 +180,48 @@ impl Checks {
                 self.find(
                     "line-sum-mismatch",
                     doc,
-                    format!("document {doc}, line {n} ({}): Sum {} ≠ Price {} × Quantity {} = {}", l.product_code, money(l.sum), money(l.price), money(l.quantity), money(expected)),
+                    format!(
+                        "document {doc}, line {n} ({}): Sum {} ≠ Price {} × Quantity {} = {}",
+                        l.product_code,
+                        money(l.sum),
+                        money(l.price),
+                        money(l.quantity),
+                        money(expected)
+                    ),
                 );
             }
             if l.sum - l.discount != l.sum_with_discount {
                 self.find(
                     "line-discount-mismatch",
                     doc,
-                    format!("document {doc}, line {n} ({}): SumWithDiscount {} ≠ Sum {} − Discount {}", l.product_code, money(l.sum_with_discount), money(l.sum), money(l.discount)),
+                    format!(
+                        "document {doc}, line {n} ({}): SumWithDiscount {} ≠ Sum {} − Discount {}",
+                        l.product_code,
+                        money(l.sum_with_discount),
+                        money(l.sum),
+                        money(l.discount)
+                    ),
                 );
             }
             lines_sum += l.sum;
             lines_with_discount += l.sum_with_discount;
         }
         if !r.lines.is_empty() && lines_sum != r.total {
-            self.find("doc-sum-mismatch", doc, format!("document {doc}: DocSum {} ≠ Σ line sums {}", money(r.total), money(lines_sum)));
+            self.find(
+                "doc-sum-mismatch",
+                doc,
+                format!("document {doc}: DocSum {} ≠ Σ line sums {}", money(r.total), money(lines_sum)),
+            );
         }
         if !r.lines.is_empty() && lines_with_discount != r.total_with_discount {
             self.find(
                 "doc-total-mismatch",
                 doc,
-                format!("document {doc}: DocSumWithDiscount {} ≠ Σ lines' SumWithDiscount {}", money(r.total_with_discount), money(lines_with_discount)),
+                format!(
+                    "document {doc}: DocSumWithDiscount {} ≠ Σ lines' SumWithDiscount {}",
+                    money(r.total_with_discount),
+                    money(lines_with_discount)
+                ),
             );
         }
         let paid: Decimal = r.payments.iter().map(|p| p.amount).sum();
@@ -197,7 +229,14 @@ impl Checks {
             self.find(
                 "payment-mismatch",
                 doc,
-                format!("document {doc}: payments {} (cash {} + card {} + other {}) ≠ DocSumWithDiscount {}", money(paid), money(r.paid(crate::model::PaymentKind::Cash)), money(r.paid(crate::model::PaymentKind::Card)), money(r.paid(crate::model::PaymentKind::Other)), money(r.total_with_discount)),
+                format!(
+                    "document {doc}: payments {} (cash {} + card {} + other {}) ≠ DocSumWithDiscount {}",
+                    money(paid),
+                    money(r.paid(crate::model::PaymentKind::Cash)),
+                    money(r.paid(crate::model::PaymentKind::Card)),
+                    money(r.paid(crate::model::PaymentKind::Other)),
+                    money(r.total_with_discount)
+                ),
             );
         }
     }
@@ -211,14 +250,30 @@ impl Checks {
         }
         if let (Some(created), Some(status_time)) = (o.created, o.status_time) {
             if status_time < created {
-                self.find("status-before-creation", &subject, format!("order {subject}: status set at {status_time}, before the order was created ({created})"));
+                self.find(
+                    "status-before-creation",
+                    &subject,
+                    format!("order {subject}: status set at {status_time}, before the order was created ({created})"),
+                );
             }
         }
         for (i, l) in o.lines.iter().enumerate() {
             if let (Some(price), Some(sum)) = (l.price, l.sum) {
                 let expected = price * l.quantity - l.discount.unwrap_or_default();
                 if (expected - sum).abs() > Decimal::new(1, 2) {
-                    self.find("line-sum-mismatch", &subject, format!("order {subject}, line {} ({}): sum {} ≠ price {} × quantity {} − discount = {}", i + 1, l.name, money(sum), money(price), money(l.quantity), money(expected)));
+                    self.find(
+                        "line-sum-mismatch",
+                        &subject,
+                        format!(
+                            "order {subject}, line {} ({}): sum {} ≠ price {} × quantity {} − discount = {}",
+                            i + 1,
+                            l.name,
+                            money(sum),
+                            money(price),
+                            money(l.quantity),
+                            money(expected)
+                        ),
+                    );
                 }
             }
         }
@@ -226,7 +281,16 @@ impl Checks {
         if let (Some(total), Some(lines)) = (o.total_amount, sums.filter(|_| !o.lines.is_empty())) {
             let expected = lines - o.discount.unwrap_or_default() + o.delivery_amount.unwrap_or_default();
             if expected != total {
-                self.find("order-total-mismatch", &subject, format!("order {subject}: totalAmount {} ≠ Σ lines {} − discount + delivery = {}", money(total), money(lines), money(expected)));
+                self.find(
+                    "order-total-mismatch",
+                    &subject,
+                    format!(
+                        "order {subject}: totalAmount {} ≠ Σ lines {} − discount + delivery = {}",
+                        money(total),
+                        money(lines),
+                        money(expected)
+                    ),
+                );
             }
         }
     }
@@ -243,7 +307,11 @@ impl Checks {
         let mut missing: Vec<_> = missing.into_iter().collect();
         missing.sort();
         for (group, n) in missing {
-            self.find("missing-group", &group, format!("{n} products belong to group {group}, which is not in the file"));
+            self.find(
+                "missing-group",
+                &group,
+                format!("{n} products belong to group {group}, which is not in the file"),
+            );
         }
         let mut group_codes: Vec<String> = self.groups.keys().cloned().collect();
         group_codes.sort();
@@ -253,13 +321,21 @@ impl Checks {
             let mut at = code.clone();
             while let Some(Some(parent)) = self.groups.get(&at) {
                 if !self.groups.contains_key(parent) {
-                    self.find("missing-parent-group", &at, format!("group {at} has parent {parent}, which is not in the file"));
+                    self.find(
+                        "missing-parent-group",
+                        &at,
+                        format!("group {at} has parent {parent}, which is not in the file"),
+                    );
                     break;
                 }
                 if let Some(start) = path.iter().position(|c| c == parent) {
                     let cycle = path[start..].to_vec();
                     if cycle.iter().all(|c| reported.insert(c.clone())) {
-                        self.find("group-cycle", &code, format!("groups form a cycle: {} → {parent}", cycle.join(" → ")));
+                        self.find(
+                            "group-cycle",
+                            &code,
+                            format!("groups form a cycle: {} → {parent}", cycle.join(" → ")),
+                        );
                     }
                     break;
                 }

@@ -34,9 +34,7 @@ impl AtomicFile {
             let mode = std::fs::metadata(dest).map(|m| m.permissions().mode() & 0o777).unwrap_or(0o644);
             builder.permissions(std::fs::Permissions::from_mode(mode));
         }
-        let temp = builder
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(dest, e))?;
+        let temp = builder.tempfile_in(&dir).map_err(|e| Error::io(dest, e))?;
         Ok(AtomicFile { temp, dest: dest.to_path_buf() })
     }
 

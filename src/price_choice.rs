@@ -17,9 +17,14 @@ pub enum PriceChoice<'a> {
     /// The product has no price at all.
     NoPrices,
     /// The requested type is not among the product's prices (they are listed).
-    Missing { requested: String, available: Vec<String> },
+    Missing {
+        requested: String,
+        available: Vec<String>,
+    },
     /// Several prices, none retail, none requested.
-    Ambiguous { available: Vec<String> },
+    Ambiguous {
+        available: Vec<String>,
+    },
 }
 
 pub fn choose_price<'a>(product: &'a Product, requested: Option<&str>) -> PriceChoice<'a> {

@@ -40,7 +40,12 @@ impl RecordSink for CollectSink {
 }
 
 /// Feeds a collected document into another sink.
-pub fn replay(header: &Header, records: impl IntoIterator<Item = Record>, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+pub fn replay(
+    header: &Header,
+    records: impl IntoIterator<Item = Record>,
+    sink: &mut dyn RecordSink,
+    diag: &mut Diagnostics,
+) -> Result<()> {
     sink.begin(header, diag)?;
     for r in records {
         sink.record(r, diag)?;
@@ -137,8 +142,11 @@ impl<W: CatalogWriter> GroupedCatalog<W> {
     }
 
     fn unsupported(&self, what: &str) -> crate::error::Error {
-        crate::error::ErrorKind::Unsupported { format: self.format.into(), action: format!("hold {what} (it holds a catalog)") }
-            .into()
+        crate::error::ErrorKind::Unsupported {
+            format: self.format.into(),
+            action: format!("hold {what} (it holds a catalog)"),
+        }
+        .into()
     }
 }
 

@@ -50,8 +50,11 @@ fn seed_nomenclature_round_trips_through_the_1c_dialect() {
     );
     assert!(diag.total() > 0, "the assumed IncludesVAT must be reported");
     assert!(diag.kept().all(|w| w.kind == "value-assumed"), "{}", warnings_text(&diag));
-    let without_assumed: String =
-        b.lines().filter(|l| l.trim() != "\"includes_vat\": true" && l.trim() != "\"includes_vat\": true,").collect::<Vec<_>>().join("\n");
+    let without_assumed: String = b
+        .lines()
+        .filter(|l| l.trim() != "\"includes_vat\": true" && l.trim() != "\"includes_vat\": true,")
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(b.contains("\"includes_vat\": true"));
     assert_eq!(without_assumed.replace(",\n        }", "\n        }"), a.trim_end().to_string());
 }

@@ -40,7 +40,9 @@ fn progress(quiet: bool) -> Option<ProgressBar> {
         return None;
     }
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
 }
@@ -77,7 +79,12 @@ fn describe(c: &Counts) -> String {
 
 pub fn convert(args: &ConvertArgs) -> u8 {
     let mut diag = Diagnostics::new(args.strict);
-    let mut opts = ConvertOptions { from: args.read.from.clone(), to: args.to.clone(), read: args.read.options(), write: args.write.options() };
+    let mut opts = ConvertOptions {
+        from: args.read.from.clone(),
+        to: args.to.clone(),
+        read: args.read.options(),
+        write: args.write.options(),
+    };
     let result = (|| {
         let input = open_input(&args.input, &mut opts.read)?;
         let target = match args.output.as_deref() {
@@ -110,12 +117,22 @@ pub fn convert(args: &ConvertArgs) -> u8 {
     match result {
         Ok(summary) => {
             if !args.quiet {
-                let dest = summary.output.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
+                let dest = summary
+                    .output
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "standard output".into());
                 let warnings = match diag.total() {
                     0 => String::new(),
                     n => format!(", {}", count(n, "warning")),
                 };
-                eprintln!("{} → {}: {} written to {dest} (input encoding {}{warnings})", summary.from, summary.to, describe(&summary.counts), summary.encoding);
+                eprintln!(
+                    "{} → {}: {} written to {dest} (input encoding {}{warnings})",
+                    summary.from,
+                    summary.to,
+                    describe(&summary.counts),
+                    summary.encoding
+                );
             }
             exit::OK
         }
@@ -126,7 +143,8 @@ pub fn convert(args: &ConvertArgs) -> u8 {
 pub fn inspect(args: &InspectArgs) -> u8 {
     let mut diag = Diagnostics::new(false);
     let mut read = args.read.options();
-    let result = open_input(&args.input, &mut read).and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &read, &mut diag));
+    let result = open_input(&args.input, &mut read)
+        .and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &read, &mut diag));
     print_notes(&diag);
     print_warnings(&diag);
     match result {

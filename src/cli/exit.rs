@@ -23,7 +23,10 @@ pub const TABLE: &[(u8, &str)] = &[
     (OK, "success (warnings, if any, were printed)"),
     (FINDINGS, "`inspect` found problems in the data"),
     (USAGE, "bad command line, or the data needs an option to convert (e.g. `--price-type`)"),
-    (BAD_INPUT, "the input is broken: bad value, malformed file, wrong encoding (the message names file, line, column)"),
+    (
+        BAD_INPUT,
+        "the input is broken: bad value, malformed file, wrong encoding (the message names file, line, column)",
+    ),
     (STRICT, "`--strict`: the conversion would drop or change information"),
     (FORMAT, "unknown, undetectable or ambiguous format, or a conversion the formats cannot do"),
     (IO, "a file could not be read or written"),
@@ -33,7 +36,10 @@ pub fn code_for(kind: &ErrorKind) -> u8 {
     match kind {
         ErrorKind::Io { .. } => IO,
         ErrorKind::BadValue { .. } | ErrorKind::Syntax { .. } | ErrorKind::Encoding { .. } => BAD_INPUT,
-        ErrorKind::UnknownFormat { .. } | ErrorKind::Undetected { .. } | ErrorKind::Ambiguous { .. } | ErrorKind::Unsupported { .. } => FORMAT,
+        ErrorKind::UnknownFormat { .. }
+        | ErrorKind::Undetected { .. }
+        | ErrorKind::Ambiguous { .. }
+        | ErrorKind::Unsupported { .. } => FORMAT,
         ErrorKind::Usage(_) | ErrorKind::Conversion { .. } => USAGE,
         ErrorKind::Strict(_) => STRICT,
     }

@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand};
 
 use std::path::PathBuf;
 
-use kassa_bridge::options::{AtolCommand, DecimalSeparator, BifitGroupRef, BifitGroups, KassatkaDialect, ReadOptions, WriteOptions};
+use kassa_bridge::options::{
+    AtolCommand, BifitGroupRef, BifitGroups, DecimalSeparator, KassatkaDialect, ReadOptions, WriteOptions,
+};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \

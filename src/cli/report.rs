@@ -88,8 +88,9 @@ pub fn print_formats(out: &mut dyn Write) -> std::io::Result<()> {
         })
         .collect();
     let titles = ["FORMAT", "READ", "WRITE", "DATA", "EXTENSIONS", "ALIASES"];
-    let widths: Vec<usize> =
-        (0..titles.len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(titles[i].len())).collect();
+    let widths: Vec<usize> = (0..titles.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(titles[i].len()))
+        .collect();
     let line = |cells: &[&str]| -> String {
         cells
             .iter()

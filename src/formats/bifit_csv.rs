@@ -17,9 +17,9 @@ use crate::formats::fields;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
+use crate::output::EncodedText;
 use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
 use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
-use crate::output::EncodedText;
 use crate::text::RawInput;
 
 pub const NAME: &str = "bifit-csv";
@@ -164,8 +164,11 @@ fn resolve_group(
     }
     if matches!(groups.by_name.get(cell), Some(None)) {
         diag.warn(
-            Warning::new("ambiguous-group", format!("GROUP {cell:?} names more than one folder; the product is linked to a folder of its own"))
-                .at(csv.pos_of("GROUP")),
+            Warning::new(
+                "ambiguous-group",
+                format!("GROUP {cell:?} names more than one folder; the product is linked to a folder of its own"),
+            )
+            .at(csv.pos_of("GROUP")),
         )?;
     }
     let (parent, name) = match cell.rsplit_once('/') {
@@ -193,8 +196,13 @@ fn extras(csv: &CsvSource, skip_code_column: Option<&str>) -> crate::model::Extr
     let mut extra = crate::model::Extra::new();
     for (i, name) in csv.header().iter().enumerate() {
         let value = csv.get(Some(i));
-        let defaulted = (name == "MARK_TYPE" && value.trim() == "0") || (name == "GOOD_TYPE" && value.trim() == "DEFAULT");
-        if value.trim().is_empty() || defaulted || MAPPED.contains(&name.as_str()) || Some(name.as_str()) == skip_code_column {
+        let defaulted =
+            (name == "MARK_TYPE" && value.trim() == "0") || (name == "GOOD_TYPE" && value.trim() == "DEFAULT");
+        if value.trim().is_empty()
+            || defaulted
+            || MAPPED.contains(&name.as_str())
+            || Some(name.as_str()) == skip_code_column
+        {
             continue;
         }
         if name == "GOOD_TYPE" {
@@ -211,7 +219,12 @@ fn code_column(csv: &CsvSource) -> Option<&'static str> {
     ["EXTERNAL_CODE", "EXTERNAL_ID", "ID"].into_iter().find(|c| !csv.field(c).trim().is_empty())
 }
 
-fn read_group(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<Group> {
+fn read_group(
+    csv: &CsvSource,
+    groups: &mut GroupIndex,
+    sink: &mut dyn RecordSink,
+    diag: &mut Diagnostics,
+) -> Result<Group> {
     let name = csv.field("NAME").trim().to_string();
     let code = match row_code(csv) {
         Ok(code) => code,
@@ -226,7 +239,12 @@ fn read_group(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSin
     Ok(Group { code, name, parent, extra })
 }
 
-fn read_product(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<Product> {
+fn read_product(
+    csv: &CsvSource,
+    groups: &mut GroupIndex,
+    sink: &mut dyn RecordSink,
+    diag: &mut Diagnostics,
+) -> Result<Product> {
     // Names in real files carry stray leading spaces (` Капуста …`); they are trimmed.
     let mut product = Product::new(row_code(csv)?, csv.field("NAME").trim());
     // The whole cell first: Excel's `4,60713E+12` is reported as written, not split at its comma.
@@ -247,10 +265,20 @@ fn read_product(csv: &CsvSource, groups: &mut GroupIndex, sink: &mut dyn RecordS
         });
     }
     if let Some(amount) = fields::decimal(csv.field("PRICE"), || csv.pos_of("PRICE"))? {
-        product.prices.push(Price { price_type: DEFAULT_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+        product.prices.push(Price {
+            price_type: DEFAULT_PRICE_TYPE.into(),
+            amount: Some(amount),
+            code: None,
+            includes_vat: None,
+        });
     }
     if let Some(amount) = fields::decimal(csv.field("PURCHASE_PRICE"), || csv.pos_of("PURCHASE_PRICE"))? {
-        product.prices.push(Price { price_type: PURCHASE_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+        product.prices.push(Price {
+            price_type: PURCHASE_PRICE_TYPE.into(),
+            amount: Some(amount),
+            code: None,
+            includes_vat: None,
+        });
     }
     let payment_subject = csv.field("PAYMENT_SUBJECT").trim();
     product.extra = extras(csv, code_column(csv));
@@ -275,13 +303,16 @@ pub fn normalize_okei(code: &str) -> String {
 // Writing
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(GroupedCatalog::new(NAME, BifitCsvWriter {
-        out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
-        opts: opts.clone(),
-        groups: HashMap::new(),
-        name_uses: HashMap::new(),
-        row: Vec::with_capacity(512),
-    })))
+    Ok(Box::new(GroupedCatalog::new(
+        NAME,
+        BifitCsvWriter {
+            out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
+            opts: opts.clone(),
+            groups: HashMap::new(),
+            name_uses: HashMap::new(),
+            row: Vec::with_capacity(512),
+        },
+    )))
 }
 
 struct BifitCsvWriter {
@@ -348,7 +379,8 @@ impl BifitCsvWriter {
         self.groups.insert(g.code.clone(), (g.name.clone(), g.parent.clone()));
         let uses = self.name_uses.entry(g.name.clone()).or_default();
         *uses += 1;
-        if *uses == 2 && self.opts.bifit_group_ref == BifitGroupRef::Name && self.opts.bifit_groups != BifitGroups::None {
+        if *uses == 2 && self.opts.bifit_group_ref == BifitGroupRef::Name && self.opts.bifit_groups != BifitGroups::None
+        {
             diag.warn(Warning::new(
                 "ambiguous-group",
                 format!("two folders are named {:?}: products' GROUP cannot tell them apart (use --bifit-group-ref code or path)", g.name),
@@ -372,7 +404,10 @@ impl BifitCsvWriter {
             }
         }
         if !dropped.is_empty() {
-            diag.warn(Warning::new("field-dropped", format!("folder {}: {NAME} has no column for {}; not written", g.code, dropped.join(", "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("folder {}: {NAME} has no column for {}; not written", g.code, dropped.join(", ")),
+            ))?;
         }
         self.write_row(&cells, &format!("folder {}", g.code), diag)
     }
@@ -422,7 +457,10 @@ impl BifitCsvWriter {
         let unwritten: Vec<&str> =
             p.prices.iter().map(|pr| pr.price_type.as_str()).filter(|t| !written_types.contains(t)).collect();
         if !unwritten.is_empty() {
-            lost.push(format!("price types {}", list_types(&unwritten.iter().map(|s| s.to_string()).collect::<Vec<_>>())));
+            lost.push(format!(
+                "price types {}",
+                list_types(&unwritten.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            ));
         }
         if let Some(first) = p.barcodes.first() {
             cells[col("BARCODE")] = first.clone();
@@ -456,7 +494,9 @@ impl BifitCsvWriter {
         let mut dropped = Vec::new();
         for (k, v) in &p.extra {
             match COLUMNS.iter().position(|c| c == k) {
-                Some(i) if !MAPPED.contains(&k.as_str()) || k == "GOOD_TYPE" || k == "PAYMENT_SUBJECT" => cells[i] = v.clone(),
+                Some(i) if !MAPPED.contains(&k.as_str()) || k == "GOOD_TYPE" || k == "PAYMENT_SUBJECT" => {
+                    cells[i] = v.clone()
+                }
                 _ => dropped.push(k.as_str()),
             }
         }
@@ -464,7 +504,10 @@ impl BifitCsvWriter {
             lost.push(format!("fields {}", dropped.join(", ")));
         }
         if !lost.is_empty() {
-            diag.warn(Warning::new("field-dropped", format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
+            ))?;
         }
         self.write_row(&cells, &format!("product {}", p.code), diag)
     }

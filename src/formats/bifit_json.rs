@@ -30,26 +30,84 @@ pub const NAME: &str = "bifit-json";
 /// Item fields of Bifit's nomenclature (reference `bifit.md` §3.2 c): extras with these names
 /// are written back into `item`; other extras have no place in the API.
 const ITEM_FIELDS: [&str; 44] = [
-    "id", "organizationId", "externalId", "externalCode", "barcode", "vendorCode", "name", "shortName", "parentId",
-    "vatId", "vatValue", "unitCode", "volume", "capacity", "capacityUnitCode", "purchasePrice", "sellingPrice",
-    "weighted", "grouped", "focused", "container", "paymentSubject", "adultsOnly", "code", "markType", "gtin",
-    "pluCode", "visible", "contractorActivityType", "contractorId", "custom", "type", "barcodes", "countryCode",
-    "customsDeclaration", "description", "application", "orgMemberPoints", "quantum", "expiration", "fifo",
-    "status", "markUp", "countable",
+    "id",
+    "organizationId",
+    "externalId",
+    "externalCode",
+    "barcode",
+    "vendorCode",
+    "name",
+    "shortName",
+    "parentId",
+    "vatId",
+    "vatValue",
+    "unitCode",
+    "volume",
+    "capacity",
+    "capacityUnitCode",
+    "purchasePrice",
+    "sellingPrice",
+    "weighted",
+    "grouped",
+    "focused",
+    "container",
+    "paymentSubject",
+    "adultsOnly",
+    "code",
+    "markType",
+    "gtin",
+    "pluCode",
+    "visible",
+    "contractorActivityType",
+    "contractorId",
+    "custom",
+    "type",
+    "barcodes",
+    "countryCode",
+    "customsDeclaration",
+    "description",
+    "application",
+    "orgMemberPoints",
+    "quantum",
+    "expiration",
+    "fifo",
+    "status",
+    "markUp",
+    "countable",
 ];
 
 /// Fields the reader maps to the model, or that carry no information when at their default.
 const MAPPED: [&str; 15] = [
-    "externalId", "externalCode", "name", "barcode", "barcodes", "vendorCode", "vatId", "vatValue", "unitCode",
-    "sellingPrice", "purchasePrice", "weighted", "grouped", "paymentSubject", "parentId",
+    "externalId",
+    "externalCode",
+    "name",
+    "barcode",
+    "barcodes",
+    "vendorCode",
+    "vatId",
+    "vatValue",
+    "unitCode",
+    "sellingPrice",
+    "purchasePrice",
+    "weighted",
+    "grouped",
+    "paymentSubject",
+    "parentId",
 ];
 
 pub fn sniff(head: &str) -> u8 {
     let t = head.trim_start_matches('\u{feff}').trim_start();
     let json = t.starts_with('{') || t.starts_with('[');
-    if json && t.contains("\"item\"") && (t.contains("\"sellingPrice\"") || t.contains("\"unitCode\"") || t.contains("\"grouped\"")) {
+    if json
+        && t.contains("\"item\"")
+        && (t.contains("\"sellingPrice\"") || t.contains("\"unitCode\"") || t.contains("\"grouped\""))
+    {
         2
-    } else if json && !t.contains("kassa-bridge-canonical") && t.contains("\"sellingPrice\"") && t.contains("\"vatValue\"") {
+    } else if json
+        && !t.contains("kassa-bridge-canonical")
+        && t.contains("\"sellingPrice\"")
+        && t.contains("\"vatValue\"")
+    {
         1
     } else {
         0
@@ -84,7 +142,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         let (item, outer): (RawObject, Option<RawObject>) = match object.get("item") {
             Some(raw) => {
                 let item: RawObject = serde_json::from_str(raw.get()).map_err(|_| {
-                    Error::bad_value(Fields { object: &object, name: &name, number, prefix: "" }.pos("item"), raw.get(), "a JSON object")
+                    Error::bad_value(
+                        Fields { object: &object, name: &name, number, prefix: "" }.pos("item"),
+                        raw.get(),
+                        "a JSON object",
+                    )
                 })?;
                 (item, Some(object))
             }
@@ -96,12 +158,15 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             .find_map(|k| f.text(k).transpose())
             .transpose()?
             .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| Error::bad_value(f.pos("externalCode"), "", "the item's code in externalCode, externalId or id"))?;
+            .ok_or_else(|| {
+                Error::bad_value(f.pos("externalCode"), "", "the item's code in externalCode, externalId or id")
+            })?;
         let code = crate::formats::fields::code(&code, || f.pos("externalCode"))?;
-        let parent = match outer.as_ref().and_then(|o| o.get("parentExternalId")).map(|v| v.get()).filter(|v| *v != "null") {
-            Some(raw) => Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
-            None => f.text("parentId")?.map(|id| folder_codes.get(&id).cloned().unwrap_or(id)),
-        };
+        let parent =
+            match outer.as_ref().and_then(|o| o.get("parentExternalId")).map(|v| v.get()).filter(|v| *v != "null") {
+                Some(raw) => Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
+                None => f.text("parentId")?.map(|id| folder_codes.get(&id).cloned().unwrap_or(id)),
+            };
         let name_text = f.text("name")?.unwrap_or_default();
         if f.bool("grouped")? == Some(true) {
             if let Some(id) = f.text("id")? {
@@ -116,7 +181,8 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             p.barcodes.push(crate::formats::fields::code(&b, || f.pos("barcode"))?);
         }
         if let Some(raw) = item.get("barcodes").map(|v| v.get()).filter(|v| *v != "null") {
-            let list: Vec<String> = serde_json::from_str(raw).map_err(|_| Error::bad_value(f.pos("barcodes"), raw, "an array of strings"))?;
+            let list: Vec<String> = serde_json::from_str(raw)
+                .map_err(|_| Error::bad_value(f.pos("barcodes"), raw, "an array of strings"))?;
             for b in list {
                 let b = crate::formats::fields::code(&b, || f.pos("barcodes"))?;
                 if !p.barcodes.contains(&b) {
@@ -126,7 +192,8 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         }
         p.article = f.text("vendorCode")?.filter(|a| !a.is_empty());
         if let Some(value) = f.text("vatValue")? {
-            p.vat = Some(value.parse().map_err(|_| Error::bad_value(f.pos("vatValue"), &value, crate::vat::VAT_EXPECTED))?);
+            p.vat =
+                Some(value.parse().map_err(|_| Error::bad_value(f.pos("vatValue"), &value, crate::vat::VAT_EXPECTED))?);
         }
         if let Some(unit) = f.text("unitCode")? {
             p.unit = Some({
@@ -136,10 +203,20 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             });
         }
         if let Some(amount) = f.decimal("sellingPrice")? {
-            p.prices.push(Price { price_type: DEFAULT_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+            p.prices.push(Price {
+                price_type: DEFAULT_PRICE_TYPE.into(),
+                amount: Some(amount),
+                code: None,
+                includes_vat: None,
+            });
         }
         if let Some(amount) = f.decimal("purchasePrice")? {
-            p.prices.push(Price { price_type: PURCHASE_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+            p.prices.push(Price {
+                price_type: PURCHASE_PRICE_TYPE.into(),
+                amount: Some(amount),
+                code: None,
+                includes_vat: None,
+            });
         }
         p.weighted = f.bool("weighted")?.unwrap_or(false);
         p.service = f.text("paymentSubject")?.is_some_and(|s| s == "SERVICE");
@@ -277,7 +354,8 @@ impl BifitJsonWriter {
             }
             None => None,
         };
-        let unwritten: Vec<String> = p.prices.iter().map(|pr| pr.price_type.clone()).filter(|t| !written_types.contains(t)).collect();
+        let unwritten: Vec<String> =
+            p.prices.iter().map(|pr| pr.price_type.clone()).filter(|t| !written_types.contains(t)).collect();
         if !unwritten.is_empty() {
             lost.push(format!("price types {}", list_types(&unwritten)));
         }
@@ -329,7 +407,10 @@ impl BifitJsonWriter {
             lost.push("the comment".into());
         }
         if !lost.is_empty() {
-            diag.warn(Warning::new("field-dropped", format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
+            ))?;
         }
         let parent = self.parent_link(&p.parent, &format!("product {}", p.code), diag)?;
         let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();

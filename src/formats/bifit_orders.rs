@@ -25,9 +25,28 @@ pub const NAME: &str = "bifit-orders";
 pub const ITEM_KEYS: [&str; 7] = ["items", "goods", "positions", "products", "orderItems", "nomenclatures", "lines"];
 
 const ORDER_FIELDS: [&str; 22] = [
-    "id", "externalId", "currentStatusType", "currentStatusTime", "created", "changed", "orderTime",
-    "organizationId", "tradeObjectId", "taxSystem", "deliveryType", "deliveryTime", "actualDeliveryTime",
-    "deliveryAmount", "address", "clientId", "clientName", "paid", "discount", "totalAmount", "comment", "visible",
+    "id",
+    "externalId",
+    "currentStatusType",
+    "currentStatusTime",
+    "created",
+    "changed",
+    "orderTime",
+    "organizationId",
+    "tradeObjectId",
+    "taxSystem",
+    "deliveryType",
+    "deliveryTime",
+    "actualDeliveryTime",
+    "deliveryAmount",
+    "address",
+    "clientId",
+    "clientName",
+    "paid",
+    "discount",
+    "totalAmount",
+    "comment",
+    "visible",
 ];
 
 const LINE_NAME: [&str; 3] = ["name", "nomenclatureName", "goodName"];
@@ -65,7 +84,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         // The create body wraps the order in `onlineOrder`.
         let object: RawObject = match object.get("onlineOrder") {
             Some(raw) => serde_json::from_str(raw.get()).map_err(|_| {
-                Error::bad_value(Fields { object: &object, name: &name, number, prefix: "" }.pos("onlineOrder"), raw.get(), "a JSON object")
+                Error::bad_value(
+                    Fields { object: &object, name: &name, number, prefix: "" }.pos("onlineOrder"),
+                    raw.get(),
+                    "a JSON object",
+                )
             })?,
             None => object,
         };
@@ -100,7 +123,13 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             match raw.parse() {
                 Ok(s) => order.status = Some(s),
                 Err(()) => {
-                    diag.warn(Warning::new("unknown-value", format!("order {number}: status {raw:?} is not one Bifit documents; kept as text")).at(f.pos("currentStatusType")))?;
+                    diag.warn(
+                        Warning::new(
+                            "unknown-value",
+                            format!("order {number}: status {raw:?} is not one Bifit documents; kept as text"),
+                        )
+                        .at(f.pos("currentStatusType")),
+                    )?;
                     extra.insert("currentStatusType".into(), json!(raw).to_string());
                 }
             }
@@ -123,14 +152,30 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         }
         if let Some(key) = ITEM_KEYS.iter().find(|k| object.get(**k).is_some_and(|v| v.get() != "null")) {
             let raw = object[*key].get();
-            let items: Vec<RawObject> = serde_json::from_str(raw).map_err(|_| Error::bad_value(f.pos(key), raw, "an array of objects"))?;
+            let items: Vec<RawObject> =
+                serde_json::from_str(raw).map_err(|_| Error::bad_value(f.pos(key), raw, "an array of objects"))?;
             for (i, item) in items.iter().enumerate() {
                 let lf = Fields { object: item, name: &name, number, prefix: "item." };
-                let quantity = first_of(&lf, &LINE_QUANTITY, |f, k| f.decimal(k))?
-                    .ok_or_else(|| Error::bad_value(lf.pos("quantity"), "", format!("the quantity of item {} (quantity or count)", i + 1)))?;
-                let known: Vec<&str> = [&LINE_NAME[..], &LINE_QUANTITY[..], &LINE_PRICE[..], &LINE_SUM[..], &LINE_CODE[..], &["nomenclatureId", "barcode", "discount", "vatValue"]].concat();
+                let quantity = first_of(&lf, &LINE_QUANTITY, |f, k| f.decimal(k))?.ok_or_else(|| {
+                    Error::bad_value(
+                        lf.pos("quantity"),
+                        "",
+                        format!("the quantity of item {} (quantity or count)", i + 1),
+                    )
+                })?;
+                let known: Vec<&str> = [
+                    &LINE_NAME[..],
+                    &LINE_QUANTITY[..],
+                    &LINE_PRICE[..],
+                    &LINE_SUM[..],
+                    &LINE_CODE[..],
+                    &["nomenclatureId", "barcode", "discount", "vatValue"],
+                ]
+                .concat();
                 let vat = match lf.text("vatValue")? {
-                    Some(v) => Some(v.parse().map_err(|_| Error::bad_value(lf.pos("vatValue"), &v, crate::vat::VAT_EXPECTED))?),
+                    Some(v) => Some(
+                        v.parse().map_err(|_| Error::bad_value(lf.pos("vatValue"), &v, crate::vat::VAT_EXPECTED))?,
+                    ),
                     None => None,
                 };
                 order.lines.push(OrderLine {
@@ -174,7 +219,9 @@ fn millis(t: &Option<chrono::DateTime<chrono::FixedOffset>>) -> Box<RawValue> {
 /// An id kept as text: a number when it looks like one (Bifit's ids are numbers).
 fn id(v: &Option<String>) -> Box<RawValue> {
     match v {
-        Some(v) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) && !(v.len() > 1 && v.starts_with('0')) => raw_extra(v),
+        Some(v) if !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()) && !(v.len() > 1 && v.starts_with('0')) => {
+            raw_extra(v)
+        }
         other => raw(other),
     }
 }
@@ -236,14 +283,22 @@ pub fn order_json(o: &Order) -> IndexMap<String, Box<RawValue>> {
 impl RecordSink for BifitOrdersWriter {
     fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
         if header.kind != DataKind::Orders {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds orders)", header.kind.as_str()) }.into());
+            return Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: format!("hold {} (it holds orders)", header.kind.as_str()),
+            }
+            .into());
         }
         Ok(())
     }
 
     fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
         let Record::Order(order) = record else {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog or receipt records".into() }.into());
+            return Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: "hold catalog or receipt records".into(),
+            }
+            .into());
         };
         let json = order_json(&order);
         let text = if self.jsonl { serde_json::to_string(&json) } else { serde_json::to_string_pretty(&json) }

@@ -100,8 +100,11 @@ fn pretty(value: &impl Serialize, indent: &str) -> Result<String> {
 impl RecordSink for CanonicalJsonWriter {
     fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
         let header = pretty(header, "  ")?;
-        write!(self.out, "{{\n  \"format\": \"{FORMAT_TAG}\",\n  \"version\": {VERSION},\n  \"header\": {header},\n  \"records\": [")
-            .map_err(io)
+        write!(
+            self.out,
+            "{{\n  \"format\": \"{FORMAT_TAG}\",\n  \"version\": {VERSION},\n  \"header\": {header},\n  \"records\": ["
+        )
+        .map_err(io)
     }
 
     fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
@@ -203,7 +206,9 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
                 }
                 "records" => {
                     if self.0.borrow().header.is_none() {
-                        return Err(de::Error::custom("\"records\" comes before \"header\": the header must come first"));
+                        return Err(de::Error::custom(
+                            "\"records\" comes before \"header\": the header must come first",
+                        ));
                     }
                     map.next_value_seed(RecordsSeed(self.0))?;
                 }

@@ -24,7 +24,8 @@ impl CsvSource {
     /// Opens a delimited file whose first row names the columns (matched case-insensitively).
     pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, delimiter: u8) -> Result<Self> {
         let TextInput { name, encoding, reader, lines } = input.into_text(forced)?;
-        let reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(reader);
+        let reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(reader);
         let mut src = CsvSource {
             name,
             encoding,

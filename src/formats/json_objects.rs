@@ -142,7 +142,9 @@ impl Fields<'_> {
     pub fn text(&self, field: &str) -> Result<Option<String>> {
         let Some(raw) = self.raw(field) else { return Ok(None) };
         if raw.starts_with('"') {
-            serde_json::from_str::<String>(raw).map(Some).map_err(|_| Error::bad_value(self.pos(field), raw, "a JSON string"))
+            serde_json::from_str::<String>(raw)
+                .map(Some)
+                .map_err(|_| Error::bad_value(self.pos(field), raw, "a JSON string"))
         } else if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
             Ok(Some(raw.to_string()))
         } else {
@@ -153,7 +155,11 @@ impl Fields<'_> {
     /// A number field, exact: `3000.00` stays `3000.00`. A string holding a number is accepted.
     pub fn decimal(&self, field: &str) -> Result<Option<Decimal>> {
         let Some(raw) = self.raw(field) else { return Ok(None) };
-        let text = if raw.starts_with('"') { serde_json::from_str::<String>(raw).unwrap_or_default() } else { raw.to_string() };
+        let text = if raw.starts_with('"') {
+            serde_json::from_str::<String>(raw).unwrap_or_default()
+        } else {
+            raw.to_string()
+        };
         if text.contains(['e', 'E']) {
             return Err(Error::bad_value(self.pos(field), raw, "a plain decimal number (no exponent)"));
         }
@@ -172,7 +178,8 @@ impl Fields<'_> {
     /// Epoch milliseconds (Bifit's times) as a date-time at UTC.
     pub fn epoch_millis(&self, field: &str) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
         let Some(raw) = self.raw(field) else { return Ok(None) };
-        let ms: i64 = raw.parse().map_err(|_| Error::bad_value(self.pos(field), raw, "a time in epoch milliseconds"))?;
+        let ms: i64 =
+            raw.parse().map_err(|_| Error::bad_value(self.pos(field), raw, "a time in epoch milliseconds"))?;
         chrono::DateTime::from_timestamp_millis(ms)
             .map(|t| Some(t.fixed_offset()))
             .ok_or_else(|| Error::bad_value(self.pos(field), raw, "a time in epoch milliseconds"))
@@ -187,7 +194,6 @@ impl Fields<'_> {
             .collect()
     }
 }
-
 
 /// A JSON value as raw text, for objects built field by field.
 pub fn raw(value: impl serde::Serialize) -> Box<RawValue> {

@@ -27,9 +27,7 @@ const DATE_EXPECTED: &str = "a date-time like 2018-04-16T11:08:31+0000 (ISO 8601
 /// `2018-04-16T11:08:31+0000`, `…+03:00`, `…Z`, with optional fractions of a second.
 pub fn parse_date_time(raw: &str) -> Option<DateTime<FixedOffset>> {
     let raw = raw.trim();
-    DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f%z")
-        .ok()
-        .or_else(|| DateTime::parse_from_rfc3339(raw).ok())
+    DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f%z").ok().or_else(|| DateTime::parse_from_rfc3339(raw).ok())
 }
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
@@ -48,11 +46,17 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 return sink.finish(diag);
             }
             XmlEvent::Start { name, .. } => {
-                return Err(Error::syntax(xml.pos(), format!("the root element is <{name}>: expected <{ROOT}> (Кассатка receipts)")))
+                return Err(Error::syntax(
+                    xml.pos(),
+                    format!("the root element is <{name}>: expected <{ROOT}> (Кассатка receipts)"),
+                ))
             }
             XmlEvent::Text(_) => {}
             XmlEvent::End { .. } | XmlEvent::Eof => {
-                return Err(Error::syntax(xml.pos(), format!("no <{ROOT}> element: the file is empty or not Кассатка receipts")))
+                return Err(Error::syntax(
+                    xml.pos(),
+                    format!("no <{ROOT}> element: the file is empty or not Кассатка receipts"),
+                ))
             }
         }
     }
@@ -180,9 +184,7 @@ fn receipt_from(head: Children, lines: Vec<ReceiptLine>, mut extra: Extra, doc_p
         let pos = || head.pos(child);
         let value = Some(text.trim().to_string()).filter(|t| !t.is_empty());
         match name.as_str() {
-            "Date" => {
-                date = Some(parse_date_time(text).ok_or_else(|| Error::bad_value(pos(), text, DATE_EXPECTED))?)
-            }
+            "Date" => date = Some(parse_date_time(text).ok_or_else(|| Error::bad_value(pos(), text, DATE_EXPECTED))?),
             "DocNum" => number = value,
             "DocSum" => total = Some(fields::required_decimal(text, pos)?),
             "DocSumWithDiscount" => total_with_discount = Some(fields::required_decimal(text, pos)?),
@@ -203,7 +205,9 @@ fn receipt_from(head: Children, lines: Vec<ReceiptLine>, mut extra: Extra, doc_p
             }
         }
     }
-    let missing = |what: &str| Error::syntax(doc_pos.clone().with_field("Doc/Head"), format!("<{what}> is missing: every Doc needs it"));
+    let missing = |what: &str| {
+        Error::syntax(doc_pos.clone().with_field("Doc/Head"), format!("<{what}> is missing: every Doc needs it"))
+    };
     Ok(Receipt {
         date: date.ok_or_else(|| missing("Date"))?,
         number: number.ok_or_else(|| missing("DocNum"))?,
@@ -298,7 +302,10 @@ impl KassatkaReceiptsWriter {
         if lost.is_empty() {
             return Ok(());
         }
-        diag.warn(Warning::new("field-dropped", format!("receipt {}: {NAME} cannot hold {}; not written", r.number, lost.join("; "))))
+        diag.warn(Warning::new(
+            "field-dropped",
+            format!("receipt {}: {NAME} cannot hold {}; not written", r.number, lost.join("; ")),
+        ))
     }
 
     fn write_receipt(&mut self, r: &Receipt) -> std::io::Result<()> {
@@ -346,11 +353,18 @@ impl KassatkaReceiptsWriter {
 impl RecordSink for KassatkaReceiptsWriter {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         if header.kind != DataKind::Receipts {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold a {} (it holds receipts)", header.kind.as_str()) }.into());
+            return Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: format!("hold a {} (it holds receipts)", header.kind.as_str()),
+            }
+            .into());
         }
         if !header.extra.is_empty() {
             let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new("field-dropped", format!("document attributes {} have no place in {NAME}; not written", names.join(", "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
+            ))?;
         }
         self.xml.declaration().map_err(io)?;
         self.xml.start(ROOT, &[]).map_err(io)

@@ -17,8 +17,8 @@ pub mod bifit_orders;
 pub mod canonical_json;
 pub mod commerceml;
 pub mod csv_text;
-pub mod json_objects;
 pub mod fields;
+pub mod json_objects;
 pub mod kassatka_nomenclature;
 pub mod kassatka_receipts;
 pub mod orders_report;
@@ -254,8 +254,8 @@ pub fn sniff_xml_root(head: &str, root: &str) -> u8 {
 pub fn forced_encoding(opts: &ReadOptions) -> Result<Option<&'static encoding_rs::Encoding>> {
     match &opts.encoding {
         None => Ok(None),
-        Some(label) => encoding_for_label(label)
-            .map(Some)
-            .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. utf-8, windows-1251, utf-16le"))),
+        Some(label) => encoding_for_label(label).map(Some).ok_or_else(|| {
+            Error::usage(format!("unknown encoding {label:?}: expected e.g. utf-8, windows-1251, utf-16le"))
+        }),
     }
 }

@@ -53,7 +53,8 @@ pub fn parse_offset(text: &str) -> Option<FixedOffset> {
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
     let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-    let offset = parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
+    let offset =
+        parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
     let mut out = out;
     // The BOM tells Excel the file is UTF-8.
     out.write_all("\u{feff}".as_bytes()).map_err(|e| Error::io("<output>", e))?;
@@ -110,14 +111,22 @@ impl OrdersReportWriter {
 impl RecordSink for OrdersReportWriter {
     fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
         if header.kind != DataKind::Orders {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds orders)", header.kind.as_str()) }.into());
+            return Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: format!("hold {} (it holds orders)", header.kind.as_str()),
+            }
+            .into());
         }
         self.csv.write_record(TITLES).map_err(csv_error)
     }
 
     fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
         let Record::Order(order) = record else {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog or receipt records".into() }.into());
+            return Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: "hold catalog or receipt records".into(),
+            }
+            .into());
         };
         let row = self.row(&order);
         self.csv.write_record(&row).map_err(csv_error)

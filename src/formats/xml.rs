@@ -285,9 +285,7 @@ impl XmlSource {
     }
 
     fn element_name(&self, e: &BytesStart) -> Result<String> {
-        std::str::from_utf8(e.name().as_ref())
-            .map(str::to_string)
-            .map_err(|e| self.text_error(e))
+        std::str::from_utf8(e.name().as_ref()).map(str::to_string).map_err(|e| self.text_error(e))
     }
 
     fn attrs(&self, e: &BytesStart) -> Result<Attrs> {

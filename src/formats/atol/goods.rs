@@ -111,8 +111,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 || DELETE_COMMANDS.contains(&name.as_str());
             if !known && !skipped_commands.contains(&name) {
                 diag.warn(
-                    Warning::new("atol-command-skipped", format!("command $$${name} is not converted; its lines are skipped"))
-                        .at(lines.pos()),
+                    Warning::new(
+                        "atol-command-skipped",
+                        format!("command $$${name} is not converted; its lines are skipped"),
+                    )
+                    .at(lines.pos()),
                 )?;
                 skipped_commands.push(name.clone());
             }
@@ -126,8 +129,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             Some(c) if GOODS_COMMANDS.contains(&c) || CLEAR_COMMANDS.contains(&c) => {}
             Some(c) if DELETE_COMMANDS.contains(&c) => {
                 diag.warn(
-                    Warning::new("atol-deletion-skipped", format!("$$${c} {:?}: deletions have no place in the model; skipped", line.trim()))
-                        .at(lines.pos()),
+                    Warning::new(
+                        "atol-deletion-skipped",
+                        format!("$$${c} {:?}: deletions have no place in the model; skipped", line.trim()),
+                    )
+                    .at(lines.pos()),
                 )?;
                 continue;
             }
@@ -168,7 +174,12 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
     }
     let price = fields::decimal(f.get(5), || lines.field_pos(5, "price"))?;
     if let Some(amount) = price {
-        p.prices.push(Price { price_type: DEFAULT_PRICE_TYPE.into(), amount: Some(amount), code: None, includes_vat: None });
+        p.prices.push(Price {
+            price_type: DEFAULT_PRICE_TYPE.into(),
+            amount: Some(amount),
+            code: None,
+            includes_vat: None,
+        });
     }
     let flags = f.get(8);
     p.weighted = flags.split(',').next().map(str::trim) == Some("1");
@@ -271,7 +282,9 @@ impl AtolGoodsWriter {
         if cleaned != value {
             diag.warn(Warning::new(
                 "text-changed",
-                format!("{subject}: {what} {value:?}: `;` or a line break replaced by a space, spaces at the ends removed"),
+                format!(
+                    "{subject}: {what} {value:?}: `;` or a line break replaced by a space, spaces at the ends removed"
+                ),
             ))?;
         }
         Ok(cleaned)
@@ -290,7 +303,10 @@ impl AtolGoodsWriter {
         f[17] = "0".into();
         if !g.extra.is_empty() {
             let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new("field-dropped", format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", ")),
+            ))?;
         }
         self.line(&f, &subject, diag)
     }
@@ -387,7 +403,8 @@ impl AtolGoodsWriter {
             None => default_flags(p.weighted, price_is_zero(price)),
         };
         set(&mut f, 8, flags);
-        let subject_code = if p.service { "4".to_string() } else { extra.get("PaymentSubject").cloned().unwrap_or_default() };
+        let subject_code =
+            if p.service { "4".to_string() } else { extra.get("PaymentSubject").cloned().unwrap_or_default() };
         set(&mut f, 13, subject_code);
         set(&mut f, 14, format!("1{}000", self.sep()));
         set(&mut f, 16, p.parent.clone().unwrap_or_default());
@@ -422,7 +439,10 @@ impl AtolGoodsWriter {
             lost.push(format!("fields {}", dropped.join(", ")));
         }
         if !lost.is_empty() {
-            diag.warn(Warning::new("field-dropped", format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; "))))?;
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+            ))?;
         }
         self.line(&f, &subject, diag)
     }

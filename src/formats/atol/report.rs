@@ -74,16 +74,25 @@ struct ReportReader<'a> {
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let offset_text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-    let offset =
-        parse_offset(offset_text).ok_or_else(|| Error::usage(format!("--utc-offset {offset_text:?}: expected e.g. +03:00")))?;
+    let offset = parse_offset(offset_text)
+        .ok_or_else(|| Error::usage(format!("--utc-offset {offset_text:?}: expected e.g. +03:00")))?;
     let mut lines = Lines::open(input, forced)?;
     let mut header = Header::new(DataKind::Receipts);
     header.source_format = Some(NAME.into());
     let mut head = Vec::new();
-    for (what, expected) in [("atol-flag", "the processed flag: # or @"), ("atol-database", "the database id"), ("atol-report-number", "the report number")] {
+    for (what, expected) in [
+        ("atol-flag", "the processed flag: # or @"),
+        ("atol-database", "the database id"),
+        ("atol-report-number", "the report number"),
+    ] {
         match lines.next_line()? {
             Some(l) => head.push((what, l.trim_start_matches('\u{feff}').trim().to_string(), expected)),
-            None => return Err(Error::syntax(lines.pos(), format!("the report ends before its header: expected {expected}"))),
+            None => {
+                return Err(Error::syntax(
+                    lines.pos(),
+                    format!("the report ends before its header: expected {expected}"),
+                ))
+            }
         }
     }
     if !matches!(head[0].1.as_str(), "#" | "@") {
@@ -91,8 +100,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     }
     if head[0].1 == "@" {
         diag.warn(
-            Warning::new("report-processed", "the report is marked @: the back office has already loaded it (1C refuses it again)")
-                .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
+            Warning::new(
+                "report-processed",
+                "the report is marked @: the back office has already loaded it (1C refuses it again)",
+            )
+            .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
         )?;
     }
     for (what, value, _) in head {
@@ -127,8 +139,11 @@ impl ReportReader<'_> {
         let open = std::mem::take(&mut self.open);
         for (_, doc) in open {
             self.diag.warn(
-                Warning::new("document-not-closed", format!("document {} was opened but never closed (no 55 or 56); dropped", doc.receipt.number))
-                    .at(Position { line: Some(doc.line_number), ..Position::in_file(&self.lines.name) }),
+                Warning::new(
+                    "document-not-closed",
+                    format!("document {} was opened but never closed (no 55 or 56); dropped", doc.receipt.number),
+                )
+                .at(Position { line: Some(doc.line_number), ..Position::in_file(&self.lines.name) }),
             )?;
         }
         Ok(())
@@ -136,12 +151,18 @@ impl ReportReader<'_> {
 
     fn number_check(&mut self, number: u64) -> Result<()> {
         if !self.seen_numbers.insert(number) {
-            self.diag.warn(Warning::new("transaction-duplicate", format!("transaction number {number} appears again")).at(self.lines.pos()))?;
+            self.diag.warn(
+                Warning::new("transaction-duplicate", format!("transaction number {number} appears again"))
+                    .at(self.lines.pos()),
+            )?;
         } else if let Some(last) = self.last_number {
             if number > last + 1 {
                 self.diag.warn(
-                    Warning::new("transaction-gap", format!("transaction numbers jump from {last} to {number}: {} missing", number - last - 1))
-                        .at(self.lines.pos()),
+                    Warning::new(
+                        "transaction-gap",
+                        format!("transaction numbers jump from {last} to {number}: {} missing", number - last - 1),
+                    )
+                    .at(self.lines.pos()),
                 )?;
             }
         }
@@ -155,7 +176,10 @@ impl ReportReader<'_> {
 
     fn transaction(&mut self, line: &str) -> Result<()> {
         let f = Fields::split(line);
-        let number: u64 = f.get(1).parse().map_err(|_| Error::bad_value(self.lines.field_pos(1, "transaction number"), f.get(1), "a whole number"))?;
+        let number: u64 = f
+            .get(1)
+            .parse()
+            .map_err(|_| Error::bad_value(self.lines.field_pos(1, "transaction number"), f.get(1), "a whole number"))?;
         self.number_check(number)?;
         let kind = f.get(4).to_string();
         let key = (f.get(5).to_string(), f.get(14).to_string(), f.get(6).to_string());
@@ -171,7 +195,11 @@ impl ReportReader<'_> {
                     .map_err(|_| Error::bad_value(self.lines.field_pos(2, "date"), f.get(2), "a date dd.mm.yyyy"))?;
                 let time = NaiveTime::parse_from_str(f.get(3), "%H:%M:%S")
                     .map_err(|_| Error::bad_value(self.lines.field_pos(3, "time"), f.get(3), "a time H:mm:ss"))?;
-                let date = self.offset.from_local_datetime(&date.and_time(time)).single().expect("a fixed offset has one local time");
+                let date = self
+                    .offset
+                    .from_local_datetime(&date.and_time(time))
+                    .single()
+                    .expect("a fixed offset has one local time");
                 let op = f.get(13);
                 let receipt_kind = match op {
                     "0" | "" => ReceiptKind::Sale,
@@ -239,8 +267,11 @@ impl ReportReader<'_> {
                     None => {
                         let number = doc.receipt.number.clone();
                         self.diag.warn(
-                            Warning::new("storno-unmatched", format!("storno of {code:?} in document {number}: no such line before it"))
-                                .at(self.lines.pos()),
+                            Warning::new(
+                                "storno-unmatched",
+                                format!("storno of {code:?} in document {number}: no such line before it"),
+                            )
+                            .at(self.lines.pos()),
                         )?;
                     }
                 }
@@ -272,7 +303,9 @@ impl ReportReader<'_> {
                 self.open.shift_remove(&key);
             }
             other => {
-                if self.skipped_types.insert(other.to_string()) && !matches!(other, "45" | "49" | "60" | "61" | "62" | "63" | "64" | "88" | "4" | "14") {
+                if self.skipped_types.insert(other.to_string())
+                    && !matches!(other, "45" | "49" | "60" | "61" | "62" | "63" | "64" | "88" | "4" | "14")
+                {
                     self.diag.warn(
                         Warning::new("transaction-skipped", format!("transactions of type {other} are not converted"))
                             .at(self.lines.pos()),
@@ -285,8 +318,11 @@ impl ReportReader<'_> {
 
     fn orphan(&mut self, kind: &str, number: u64) -> Result<()> {
         self.diag.warn(
-            Warning::new("transaction-orphan", format!("transaction {number} (type {kind}) belongs to no open document; skipped"))
-                .at(self.lines.pos()),
+            Warning::new(
+                "transaction-orphan",
+                format!("transaction {number} (type {kind}) belongs to no open document; skipped"),
+            )
+            .at(self.lines.pos()),
         )
     }
 }
@@ -395,7 +431,9 @@ impl AtolReportWriter {
         close[32] = r.number.clone();
         self.write_line(close, &subject, diag)?;
         if lines_losing > 0 {
-            lost.push(format!("the product names, units, VAT or extra fields of {lines_losing} lines (1C finds goods by code)"));
+            lost.push(format!(
+                "the product names, units, VAT or extra fields of {lines_losing} lines (1C finds goods by code)"
+            ));
         }
         if !r.organization.is_empty() || !r.store.is_empty() || r.cash_box.name.is_some() {
             lost.push("organization, store and cash box names".into());
@@ -409,14 +447,21 @@ impl AtolReportWriter {
             return Ok(());
         }
         lost.dedup();
-        diag.warn(Warning::new("field-dropped", format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; "))))
+        diag.warn(Warning::new(
+            "field-dropped",
+            format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+        ))
     }
 }
 
 impl RecordSink for AtolReportWriter {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         if header.kind != DataKind::Receipts {
-            return Err(ErrorKind::Unsupported { format: NAME.into(), action: format!("hold {} (it holds receipts)", header.kind.as_str()) }.into());
+            return Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: format!("hold {} (it holds receipts)", header.kind.as_str()),
+            }
+            .into());
         }
         // `#`: not yet loaded by the back office. Database id and report number carry over.
         let db = header.extra.get("atol-database").cloned().unwrap_or_else(|| "1".into());
@@ -427,7 +472,10 @@ impl RecordSink for AtolReportWriter {
     fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
         match record {
             Record::Receipt(r) => self.write_receipt(&r, diag),
-            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records or orders".into() }.into()),
+            _ => {
+                Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records or orders".into() }
+                    .into())
+            }
         }
     }
 

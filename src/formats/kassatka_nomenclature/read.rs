@@ -57,8 +57,11 @@ impl KassatkaNomenclatureReader<'_> {
                             None if date.trim().is_empty() => {}
                             None => {
                                 self.diag.warn(
-                                    Warning::new("value-kept-as-text", format!("Date {date:?} is not a dd.mm.yyyy date; kept as text"))
-                                        .at(attrs.pos_of("Date")),
+                                    Warning::new(
+                                        "value-kept-as-text",
+                                        format!("Date {date:?} is not a dd.mm.yyyy date; kept as text"),
+                                    )
+                                    .at(attrs.pos_of("Date")),
                                 )?;
                                 header.extra.insert("Date".into(), date);
                             }
@@ -75,7 +78,10 @@ impl KassatkaNomenclatureReader<'_> {
                 }
                 XmlEvent::Text(_) => continue,
                 XmlEvent::End { .. } | XmlEvent::Eof => {
-                    return Err(Error::syntax(self.xml.pos(), format!("no <{ROOT}> element: the file is empty or not Кассатка nomenclature")))
+                    return Err(Error::syntax(
+                        self.xml.pos(),
+                        format!("no <{ROOT}> element: the file is empty or not Кассатка nomenclature"),
+                    ))
                 }
             }
         };
@@ -107,7 +113,8 @@ impl KassatkaNomenclatureReader<'_> {
     fn read_group(&mut self, mut attrs: Attrs, empty: bool) -> Result<()> {
         let code = fields::code(&attrs.require("Code", "the group's code")?, || attrs.pos_of("Code"))?;
         let name = attrs.take("Name").unwrap_or_default();
-        let parent = attrs.take("ParentCode").map(|p| p.trim().to_string()).filter(|p| !p.is_empty() && p != ROOT_GROUP_CODE);
+        let parent =
+            attrs.take("ParentCode").map(|p| p.trim().to_string()).filter(|p| !p.is_empty() && p != ROOT_GROUP_CODE);
         // `Code="none"` is the API layout's pseudo-group for products outside any group.
         let group_code = (code != ROOT_GROUP_CODE).then(|| code.clone());
         if let Some(code) = &group_code {
@@ -138,7 +145,9 @@ impl KassatkaNomenclatureReader<'_> {
     fn read_products(&mut self, group: Option<&str>) -> Result<()> {
         loop {
             match self.xml.next_event()? {
-                XmlEvent::Start { name, attrs, empty } if name == "Product" => self.read_product(attrs, empty, group)?,
+                XmlEvent::Start { name, attrs, empty } if name == "Product" => {
+                    self.read_product(attrs, empty, group)?
+                }
                 XmlEvent::Start { name, empty, .. } => self.unknown_element(&name, empty, "Products")?,
                 XmlEvent::End { .. } => return Ok(()),
                 XmlEvent::Text(t) => self.stray_text(&t, "Products")?,
@@ -170,7 +179,7 @@ impl KassatkaNomenclatureReader<'_> {
         let price_raw = attrs.take("Price").unwrap_or_default();
         let price_attr = fields::decimal(&price_raw, || attrs.pos_of("Price"))?;
         let price_type = attrs.take("PriceType").unwrap_or_default();
-                product.extra = attrs.into_extra();
+        product.extra = attrs.into_extra();
 
         let mut has_price_list = false;
         if !empty {
@@ -216,7 +225,8 @@ impl KassatkaNomenclatureReader<'_> {
                 XmlEvent::Start { name, mut attrs, empty } if name == "Price" => {
                     let amount = fields::decimal(&attrs.take("Price").unwrap_or_default(), || attrs.pos_of("Price"))?;
                     let vat = fields::vat(&attrs.take("VAT").unwrap_or_default(), || attrs.pos_of("VAT"))?;
-                    let includes_vat = fields::yes_no(&attrs.take("IncludesVAT").unwrap_or_default(), || attrs.pos_of("IncludesVAT"))?;
+                    let includes_vat =
+                        fields::yes_no(&attrs.take("IncludesVAT").unwrap_or_default(), || attrs.pos_of("IncludesVAT"))?;
                     let price = Price {
                         price_type: attrs.take("PriceType").unwrap_or_default(),
                         amount,
@@ -311,8 +321,11 @@ impl KassatkaNomenclatureReader<'_> {
             self.xml.read_unknown(name)?;
         }
         self.diag.warn(
-            Warning::new("element-skipped", format!("unknown element <{name}> inside <{parent}> is not part of Кассатка nomenclature; skipped"))
-                .at(pos),
+            Warning::new(
+                "element-skipped",
+                format!("unknown element <{name}> inside <{parent}> is not part of Кассатка nomenclature; skipped"),
+            )
+            .at(pos),
         )
     }
 
@@ -323,7 +336,11 @@ impl KassatkaNomenclatureReader<'_> {
         let pos = attrs.position();
         let names: Vec<String> = attrs.into_extra().into_keys().collect();
         self.diag.warn(
-            Warning::new("attribute-skipped", format!("product {product}: unknown attributes {} skipped", names.join(", "))).at(pos),
+            Warning::new(
+                "attribute-skipped",
+                format!("product {product}: unknown attributes {} skipped", names.join(", ")),
+            )
+            .at(pos),
         )
     }
 
@@ -333,7 +350,8 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn stray_text(&mut self, text: &str, parent: &str) -> Result<()> {
         self.diag.warn(
-            Warning::new("text-skipped", format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40))).at(self.xml.pos()),
+            Warning::new("text-skipped", format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40)))
+                .at(self.xml.pos()),
         )
     }
 }

@@ -7,7 +7,6 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-
 use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, Position, Result};
 use crate::formats::fields::yes_no_text;
@@ -28,12 +27,12 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
     Ok(Box::new(GroupedCatalog::new(
         NAME,
         KassatkaNomenclatureWriter {
-        xml: XmlOut::new(out),
-        opts: opts.clone(),
-        current: None,
-        groups: HashMap::new(),
-        closed: HashSet::new(),
-    },
+            xml: XmlOut::new(out),
+            opts: opts.clone(),
+            current: None,
+            groups: HashMap::new(),
+            closed: HashSet::new(),
+        },
     )))
 }
 
@@ -212,7 +211,13 @@ impl KassatkaNomenclatureWriter {
                 self.xml
                     .empty(
                         "Price",
-                        &[("PriceCode", &code), ("PriceType", &price.price_type), ("Price", &amount), ("VAT", vat), ("IncludesVAT", includes)],
+                        &[
+                            ("PriceCode", &code),
+                            ("PriceType", &price.price_type),
+                            ("Price", &amount),
+                            ("VAT", vat),
+                            ("IncludesVAT", includes),
+                        ],
                     )
                     .map_err(io)?;
             }
@@ -248,13 +253,20 @@ impl KassatkaNomenclatureWriter {
             if let PriceChoice::Missing { requested, available } = choose_price(p, self.opts.price_type.as_deref()) {
                 diag.warn(Warning::new(
                     "price-type-missing",
-                    format!("product {}: no price of type {requested:?} (it has {}); Product@Price left empty", p.code, list_types(&available)),
+                    format!(
+                        "product {}: no price of type {requested:?} (it has {}); Product@Price left empty",
+                        p.code,
+                        list_types(&available)
+                    ),
                 ))?;
             }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
                 diag.warn(Warning::new(
                     "value-assumed",
-                    format!("product {}: the input does not say whether its prices include VAT; IncludesVAT written as Да", p.code),
+                    format!(
+                        "product {}: the input does not say whether its prices include VAT; IncludesVAT written as Да",
+                        p.code
+                    ),
                 ))?;
             }
             // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
@@ -275,7 +287,11 @@ impl KassatkaNomenclatureWriter {
         if lost.is_empty() {
             return Ok(());
         }
-        let hint = if self.dialect() == KassatkaDialect::Api { " (--kassatka-dialect 1c keeps articles, VAT and all barcodes)" } else { "" };
+        let hint = if self.dialect() == KassatkaDialect::Api {
+            " (--kassatka-dialect 1c keeps articles, VAT and all barcodes)"
+        } else {
+            ""
+        };
         diag.warn(Warning::new(
             "field-dropped",
             format!("product {}: {NAME} cannot hold {}; not written{hint}", p.code, lost.join("; ")),
@@ -286,10 +302,8 @@ impl KassatkaNomenclatureWriter {
 impl CatalogWriter for KassatkaNomenclatureWriter {
     fn start(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         self.xml.declaration().map_err(io)?;
-        let date = header
-            .export_date
-            .map(|d| d.format("%d.%m.%Y").to_string())
-            .or_else(|| header.extra.get("Date").cloned());
+        let date =
+            header.export_date.map(|d| d.format("%d.%m.%Y").to_string()).or_else(|| header.extra.get("Date").cloned());
         let mut attrs: Vec<(&str, &str)> = Vec::new();
         for name in ONE_C_ROOT_ATTRIBUTES {
             if let Some(v) = header.extra.get(name) {
@@ -299,8 +313,12 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
         if let Some(d) = &date {
             attrs.push(("Date", d));
         }
-        let dropped: Vec<&str> =
-            header.extra.keys().map(String::as_str).filter(|k| *k != "Date" && !ONE_C_ROOT_ATTRIBUTES.contains(k)).collect();
+        let dropped: Vec<&str> = header
+            .extra
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "Date" && !ONE_C_ROOT_ATTRIBUTES.contains(k))
+            .collect();
         if !dropped.is_empty() {
             diag.warn(Warning::new(
                 "field-dropped",
