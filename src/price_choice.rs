@@ -49,6 +49,54 @@ pub fn choose_price<'a>(product: &'a Product, requested: Option<&str>) -> PriceC
     }
 }
 
+/// What a writer with one selling-price field (and perhaps a purchase-price field) writes.
+pub struct PriceFields<'a> {
+    pub selling: Option<&'a Price>,
+    pub purchase: Option<&'a Price>,
+    /// The price types that have no field, for the writer's `field-dropped` warning.
+    pub unwritten: Vec<String>,
+}
+
+/// Picks the selling price by the rule above and, when `purchase` names a type, the purchase
+/// price. A named type the product lacks is a warning; an ambiguous choice is an error that lists
+/// the types. `field` names the target field in messages (`PRICE`, `Product@Price` …).
+pub fn price_fields<'a>(
+    p: &'a Product,
+    requested: Option<&str>,
+    purchase: Option<&str>,
+    field: &str,
+    diag: &mut crate::diagnostics::Diagnostics,
+) -> crate::error::Result<PriceFields<'a>> {
+    use crate::diagnostics::Warning;
+    let selling = match choose_price(p, requested) {
+        PriceChoice::Chosen(price) => Some(price),
+        PriceChoice::NoPrices => None,
+        PriceChoice::Missing { requested, available } => {
+            diag.warn(Warning::new(
+                "price-type-missing",
+                format!("product {}: no price of type {requested:?} (it has {}); {field} left empty", p.code, list_types(&available)),
+            ))?;
+            None
+        }
+        PriceChoice::Ambiguous { available } => {
+            return Err(crate::error::Error::conversion(
+                Default::default(),
+                format!(
+                    "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for {field} with --price-type",
+                    p.code,
+                    list_types(&available)
+                ),
+            ))
+        }
+    };
+    // A product without a purchase price loses nothing: no warning.
+    let purchase = purchase.and_then(|t| p.prices.iter().find(|pr| pr.price_type == t));
+    let written =
+        |pr: &&Price| selling.is_some_and(|s| std::ptr::eq(s, *pr)) || purchase.is_some_and(|s| std::ptr::eq(s, *pr));
+    let unwritten = p.prices.iter().filter(|pr| !written(pr)).map(|pr| pr.price_type.clone()).collect();
+    Ok(PriceFields { selling, purchase, unwritten })
+}
+
 /// `"Прайс-лист", "Закупочная"` for messages; an unnamed type shows as `(unnamed)`.
 pub fn list_types(types: &[String]) -> String {
     types

@@ -379,13 +379,10 @@ fn five_thousand_generated_rows_survive_bifit_csv_to_kassatka_1c_and_back_byte_f
 
     let to_csv = WriteOptions { purchase_price_type: Some("Закупочная".into()), ..WriteOptions::default() };
     let output = write(&back.header, &back.records, "bifit-csv", &to_csv, &mut diag).expect("bifit-csv writes");
-    // The only warnings: products that have no purchase price, for which PURCHASE_PRICE stays
-    // empty, as it was in the input.
-    assert_eq!(
-        diag.groups().keys().copied().collect::<Vec<_>>(),
-        ["price-type-missing"][..usize::from(!without_purchase.is_empty())]
-    );
-    assert_eq!(diag.total(), without_purchase.len() as u64, "{}", warnings_text(&diag));
+    // No warnings: products without a purchase price keep PURCHASE_PRICE empty, as in the input,
+    // and nothing is lost by that.
+    assert!(!without_purchase.is_empty(), "the generator makes some products without a purchase price");
+    assert_eq!(diag.total(), 0, "{}", warnings_text(&diag));
     assert!(output == input, "the output differs from the input: {}", first_difference(&input, &output));
 }
 

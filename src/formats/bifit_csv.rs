@@ -18,7 +18,7 @@ use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
 use crate::output::EncodedText;
-use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
+use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
 use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 use crate::text::RawInput;
 
@@ -417,50 +417,14 @@ impl BifitCsvWriter {
         let amount = |a: Option<rust_decimal::Decimal>| a.map(|a| format_decimal(&a, sep)).unwrap_or_default();
         let mut cells: [String; 28] = Default::default();
         let mut lost: Vec<String> = Vec::new();
-        let mut written_types: Vec<&str> = Vec::new();
         cells[col("EXTERNAL_CODE")] = p.code.clone();
         cells[col("NAME")] = p.name.clone();
-        match choose_price(p, self.opts.price_type.as_deref()) {
-            PriceChoice::Chosen(price) => {
-                cells[col("PRICE")] = amount(price.amount);
-                written_types.push(&price.price_type);
-            }
-            PriceChoice::NoPrices => {}
-            PriceChoice::Missing { requested, available } => diag.warn(Warning::new(
-                "price-type-missing",
-                format!("product {}: no price of type {requested:?} (it has {}); PRICE left empty", p.code, list_types(&available)),
-            ))?,
-            PriceChoice::Ambiguous { available } => {
-                return Err(Error::conversion(
-                    Default::default(),
-                    format!(
-                        "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for PRICE with --price-type",
-                        p.code,
-                        list_types(&available)
-                    ),
-                ))
-            }
-        }
-        if let Some(purchase) = &self.opts.purchase_price_type {
-            match p.prices.iter().find(|pr| &pr.price_type == purchase) {
-                Some(pr) => {
-                    cells[col("PURCHASE_PRICE")] = amount(pr.amount);
-                    written_types.push(&pr.price_type);
-                }
-                None if !p.prices.is_empty() => diag.warn(Warning::new(
-                    "price-type-missing",
-                    format!("product {}: no price of type {purchase:?} for PURCHASE_PRICE", p.code),
-                ))?,
-                None => {}
-            }
-        }
-        let unwritten: Vec<&str> =
-            p.prices.iter().map(|pr| pr.price_type.as_str()).filter(|t| !written_types.contains(t)).collect();
-        if !unwritten.is_empty() {
-            lost.push(format!(
-                "price types {}",
-                list_types(&unwritten.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-            ));
+        let prices =
+            price_fields(p, self.opts.price_type.as_deref(), self.opts.purchase_price_type.as_deref(), "PRICE", diag)?;
+        cells[col("PRICE")] = amount(prices.selling.and_then(|pr| pr.amount));
+        cells[col("PURCHASE_PRICE")] = amount(prices.purchase.and_then(|pr| pr.amount));
+        if !prices.unwritten.is_empty() {
+            lost.push(format!("price types {}", list_types(&prices.unwritten)));
         }
         if let Some(first) = p.barcodes.first() {
             cells[col("BARCODE")] = first.clone();

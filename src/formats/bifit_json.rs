@@ -21,7 +21,7 @@ use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
 use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit, Vat};
 use crate::options::{BifitGroups, ReadOptions, WriteOptions};
-use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
+use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
 use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 use crate::text::RawInput;
 
@@ -319,45 +319,17 @@ impl BifitJsonWriter {
 
     fn write_product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
         let mut lost: Vec<String> = Vec::new();
-        let mut written_types: Vec<String> = Vec::new();
-        let selling = match choose_price(&p, self.opts.price_type.as_deref()) {
-            PriceChoice::Chosen(price) => {
-                written_types.push(price.price_type.clone());
-                price.amount
-            }
-            PriceChoice::NoPrices => None,
-            PriceChoice::Missing { requested, available } => {
-                diag.warn(Warning::new(
-                    "price-type-missing",
-                    format!("product {}: no price of type {requested:?} (it has {}); sellingPrice left empty", p.code, list_types(&available)),
-                ))?;
-                None
-            }
-            PriceChoice::Ambiguous { available } => {
-                return Err(Error::conversion(
-                    Default::default(),
-                    format!(
-                        "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for sellingPrice with --price-type",
-                        p.code,
-                        list_types(&available)
-                    ),
-                ))
-            }
-        };
-        let purchase = match &self.opts.purchase_price_type {
-            Some(t) => {
-                let found = p.prices.iter().find(|pr| &pr.price_type == t);
-                if found.is_some() {
-                    written_types.push(t.clone());
-                }
-                found.and_then(|pr| pr.amount)
-            }
-            None => None,
-        };
-        let unwritten: Vec<String> =
-            p.prices.iter().map(|pr| pr.price_type.clone()).filter(|t| !written_types.contains(t)).collect();
-        if !unwritten.is_empty() {
-            lost.push(format!("price types {}", list_types(&unwritten)));
+        let prices = price_fields(
+            &p,
+            self.opts.price_type.as_deref(),
+            self.opts.purchase_price_type.as_deref(),
+            "sellingPrice",
+            diag,
+        )?;
+        let selling = prices.selling.and_then(|pr| pr.amount);
+        let purchase = prices.purchase.and_then(|pr| pr.amount);
+        if !prices.unwritten.is_empty() {
+            lost.push(format!("price types {}", list_types(&prices.unwritten)));
         }
         let (vat_id, vat_value) = match p.vat {
             None => (None, None),

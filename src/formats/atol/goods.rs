@@ -17,7 +17,7 @@ use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit}
 use crate::number::format_decimal;
 use crate::options::{AtolCommand, ReadOptions, WriteOptions};
 use crate::output::EncodedText;
-use crate::price_choice::{choose_price, list_types, PriceChoice, DEFAULT_PRICE_TYPE};
+use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
 use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 use crate::text::RawInput;
 
@@ -315,41 +315,11 @@ impl AtolGoodsWriter {
         let subject = format!("product {}", p.code);
         Self::check_code(&p.code, &subject)?;
         let mut lost: Vec<String> = Vec::new();
-        let price = match choose_price(p, self.opts.price_type.as_deref()) {
-            PriceChoice::Chosen(pr) => {
-                let others: Vec<String> =
-                    p.prices.iter().filter(|o| o.price_type != pr.price_type).map(|o| o.price_type.clone()).collect();
-                if !others.is_empty() {
-                    lost.push(format!("price types {}", list_types(&others)));
-                }
-                pr.amount
-            }
-            PriceChoice::NoPrices => {
-                // Only a purchase price: not a selling price, so not written.
-                if !p.prices.is_empty() {
-                    let types: Vec<String> = p.prices.iter().map(|o| o.price_type.clone()).collect();
-                    lost.push(format!("price types {}", list_types(&types)));
-                }
-                None
-            }
-            PriceChoice::Missing { requested, available } => {
-                diag.warn(Warning::new(
-                    "price-type-missing",
-                    format!("{subject}: no price of type {requested:?} (it has {}); price left empty", list_types(&available)),
-                ))?;
-                None
-            }
-            PriceChoice::Ambiguous { available } => {
-                return Err(Error::conversion(
-                    Default::default(),
-                    format!(
-                        "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for the till with --price-type",
-                        p.code,
-                        list_types(&available)
-                    ),
-                ))
-            }
-        };
+        let prices = price_fields(p, self.opts.price_type.as_deref(), None, "the till's price", diag)?;
+        let price = prices.selling.and_then(|pr| pr.amount);
+        if !prices.unwritten.is_empty() {
+            lost.push(format!("price types {}", list_types(&prices.unwritten)));
+        }
         let measure = match &p.unit {
             Some(u) if !u.code.is_empty() => match MEASURES.iter().find(|(_, okei)| *okei == u.code) {
                 Some((m, _)) => Some(m.to_string()),

@@ -8,13 +8,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, Position, Result};
+use crate::error::{Error, Result};
 use crate::formats::fields::yes_no_text;
 use crate::formats::xml::XmlOut;
-use crate::model::{Group, Header, Product};
+use crate::model::{Group, Header, Price, Product};
 use crate::number::format_decimal;
 use crate::options::{KassatkaDialect, WriteOptions};
-use crate::price_choice::{choose_price, list_types, PriceChoice};
+use crate::price_choice::price_fields;
 use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
 
 use super::read::ONE_C_ROOT_ATTRIBUTES;
@@ -128,7 +128,10 @@ impl KassatkaNomenclatureWriter {
         self.warn_losses(product, diag)?;
         match self.dialect() {
             KassatkaDialect::Api => self.write_api_product(product),
-            KassatkaDialect::OneC => self.write_1c_product(product),
+            KassatkaDialect::OneC => {
+                let prices = price_fields(product, self.opts.price_type.as_deref(), None, "Product@Price", diag)?;
+                self.write_1c_product(product, prices.selling)
+            }
         }
     }
 
@@ -167,21 +170,8 @@ impl KassatkaNomenclatureWriter {
         Ok(())
     }
 
-    fn write_1c_product(&mut self, p: &Product) -> Result<()> {
-        let main_price = match choose_price(p, self.opts.price_type.as_deref()) {
-            PriceChoice::Chosen(price) => self.price_text(price.amount),
-            PriceChoice::NoPrices | PriceChoice::Missing { .. } => String::new(),
-            PriceChoice::Ambiguous { available } => {
-                return Err(Error::conversion(
-                    Position::default(),
-                    format!(
-                        "product {} has several price types ({}) and none is \"Розничная\": name the one for Product@Price with --price-type",
-                        p.code,
-                        list_types(&available)
-                    ),
-                ))
-            }
-        };
+    fn write_1c_product(&mut self, p: &Product, main: Option<&Price>) -> Result<()> {
+        let main_price = self.price_text(main.and_then(|pr| pr.amount));
         let parent = p.parent.clone().unwrap_or_default();
         let (unit_code, unit_name) = p.unit.as_ref().map(|u| (u.code.clone(), u.name.clone())).unwrap_or_default();
         let article = p.article.clone().unwrap_or_default();
@@ -250,16 +240,6 @@ impl KassatkaNomenclatureWriter {
                 lost.push("price codes / IncludesVAT".into());
             }
         } else {
-            if let PriceChoice::Missing { requested, available } = choose_price(p, self.opts.price_type.as_deref()) {
-                diag.warn(Warning::new(
-                    "price-type-missing",
-                    format!(
-                        "product {}: no price of type {requested:?} (it has {}); Product@Price left empty",
-                        p.code,
-                        list_types(&available)
-                    ),
-                ))?;
-            }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
                 diag.warn(Warning::new(
                     "value-assumed",
