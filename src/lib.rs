@@ -8,6 +8,7 @@ pub mod convert;
 pub mod diagnostics;
 pub mod error;
 pub mod formats;
+pub mod generate;
 pub mod inspect;
 pub mod model;
 pub mod number;
@@ -18,7 +19,9 @@ pub mod output;
 pub mod price_choice;
 pub mod sink;
 pub mod text;
+pub mod upload;
 pub mod vat;
+pub mod watch;
 
 pub use diagnostics::{Diagnostics, Warning};
 pub use error::{Error, ErrorKind, Position, Result};

@@ -458,6 +458,18 @@ struct LineHistory {
     end_line: u64,
     end_col: u64,
     end_offset: u64,
+    /// The last position computed: a later offset in the same chunk is counted on from there
+    /// rather than from the chunk's start (readers ask for every row's line, in order).
+    cursor: Option<Cursor>,
+}
+
+#[derive(Clone, Copy)]
+struct Cursor {
+    chunk_start: u64,
+    offset: u64,
+    line: u64,
+    /// 0-based, in characters.
+    col: u64,
 }
 
 struct Chunk {
@@ -495,18 +507,26 @@ impl LineIndex {
 
     /// Line and column (1-based) of a byte offset in the decoded text, if still retained.
     pub fn line_col(&self, offset: u64) -> Option<(u64, u64)> {
-        let h = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut h = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if offset >= h.end_offset {
             return (offset == h.end_offset).then_some((h.end_line.max(1), h.end_col + 1));
         }
+        let cursor = h.cursor;
         let chunk = h.chunks.iter().rev().find(|c| c.start <= offset)?;
-        let within = &chunk.bytes[..(offset - chunk.start) as usize];
+        let chunk_start = chunk.start;
+        let (from, line, col) = match cursor {
+            Some(c) if c.chunk_start == chunk.start && c.offset <= offset => (c.offset, c.line, c.col),
+            _ => (chunk.start, chunk.line, chunk.col),
+        };
+        let within = &chunk.bytes[(from - chunk.start) as usize..(offset - chunk.start) as usize];
         let newlines = within.iter().filter(|&&b| b == b'\n').count() as u64;
         let col = match within.iter().rposition(|&b| b == b'\n') {
             Some(p) => chars_in(&within[p + 1..]),
-            None => chunk.col + chars_in(within),
+            None => col + chars_in(within),
         };
-        Some((chunk.line + newlines, col + 1))
+        let line = line + newlines;
+        h.cursor = Some(Cursor { chunk_start, offset, line, col });
+        Some((line, col + 1))
     }
 
     /// The byte at an offset in the decoded text, if it has been read and is still retained.

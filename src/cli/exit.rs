@@ -17,6 +17,8 @@ pub const STRICT: u8 = 4;
 pub const FORMAT: u8 = 5;
 /// A file could not be read or written.
 pub const IO: u8 = 6;
+/// A service (Кассатка, БИФИТ Касса) failed or refused.
+pub const REMOTE: u8 = 7;
 
 #[cfg_attr(not(test), allow(dead_code))]
 pub const TABLE: &[(u8, &str)] = &[
@@ -30,6 +32,10 @@ pub const TABLE: &[(u8, &str)] = &[
     (STRICT, "`--strict`: the conversion would drop or change information"),
     (FORMAT, "unknown, undetectable or ambiguous format, or a conversion the formats cannot do"),
     (IO, "a file could not be read or written"),
+    (
+        REMOTE,
+        "a service (Кассатка, БИФИТ Касса) failed or refused: an HTTP error, unreachable after the retries, a job that failed or did not finish in time, items it did not take",
+    ),
 ];
 
 pub fn code_for(kind: &ErrorKind) -> u8 {

@@ -4,6 +4,8 @@
 mod commands;
 mod exit;
 mod report;
+mod upload;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -17,7 +19,8 @@ use kassa_bridge::options::{
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
-· 3 broken input · 4 --strict refused a lossy conversion · 5 format problem · 6 file I/O.
+· 3 broken input · 4 --strict refused a lossy conversion · 5 format problem · 6 file I/O \
+· 7 a service failed or refused.
 
 Examples:
   kassa-bridge convert samples/kassatka-xml/seed-nomenclature.xml -t canonical-json -o goods.json
@@ -55,6 +58,26 @@ pub enum Command {
     Formats(FormatsArgs),
     /// Print the JSON Schema of the canonical JSON format.
     Schema,
+    /// Upload a catalogue to Кассатка or БИФИТ Касса (any readable catalogue, converted first).
+    Upload(upload::UploadArgs),
+    /// Download receipts from Кассатка, converted (to atol-report for 1C by default).
+    Receipts(upload::ReceiptsArgs),
+    /// БИФИТ Касса: organizations and trade objects, online orders and their status.
+    Bifit(upload::BifitArgs),
+    /// Watch drop folders: convert every file dropped into an inbox, move it to done/ or error/.
+    ///
+    /// Files are taken only when complete (unchanged for a while, or when their flag file
+    /// appears), converted to every target of their route, and written to the outbox whole. A
+    /// journal keyed by content hash skips repeats and lets a restart finish what a crash left.
+    /// Ctrl-C / SIGTERM finish the current file, then exit.
+    Watch(watch::WatchArgs),
+    /// Write an example drop-folder configuration (kassa-bridge.toml) and make its folders.
+    Init(watch::InitArgs),
+    /// Show what the drop folder did: counts per route, last conversions, last errors.
+    Status(watch::StatusArgs),
+    /// Write synthetic catalogues or receipts of a given size, for benchmarks.
+    #[command(hide = true)]
+    Generate(kassa_bridge::generate::GenerateOptions),
 }
 
 /// Options for reading the input.
@@ -228,6 +251,13 @@ pub fn run() -> ExitCode {
         Command::Inspect(args) => commands::inspect(&args),
         Command::Formats(args) => commands::formats(&args),
         Command::Schema => commands::schema(),
+        Command::Upload(args) => upload::upload(&args),
+        Command::Receipts(args) => upload::receipts(&args),
+        Command::Bifit(args) => upload::bifit(&args),
+        Command::Watch(args) => watch::watch(&args),
+        Command::Init(args) => watch::init(&args),
+        Command::Status(args) => watch::status(&args),
+        Command::Generate(args) => commands::generate(&args),
     };
     exit::exit(code)
 }

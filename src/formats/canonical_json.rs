@@ -79,12 +79,15 @@ pub fn sniff(head: &str) -> u8 {
 }
 
 pub fn writer(out: Box<dyn Write>, _opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(CanonicalJsonWriter { out, first: true }))
+    Ok(Box::new(CanonicalJsonWriter { out, first: true, json: Vec::new(), text: Vec::new() }))
 }
 
 struct CanonicalJsonWriter {
     out: Box<dyn Write>,
     first: bool,
+    /// A record's pretty JSON, then the same indented: buffers reused from record to record.
+    json: Vec<u8>,
+    text: Vec<u8>,
 }
 
 fn io(e: std::io::Error) -> Error {
@@ -107,11 +110,22 @@ impl RecordSink for CanonicalJsonWriter {
         .map_err(io)
     }
 
+    /// The same text as `pretty(&record, "    ")`, without allocating for every record.
     fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
-        let text = pretty(&record, "    ")?;
-        let sep = if self.first { "\n    " } else { ",\n    " };
+        self.json.clear();
+        serde_json::to_writer_pretty(&mut self.json, &record)
+            .map_err(|e| Error::usage(format!("cannot write JSON: {e}")))?;
+        self.text.clear();
+        self.text.extend_from_slice(if self.first { b"\n    " } else { b",\n    " });
         self.first = false;
-        write!(self.out, "{sep}{text}").map_err(io)
+        // JSON escapes line breaks inside strings, so every `\n` here is the layout's.
+        for (i, line) in self.json.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.text.extend_from_slice(b"\n    ");
+            }
+            self.text.extend_from_slice(line);
+        }
+        self.out.write_all(&self.text).map_err(io)
     }
 
     fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {

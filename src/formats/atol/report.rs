@@ -11,7 +11,7 @@
 //!
 //! Local times carry no offset in the file: `--utc-offset` (default +03:00) gives them one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
 use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone};
@@ -52,6 +52,25 @@ pub fn sniff(head: &str) -> u8 {
     }
 }
 
+/// Adds `n` to a set of numbers kept as disjoint ranges (`first → last`, inclusive); false when
+/// it was already there. Neighbouring ranges are merged.
+fn insert_number(ranges: &mut BTreeMap<u64, u64>, n: u64) -> bool {
+    let next = n.checked_add(1);
+    if let Some((&first, &last)) = ranges.range(..=n).next_back() {
+        if n <= last {
+            return false;
+        }
+        if n == last + 1 {
+            let end = next.and_then(|m| ranges.remove(&m)).unwrap_or(n);
+            ranges.insert(first, end);
+            return true;
+        }
+    }
+    let end = next.and_then(|m| ranges.remove(&m)).unwrap_or(n);
+    ranges.insert(n, end);
+    true
+}
+
 /// A document being assembled from its transactions.
 struct OpenDoc {
     receipt: Receipt,
@@ -66,7 +85,9 @@ struct ReportReader<'a> {
     open: IndexMap<(String, String, String), OpenDoc>,
     /// Documents that are not receipts (cash-in, cash-out …): their transactions are skipped.
     other_docs: HashSet<(String, String, String)>,
-    seen_numbers: HashSet<u64>,
+    /// Transaction numbers seen, as disjoint ranges `first → last`: a report numbered 1, 2, 3 …
+    /// is one range, so memory does not grow with the file.
+    seen_numbers: BTreeMap<u64, u64>,
     last_number: Option<u64>,
     skipped_types: HashSet<String>,
 }
@@ -118,7 +139,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         diag,
         open: IndexMap::new(),
         other_docs: HashSet::new(),
-        seen_numbers: HashSet::new(),
+        seen_numbers: BTreeMap::new(),
         last_number: None,
         skipped_types: HashSet::new(),
     };
@@ -150,7 +171,7 @@ impl ReportReader<'_> {
     }
 
     fn number_check(&mut self, number: u64) -> Result<()> {
-        if !self.seen_numbers.insert(number) {
+        if !insert_number(&mut self.seen_numbers, number) {
             self.diag.warn(
                 Warning::new("transaction-duplicate", format!("transaction number {number} appears again"))
                     .at(self.lines.pos()),
@@ -481,5 +502,27 @@ impl RecordSink for AtolReportWriter {
 
     fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_numbers_are_kept_as_ranges() {
+        let mut ranges = BTreeMap::new();
+        for n in [1, 2, 3, 7, 5, 6, 4, 9] {
+            assert!(insert_number(&mut ranges, n), "{n} is new");
+        }
+        for n in [1, 4, 7, 9] {
+            assert!(!insert_number(&mut ranges, n), "{n} was seen");
+        }
+        assert_eq!(ranges.into_iter().collect::<Vec<_>>(), vec![(1, 7), (9, 9)]);
+        let mut edge = BTreeMap::new();
+        assert!(insert_number(&mut edge, u64::MAX));
+        assert!(!insert_number(&mut edge, u64::MAX));
+        assert!(insert_number(&mut edge, u64::MAX - 1));
+        assert_eq!(edge.into_iter().collect::<Vec<_>>(), vec![(u64::MAX - 1, u64::MAX)]);
     }
 }

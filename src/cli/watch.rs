@@ -1,0 +1,273 @@
+//! `watch`, `init` and `status`: the drop folder's commands. The work is in
+//! `kassa_bridge::watch`; this parses flags, installs the log subscriber and the signal handler,
+//! and prints.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use kassa_bridge::watch::config::{self, Config};
+use kassa_bridge::watch::{self as drop_folder, RunMode, Status, Watcher};
+
+use super::exit::{self, code_for};
+use super::report::print_error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Human,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The configuration file (TOML; `kassa-bridge init` writes an example). Default:
+    /// ./kassa-bridge.toml when it exists, else the built-in layout under the data folder.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder (journal, and the inbox/, outbox/, done/, error/ of the built-in layout);
+    /// overrides the configuration's `data-dir`. Default: ./kassa-bridge-data.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Never rely on file-system events, only on the periodic listing (network shares).
+    #[arg(long)]
+    pub poll: bool,
+    /// Process what is there and exit when nothing is left to do (for scripts, cron and tests).
+    #[arg(long, alias = "once")]
+    pub exit_when_idle: bool,
+    /// How to write the log (on standard error).
+    #[arg(long, value_enum, default_value_t = LogFormat::Human, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+    /// Log more (-v: debug, -vv: trace). KASSA_BRIDGE_LOG (e.g. `kassa_bridge=debug`) overrides.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Log only warnings and errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the example configuration.
+    #[arg(short, long, value_name = "FILE", default_value = config::DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// The data folder to write into the configuration (and to make, with its folders).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Replace an existing configuration file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The configuration file; the same default as `watch`.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder; the same default as `watch`.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// How many recent conversions and errors to show per route.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub last: usize,
+    /// Print the status as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (quiet, verbose) {
+        (true, _) => "warn",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("KASSA_BRIDGE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("warn,kassa_bridge={level}")));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}
+
+pub fn watch(args: &WatchArgs) -> u8 {
+    init_logging(args.log_format, args.verbose, args.quiet);
+    let mut config = match Config::discover(args.config.as_deref(), args.data_dir.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("{e}");
+            return code_for(e.kind());
+        }
+    };
+    if args.poll {
+        config.poll = true;
+    }
+    let mut watcher = match Watcher::new(config) {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::error!("{e}");
+            return code_for(e.kind());
+        }
+    };
+    let stop = watcher.stop_handle();
+    // Ctrl-C / SIGTERM / SIGHUP: finish the current file, then exit; a second one exits at once.
+    if let Err(e) = ctrlc::set_handler(move || {
+        if stop.is_stopped() {
+            std::process::exit(130);
+        }
+        stop.stop();
+    }) {
+        tracing::warn!("cannot handle Ctrl-C/SIGTERM ({e}); a stop may interrupt a conversion (a restart redoes it)");
+    }
+    let mode = if args.exit_when_idle { RunMode::UntilIdle } else { RunMode::Forever };
+    match watcher.run(mode) {
+        Ok(summary) => {
+            tracing::info!(
+                converted = summary.converted,
+                repeats = summary.repeats,
+                failed = summary.failed,
+                vanished = summary.vanished,
+                uploaded = summary.uploaded,
+                upload_failures = summary.upload_failures,
+                "done"
+            );
+            exit::OK
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            code_for(e.kind())
+        }
+    }
+}
+
+pub fn init(args: &InitArgs) -> u8 {
+    if args.config.exists() && !args.force {
+        eprintln!("error: {} exists already; --force replaces it", args.config.display());
+        return exit::USAGE;
+    }
+    // A relative --data-dir means "from here", wherever the configuration file goes.
+    let data_dir = args.data_dir.as_deref().map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()));
+    let text = config::example_with_data_dir(data_dir.as_deref());
+    let base = args.config.parent().map(Path::to_path_buf).unwrap_or_default();
+    // Check the text before writing it (an odd --data-dir must still make a valid file).
+    let parsed = match Config::parse(&text, &args.config.display().to_string(), &base, None) {
+        Ok(c) => c,
+        Err(e) => {
+            print_error(&e);
+            return code_for(e.kind());
+        }
+    };
+    if let Err(e) = kassa_bridge::watch::fsutil::write_atomic(&args.config, text.as_bytes()) {
+        print_error(&e);
+        return code_for(e.kind());
+    }
+    for route in &parsed.routes {
+        kassa_bridge::watch::recover::make_folders(route);
+    }
+    let route = &parsed.routes[0];
+    eprintln!(
+        "wrote {}; drop files into {} and run `kassa-bridge watch`{}: converted files appear in {}",
+        args.config.display(),
+        route.inbox.display(),
+        if args.config == Path::new(config::DEFAULT_CONFIG_FILE) {
+            String::new()
+        } else {
+            format!(" --config {}", args.config.display())
+        },
+        route.outbox.display()
+    );
+    exit::OK
+}
+
+pub fn status(args: &StatusArgs) -> u8 {
+    let result = Config::discover(args.config.as_deref(), args.data_dir.as_deref())
+        .and_then(|c| drop_folder::status(&c, args.last));
+    let status = match result {
+        Ok(s) => s,
+        Err(e) => {
+            print_error(&e);
+            return code_for(e.kind());
+        }
+    };
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &status).map_err(io::Error::from).and_then(|()| writeln!(out))
+    } else {
+        print_status(&status, &mut out)
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::IO
+        }
+    }
+}
+
+fn print_status(status: &Status, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "data folder: {}", status.data_dir)?;
+    writeln!(out, "journal:     {}", status.journal)?;
+    if status.skipped_lines > 0 {
+        writeln!(out, "             ({} unreadable lines skipped)", status.skipped_lines)?;
+    }
+    let n = |v: Option<usize>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+    for r in &status.routes {
+        writeln!(out)?;
+        let note = if r.configured { "" } else { " (no longer configured)" };
+        writeln!(out, "route {}{note}", r.name)?;
+        if r.configured {
+            writeln!(
+                out,
+                "  now:       {} in the inbox, {} in processing, {} in error",
+                n(r.inbox),
+                n(r.processing),
+                n(r.errors_kept)
+            )?;
+        }
+        writeln!(
+            out,
+            "  journal:   {} converted, {} repeats, {} failed, {} vanished",
+            r.converted, r.repeats, r.failed, r.vanished
+        )?;
+        if r.upload_queued + r.uploaded > 0 || r.last_upload_error.is_some() {
+            writeln!(out, "  uploads:   {} queued, {} uploaded", r.upload_queued, r.uploaded)?;
+        }
+        if let Some(e) = &r.last_upload_error {
+            writeln!(
+                out,
+                "  last upload error {}: {} ({})",
+                e.at,
+                e.error.as_deref().unwrap_or(""),
+                e.outputs.join(", ")
+            )?;
+        }
+        if let Some(b) = &r.blocked {
+            writeln!(out, "  BLOCKED since {}: {}", b.at, b.error.as_deref().unwrap_or(""))?;
+        }
+        if !r.last_converted.is_empty() {
+            writeln!(out, "  last converted:")?;
+            for i in &r.last_converted {
+                writeln!(out, "    {}  {} → {}", i.at, i.files.join(" + "), i.outputs.join(", "))?;
+            }
+        }
+        if !r.last_errors.is_empty() {
+            writeln!(out, "  last errors:")?;
+            for i in &r.last_errors {
+                writeln!(out, "    {}  {}: {}", i.at, i.files.join(" + "), i.error.as_deref().unwrap_or(""))?;
+                if let Some(report) = i.moved_to.first() {
+                    writeln!(out, "      report: {report}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

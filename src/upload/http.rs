@@ -1,0 +1,461 @@
+//! HTTP with bounded retries.
+//!
+//! Connection errors, timeouts, a broken answer, 5xx, 408 and 429 are retried with exponential
+//! backoff and jitter (`Retry-After` is honoured up to the longest backoff); any other answer,
+//! 4xx included, goes back to the caller at once. A request gives up after `attempts` tries or
+//! when the next try would start later than `retry-total-secs` after the first — whichever comes
+//! first — so one request never takes longer than about `retry-total-secs` + `timeout-secs`.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ureq::http::Response;
+use ureq::Body;
+
+use super::{Error, Result};
+
+/// Timeouts, retries and polling (the `[http]` section of the config file). Times in seconds.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HttpConfig {
+    /// Connecting, and each read or write on the connection (not the whole transfer).
+    pub timeout_secs: f64,
+    /// Tries per request, the first included.
+    pub attempts: u32,
+    /// The first wait between tries; doubled each time, with jitter.
+    pub backoff_initial_secs: f64,
+    /// The longest wait between tries.
+    pub backoff_max_secs: f64,
+    /// No new try starts later than this after the first.
+    pub retry_total_secs: f64,
+    /// The first wait between two polls of a job's status; grows by half each time.
+    pub poll_initial_secs: f64,
+    /// The longest wait between two polls.
+    pub poll_max_secs: f64,
+    /// How long a job (Кассатка's process) may take before we give up.
+    pub poll_limit_secs: f64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            timeout_secs: 60.0,
+            attempts: 5,
+            backoff_initial_secs: 1.0,
+            backoff_max_secs: 30.0,
+            retry_total_secs: 120.0,
+            poll_initial_secs: 1.0,
+            poll_max_secs: 15.0,
+            poll_limit_secs: 600.0,
+        }
+    }
+}
+
+fn secs(name: &str, value: f64) -> Result<Duration> {
+    if (0.0..1e9).contains(&value) {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(Error::Config(format!("[http] {name} = {value}: expected a number of seconds ≥ 0")))
+    }
+}
+
+impl HttpConfig {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_secs)
+    }
+
+    /// Checks every value (called by [`Http::new`]).
+    pub fn validate(&self) -> Result<()> {
+        if self.attempts == 0 {
+            return Err(Error::Config("[http] attempts = 0: expected at least 1".into()));
+        }
+        for (name, value) in [
+            ("timeout-secs", self.timeout_secs),
+            ("backoff-initial-secs", self.backoff_initial_secs),
+            ("backoff-max-secs", self.backoff_max_secs),
+            ("retry-total-secs", self.retry_total_secs),
+            ("poll-initial-secs", self.poll_initial_secs),
+            ("poll-max-secs", self.poll_max_secs),
+            ("poll-limit-secs", self.poll_limit_secs),
+        ] {
+            secs(name, value)?;
+        }
+        if self.timeout_secs == 0.0 {
+            return Err(Error::Config("[http] timeout-secs = 0: expected more than 0".into()));
+        }
+        Ok(())
+    }
+
+    /// The wait before try `next` (2, 3, …): exponential, capped, with "equal jitter" (half
+    /// fixed, half random), and never shorter than the server's `Retry-After`.
+    pub fn backoff(&self, next: u32, retry_after: Option<Duration>) -> Duration {
+        let exp = 2f64.powi(next.saturating_sub(2).min(30) as i32);
+        let cap = self.backoff_max_secs;
+        let base = (self.backoff_initial_secs * exp).min(cap);
+        let jittered = base * (0.5 + 0.5 * random_fraction());
+        let wait = match retry_after {
+            Some(after) => jittered.max(after.as_secs_f64().min(cap)),
+            None => jittered,
+        };
+        Duration::from_secs_f64(wait)
+    }
+
+    /// The wait before poll `n` (1, 2, …).
+    pub fn poll_interval(&self, n: u32) -> Duration {
+        let grown = self.poll_initial_secs * 1.5f64.powi(n.saturating_sub(1).min(60) as i32);
+        Duration::from_secs_f64(grown.min(self.poll_max_secs))
+    }
+}
+
+/// A number in [0, 1) that differs between calls and processes (jitter, multipart boundaries).
+pub fn random_fraction() -> f64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher
+        .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A complete answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+    retry_after: Option<Duration>,
+}
+
+impl Reply {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as text (lossy), for messages.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Whether the status is one worth trying again.
+    pub fn is_retryable(&self) -> bool {
+        self.status >= 500 || self.status == 408 || self.status == 429
+    }
+}
+
+/// One try's result, as a retry loop sees it.
+pub enum Attempt<T> {
+    Done(T),
+    /// Worth trying again: why, and how long the server asked us to wait.
+    Retry {
+        reason: String,
+        status: Option<u16>,
+        after: Option<Duration>,
+    },
+    Fail(Error),
+}
+
+impl<T> Attempt<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Attempt<U> {
+        match self {
+            Attempt::Done(v) => Attempt::Done(f(v)),
+            Attempt::Retry { reason, status, after } => Attempt::Retry { reason, status, after },
+            Attempt::Fail(e) => Attempt::Fail(e),
+        }
+    }
+}
+
+/// Something that wants to hear about each request (the CLI's `--verbose`). Messages name
+/// methods, paths and statuses, never credentials.
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The largest answer read into memory (downloads go to files instead).
+const MAX_BODY: u64 = 256 * 1024 * 1024;
+
+/// An HTTP agent with the retry policy, the credentials to blank out of messages, and a trace.
+#[derive(Clone)]
+pub struct Http {
+    agent: ureq::Agent,
+    config: HttpConfig,
+    secrets: Arc<Mutex<Vec<String>>>,
+    trace: Option<Trace>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl Http {
+    pub fn new(config: HttpConfig) -> Result<Self> {
+        config.validate()?;
+        let timeout = Some(config.timeout());
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(timeout)
+            .timeout_per_read(timeout)
+            .timeout_per_write(timeout)
+            .user_agent(concat!("kassa-bridge/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Ok(Http { agent, config, secrets: Arc::new(Mutex::new(Vec::new())), trace: None })
+    }
+
+    pub fn with_trace(mut self, trace: Trace) -> Self {
+        self.trace = Some(trace);
+        self
+    }
+
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// Blanks `secret` (and its URL-encoded form) out of every message made from now on.
+    pub fn add_secret(&self, secret: &str) {
+        if secret.trim().len() < 3 {
+            return;
+        }
+        let mut list = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
+        for form in [secret.to_string(), percent_encode(secret)] {
+            if !list.contains(&form) {
+                list.push(form);
+            }
+        }
+        // Longest first, so a secret containing another is blanked whole.
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    /// `text` with every known credential replaced by `***`.
+    pub fn redact(&self, text: &str) -> String {
+        let list = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = text.to_string();
+        for secret in list.iter() {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), "***");
+            }
+        }
+        out
+    }
+
+    /// A remote error whose message (often made from the server's answer) is redacted.
+    pub fn remote_error(&self, service: &'static str, status: Option<u16>, message: &str) -> Error {
+        Error::remote(service, status, self.redact(message))
+    }
+
+    pub fn trace(&self, message: impl FnOnce() -> String) {
+        if let Some(trace) = &self.trace {
+            trace(&self.redact(&message()));
+        }
+    }
+
+    /// Runs `one_try` (given the try's number, from 1) until it is done, fails, or the
+    /// retries are used up.
+    pub fn retrying<T>(
+        &self,
+        service: &'static str,
+        what: &str,
+        mut one_try: impl FnMut(u32) -> Attempt<T>,
+    ) -> Result<T> {
+        let start = Instant::now();
+        let mut n = 1;
+        loop {
+            match one_try(n) {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Fail(err) => return Err(err),
+                Attempt::Retry { reason, status, after } => {
+                    let wait = self.config.backoff(n + 1, after);
+                    let total = Duration::from_secs_f64(self.config.retry_total_secs);
+                    if n >= self.config.attempts || start.elapsed() + wait > total {
+                        let message = format!(
+                            "{what} failed after {n} {} in {:.1} s: {reason}",
+                            if n == 1 { "try" } else { "tries" },
+                            start.elapsed().as_secs_f64()
+                        );
+                        self.trace(|| format!("{what}: {reason}; giving up"));
+                        return Err(self.remote_error(service, status, &message));
+                    }
+                    self.trace(|| {
+                        format!(
+                            "{what}: {reason}; try {} of {} in {:.2} s",
+                            n + 1,
+                            self.config.attempts,
+                            wait.as_secs_f64()
+                        )
+                    });
+                    std::thread::sleep(wait);
+                    n += 1;
+                }
+            }
+        }
+    }
+
+    /// Reads a whole answer: a transport error or a retryable status becomes `Retry`.
+    pub fn classify(&self, what: &str, result: std::result::Result<Response<Body>, ureq::Error>) -> Attempt<Reply> {
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => return transport_failure(e),
+        };
+        let status = response.status().as_u16();
+        let content_type = header(&response, "content-type");
+        let retry_after =
+            header(&response, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+        let body = match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+            Ok(body) => body,
+            Err(e) => return transport_failure(e),
+        };
+        let reply = Reply { status, body, content_type, retry_after };
+        if !reply.is_retryable() {
+            self.trace(|| format!("{what}: HTTP {status}"));
+        } else {
+            let reason = format!("HTTP {status}{}", brief(&self.redact(&reply.text())));
+            return Attempt::Retry { reason, status: Some(status), after: reply.retry_after };
+        }
+        Attempt::Done(reply)
+    }
+
+    /// Sends a request (built afresh for each try) and returns the answer, retrying as the
+    /// policy says. Non-retryable statuses (4xx) are returned, not errors: the caller decides.
+    pub fn send(
+        &self,
+        service: &'static str,
+        what: &str,
+        mut build: impl FnMut(&ureq::Agent) -> std::result::Result<Response<Body>, ureq::Error>,
+    ) -> Result<Reply> {
+        self.retrying(service, what, |_| self.classify(what, build(&self.agent)))
+    }
+
+    /// Like [`Http::send`], but a successful answer's body is streamed into `dest` (written to a
+    /// temporary name and renamed into place when complete; a broken transfer is retried).
+    pub fn download(
+        &self,
+        service: &'static str,
+        what: &str,
+        dest: &Path,
+        mut build: impl FnMut(&ureq::Agent) -> std::result::Result<Response<Body>, ureq::Error>,
+    ) -> Result<Reply> {
+        self.retrying(service, what, |_| {
+            let mut response = match build(&self.agent) {
+                Ok(r) => r,
+                Err(e) => return transport_failure(e),
+            };
+            let status = response.status().as_u16();
+            if !(200..300).contains(&status) {
+                return self.classify(what, Ok(response));
+            }
+            let content_type = header(&response, "content-type");
+            let file = match crate::output::AtomicFile::create(dest) {
+                Ok(f) => f,
+                Err(e) => return Attempt::Fail(e.into()),
+            };
+            let copied = file.writer().map_err(Error::from).and_then(|mut out| {
+                let mut reader = response.body_mut().with_config().limit(u64::MAX).reader();
+                copy(&mut reader, &mut out).map_err(|e| Error::remote(service, None, e.to_string()))
+            });
+            match copied {
+                Ok(bytes) => {
+                    self.trace(|| format!("{what}: HTTP {status}, {bytes} bytes"));
+                    match file.commit() {
+                        Ok(_) => Attempt::Done(Reply { status, body: Vec::new(), content_type, retry_after: None }),
+                        Err(e) => Attempt::Fail(e.into()),
+                    }
+                }
+                Err(Error::Remote { message, .. }) => {
+                    Attempt::Retry { reason: format!("the transfer broke off: {message}"), status: None, after: None }
+                }
+                Err(e) => Attempt::Fail(e),
+            }
+        })
+    }
+}
+
+fn copy(reader: &mut dyn Read, out: &mut std::io::BufWriter<std::fs::File>) -> std::io::Result<u64> {
+    use std::io::Write;
+    let bytes = std::io::copy(reader, out)?;
+    out.flush()?;
+    Ok(bytes)
+}
+
+fn header(response: &Response<Body>, name: &str) -> Option<String> {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// ` (first 300 characters of the body)` or nothing.
+pub fn brief(body: &str) -> String {
+    let body = body.trim();
+    if body.is_empty() {
+        return String::new();
+    }
+    let cut: String = body.chars().take(300).collect();
+    let more = if cut.len() < body.len() { "…" } else { "" };
+    format!(": {}{more}", cut.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Every transport error is worth another try except a malformed request or URL.
+fn transport_failure<T>(e: ureq::Error) -> Attempt<T> {
+    let reason = match &e {
+        ureq::Error::Timeout(t) => format!("timed out ({t})"),
+        ureq::Error::Io(io) => format!("connection error: {io}"),
+        ureq::Error::ConnectionFailed => "could not connect".to_string(),
+        ureq::Error::HostNotFound => "host not found".to_string(),
+        other => other.to_string(),
+    };
+    match e {
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl => {
+            Attempt::Fail(Error::Config(format!("cannot make the request: {reason}")))
+        }
+        _ => Attempt::Retry { reason, status: None, after: None },
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (a path segment or a form value).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `base` + `path`, with exactly one `/` between them.
+pub fn join_url(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_capped_and_honours_retry_after() {
+        let c = HttpConfig { backoff_initial_secs: 1.0, backoff_max_secs: 5.0, ..Default::default() };
+        let second = c.backoff(2, None).as_secs_f64();
+        assert!((0.5..=1.0).contains(&second), "{second}");
+        let third = c.backoff(3, None).as_secs_f64();
+        assert!((1.0..=2.0).contains(&third), "{third}");
+        let late = c.backoff(20, None).as_secs_f64();
+        assert!((2.5..=5.0).contains(&late), "{late}");
+        assert!(c.backoff(2, Some(Duration::from_secs(4))).as_secs_f64() >= 4.0);
+        assert!(c.backoff(2, Some(Duration::from_secs(400))).as_secs_f64() <= 5.0);
+    }
+
+    #[test]
+    fn percent_encoding_keeps_unreserved_characters_only() {
+        assert_eq!(percent_encode("УТ-1 a+b="), "%D0%A3%D0%A2-1%20a%2Bb%3D");
+        assert_eq!(join_url("http://h/v1/", "/x"), "http://h/v1/x");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_plain_and_encoded_forms() {
+        let http = Http::new(HttpConfig::default()).unwrap();
+        http.add_secret("p+ss=word");
+        assert_eq!(http.redact("a p+ss=word b p%2Bss%3Dword"), "a *** b ***");
+    }
+}

@@ -1,0 +1,735 @@
+//! The drop-folder configuration: TOML, unknown keys rejected (with their line), one or more
+//! routes from an inbox to one or more target formats.
+//!
+//! Without a file the built-in layout is used: the example `kassa-bridge init` writes is parsed,
+//! so the written example and the defaults can never disagree.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::pattern::Pattern;
+use crate::convert;
+use crate::error::{Error, Result};
+use crate::formats::Format;
+use crate::options::{ReadOptions, WriteOptions};
+use crate::upload::{ServicesConfig, Target as UploadTarget};
+
+/// The commented example configuration; every key holds its default.
+pub const EXAMPLE: &str = include_str!("example.toml");
+
+/// The file `watch` and `status` read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "kassa-bridge.toml";
+
+/// The data folder when neither the configuration nor the command line names one.
+pub const DEFAULT_DATA_DIR: &str = "kassa-bridge-data";
+
+/// The journal's file name inside the data folder.
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The configuration file, when there is one.
+    pub source: Option<PathBuf>,
+    /// Absolute; holds the journal.
+    pub data_dir: PathBuf,
+    pub poll: bool,
+    pub timings: Timings,
+    /// Names to ignore on top of the built-in list.
+    pub ignore: Vec<Pattern>,
+    pub routes: Vec<Route>,
+    /// The `[kassatka]`, `[bifit]` and `[http]` sections (the environment over them, see
+    /// [`crate::upload::config`]), for the routes' `upload = …`.
+    pub services: ServicesConfig,
+}
+
+/// Every interval of the watcher; tests use milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timings {
+    pub rescan_interval: Duration,
+    pub check_interval: Duration,
+    pub stable_checks: u32,
+    pub min_age: Duration,
+    pub min_size: u64,
+    pub pair_wait: Duration,
+    pub retry_min: Duration,
+    pub retry_max: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub name: String,
+    pub inbox: PathBuf,
+    pub processing: PathBuf,
+    pub outbox: PathBuf,
+    pub done: PathBuf,
+    pub error: PathBuf,
+    pub patterns: Vec<Pattern>,
+    /// The input format; detected per file when `None`.
+    pub from: Option<String>,
+    pub flag_file: Option<FlagFile>,
+    pub read: ReadOptions,
+    pub targets: Vec<Target>,
+    /// `upload = …`: where the published outputs go after the conversion.
+    pub uploads: Vec<RouteUpload>,
+}
+
+/// One `upload = …` of a route: the service, and the target whose output it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteUpload {
+    pub service: UploadTarget,
+    /// `kassatka`, `bifit-csv` or `bifit-api` (the journal's name for it).
+    pub name: &'static str,
+    /// Index into the route's `targets`.
+    pub target: usize,
+}
+
+impl RouteUpload {
+    /// The output formats each service can send, in order of preference.
+    pub fn formats(service: UploadTarget) -> &'static [&'static str] {
+        match service {
+            UploadTarget::Kassatka => &["kassatka-xml"],
+            UploadTarget::BifitCsv => &["bifit-csv"],
+            UploadTarget::BifitApi => &["bifit-json", "bifit-csv"],
+        }
+    }
+
+    pub fn name_of(service: UploadTarget) -> &'static str {
+        match service {
+            UploadTarget::Kassatka => "kassatka",
+            UploadTarget::BifitCsv => "bifit-csv",
+            UploadTarget::BifitApi => "bifit-api",
+        }
+    }
+}
+
+impl Route {
+    /// True when CommerceML pairs may arrive here (format detected, or named as CommerceML).
+    pub fn may_pair(&self) -> bool {
+        match &self.from {
+            None => true,
+            Some(from) => crate::formats::find(from).is_ok_and(|f| f.name == crate::formats::commerceml::NAME),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Target {
+    pub format: &'static Format,
+    pub outbox: PathBuf,
+    /// The output's name: `{stem}`, `{name}`, `{ext}` and `{format}` are replaced.
+    pub output: String,
+    /// `flag_file`, if set, is absolute (relative names are taken in the outbox).
+    pub write: WriteOptions,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("format", &self.format.name)
+            .field("outbox", &self.outbox)
+            .field("output", &self.output)
+            .field("write", &self.write)
+            .finish()
+    }
+}
+
+impl Target {
+    /// The output's file name for an input named `input_name`.
+    pub fn output_name(&self, input_name: &str) -> String {
+        let stem = Path::new(input_name).file_stem().and_then(OsStr::to_str).unwrap_or(input_name);
+        let ext = self.format.extensions.first().copied().unwrap_or("out");
+        self.output
+            .replace("{stem}", stem)
+            .replace("{name}", input_name)
+            .replace("{ext}", ext)
+            .replace("{format}", self.format.name)
+    }
+}
+
+/// When a data file is complete: its flag file exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagFile {
+    template: String,
+}
+
+impl FlagFile {
+    pub fn new(template: &str) -> Self {
+        FlagFile { template: template.to_string() }
+    }
+
+    /// The flag's name for a data file.
+    pub fn for_file(&self, name: &str) -> String {
+        let stem = Path::new(name).file_stem().and_then(OsStr::to_str).unwrap_or(name);
+        self.template.replace("{name}", name).replace("{stem}", stem)
+    }
+
+    /// True when one fixed flag releases every file.
+    pub fn is_fixed(&self) -> bool {
+        !self.template.contains("{name}") && !self.template.contains("{stem}")
+    }
+
+    /// Matches every name that is a flag file (never taken as data).
+    pub fn matcher(&self) -> Pattern {
+        Pattern::new(&self.template.replace("{name}", "*").replace("{stem}", "*"))
+    }
+}
+
+/// A duration written with a unit: `250ms`, `2s`, `5m`, `1h`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval(pub Duration);
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(de)?;
+        parse_duration(&text).map(Interval).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `"500ms"`, `"2s"`, `"5m"`, `"1h"`, `"1m 30s"` (humantime's syntax).
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("bad duration {text:?}: {e}; expected e.g. \"500ms\", \"2s\", \"5m\""))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    poll: bool,
+    rescan_interval: Option<Interval>,
+    check_interval: Option<Interval>,
+    stable_checks: Option<u32>,
+    min_age: Option<Interval>,
+    min_size: Option<u64>,
+    pair_wait: Option<Interval>,
+    retry_min: Option<Interval>,
+    retry_max: Option<Interval>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default, rename = "route")]
+    routes: Vec<Spanned<RawRoute>>,
+    // Read by `ServicesConfig::from_toml` (which never quotes a value in its messages).
+    #[allow(dead_code)]
+    kassatka: Option<toml::Value>,
+    #[allow(dead_code)]
+    bifit: Option<toml::Value>,
+    #[allow(dead_code)]
+    http: Option<toml::Value>,
+}
+
+/// `upload = "kassatka"` or `upload = ["kassatka", "bifit-api"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRoute {
+    name: Option<Spanned<String>>,
+    inbox: PathBuf,
+    processing: Option<PathBuf>,
+    outbox: Option<PathBuf>,
+    done: Option<PathBuf>,
+    error: Option<PathBuf>,
+    patterns: Option<Vec<String>>,
+    from: Option<Spanned<String>>,
+    flag_file: Option<Spanned<String>>,
+    #[serde(default)]
+    read: Option<Spanned<ReadOptions>>,
+    #[serde(default, rename = "target")]
+    targets: Vec<Spanned<RawTarget>>,
+    upload: Option<Spanned<OneOrMany>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTarget {
+    format: Spanned<String>,
+    outbox: Option<PathBuf>,
+    output: Option<Spanned<String>>,
+    #[serde(default)]
+    write: WriteOptions,
+}
+
+/// `line L, column C` of a byte offset.
+fn line_col(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}")
+}
+
+impl Config {
+    /// Reads a configuration file. `data_dir` (from the command line) overrides its `data-dir`.
+    pub fn load(path: &Path, data_dir: Option<&Path>) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut config = Config::parse(&text, &path.display().to_string(), &base, data_dir)?;
+        config.source = Some(absolute(path));
+        config.services.apply_env(|name| std::env::var(name).ok());
+        Ok(config)
+    }
+
+    /// The built-in layout under `data_dir` (default `./kassa-bridge-data`).
+    pub fn default_layout(data_dir: Option<&Path>) -> Result<Config> {
+        let dir = data_dir.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let mut config = Config::parse(EXAMPLE, "<built-in configuration>", Path::new(""), Some(&dir))?;
+        config.services.apply_env(|name| std::env::var(name).ok());
+        Ok(config)
+    }
+
+    /// The credentials every `upload = …` needs (checked when the watcher starts, not by
+    /// `status`).
+    pub fn check_uploads(&self) -> Result<()> {
+        let source = self.source.as_ref().map_or_else(|| "the configuration".to_string(), |p| p.display().to_string());
+        for route in &self.routes {
+            for u in &route.uploads {
+                let missing = match u.service {
+                    UploadTarget::Kassatka => {
+                        self.services.kassatka.token.as_ref().is_none_or(|t| t.is_empty()).then_some(
+                            "the Кассатка token: `token` in [kassatka] or KASSA_BRIDGE_KASSATKA_TOKEN".to_string(),
+                        )
+                    }
+                    UploadTarget::BifitCsv | UploadTarget::BifitApi => {
+                        let b = &self.services.bifit;
+                        (b.login.as_ref().is_none_or(|t| t.is_empty())
+                            || b.password.as_ref().is_none_or(|t| t.is_empty()))
+                        .then_some(
+                            "the БИФИТ Касса login and password: `login` and `password` in [bifit] or \
+                                 KASSA_BRIDGE_BIFIT_LOGIN and KASSA_BRIDGE_BIFIT_PASSWORD"
+                                .to_string(),
+                        )
+                    }
+                };
+                if let Some(what) = missing {
+                    return Err(Error::usage(format!(
+                        "{source}: route {:?} has upload = {:?}, which needs {what}",
+                        route.name, u.name
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `--config FILE`, else `./kassa-bridge.toml` when it exists, else the built-in layout.
+    pub fn discover(config: Option<&Path>, data_dir: Option<&Path>) -> Result<Config> {
+        match config {
+            Some(path) => Config::load(path, data_dir),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => Config::load(Path::new(DEFAULT_CONFIG_FILE), data_dir),
+            None => Config::default_layout(data_dir),
+        }
+    }
+
+    /// Parses configuration text. Relative paths are taken in the data folder, a relative data
+    /// folder in `base` (the configuration file's folder); `data_dir` overrides it.
+    pub fn parse(text: &str, name: &str, base: &Path, data_dir: Option<&Path>) -> Result<Config> {
+        // With credentials in the file, a message never quotes a line (it may hold a password).
+        let secrets = text.contains("[kassatka]") || text.contains("[bifit]");
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            if secrets {
+                let at = e.span().map(|s| format!("{}: ", line_col(text, s.start))).unwrap_or_default();
+                Error::usage(format!("{name}: {at}{}", e.message().trim_end()))
+            } else {
+                Error::usage(format!("{name}: {}", e.to_string().trim_end()))
+            }
+        })?;
+        let mut services = ServicesConfig::from_toml(text, name).map_err(|e| Error::usage(e.to_string()))?;
+        let fail =
+            |offset: usize, message: String| Error::usage(format!("{name}: {}: {message}", line_col(text, offset)));
+        let data_dir = match data_dir {
+            Some(dir) => absolute(dir),
+            None => absolute(&base.join(raw.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)))),
+        };
+        let defaults = Timings::default();
+        let timings = Timings {
+            rescan_interval: raw.rescan_interval.map_or(defaults.rescan_interval, |i| i.0),
+            check_interval: raw.check_interval.map_or(defaults.check_interval, |i| i.0),
+            stable_checks: raw.stable_checks.unwrap_or(defaults.stable_checks),
+            min_age: raw.min_age.map_or(defaults.min_age, |i| i.0),
+            min_size: raw.min_size.unwrap_or(defaults.min_size),
+            pair_wait: raw.pair_wait.map_or(defaults.pair_wait, |i| i.0),
+            retry_min: raw.retry_min.map_or(defaults.retry_min, |i| i.0),
+            retry_max: raw.retry_max.map_or(defaults.retry_max, |i| i.0),
+        };
+        if timings.check_interval.is_zero() || timings.rescan_interval.is_zero() || timings.retry_min.is_zero() {
+            return Err(Error::usage(format!(
+                "{name}: check-interval, rescan-interval and retry-min must be longer than zero"
+            )));
+        }
+        if timings.retry_max < timings.retry_min {
+            return Err(Error::usage(format!("{name}: retry-max must not be shorter than retry-min")));
+        }
+        if raw.routes.is_empty() {
+            return Err(Error::usage(format!(
+                "{name}: no [[route]]: a route names at least an inbox and a [[route.target]] with a format"
+            )));
+        }
+        let at = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { data_dir.join(p) };
+        let single = raw.routes.len() == 1;
+        let mut routes = Vec::new();
+        for spanned in raw.routes {
+            let route_start = spanned.span().start;
+            let r = spanned.into_inner();
+            let name = match &r.name {
+                Some(n) => {
+                    let valid = !n.get_ref().is_empty()
+                        && n.get_ref().chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                    if !valid {
+                        return Err(fail(n.span().start, "a route name is letters, digits, `-`, `_` and `.`".into()));
+                    }
+                    n.get_ref().clone()
+                }
+                None if single => "default".to_string(),
+                None => return Err(fail(route_start, "with several routes each needs a `name`".into())),
+            };
+            let inbox = at(&r.inbox);
+            let sibling = |folder: &str| inbox.parent().map_or_else(|| PathBuf::from(folder), |p| p.join(folder));
+            let pick = |given: &Option<PathBuf>, folder: &str| given.as_deref().map_or_else(|| sibling(folder), at);
+            let outbox = pick(&r.outbox, "outbox");
+            if let Some(read) = &r.read {
+                if read.get_ref().with.is_some() {
+                    return Err(fail(
+                        read.span().start,
+                        "`with` is not used in a route: CommerceML import*.xml and offers*.xml dropped together are \
+                         paired by name"
+                            .into(),
+                    ));
+                }
+            }
+            let from = match &r.from {
+                Some(from) => {
+                    let format =
+                        crate::formats::find(from.get_ref()).map_err(|e| fail(from.span().start, e.to_string()))?;
+                    if !format.can_read() {
+                        return Err(fail(from.span().start, format!("format {} cannot be read", format.name)));
+                    }
+                    Some(format.name.to_string())
+                }
+                None => None,
+            };
+            if r.targets.is_empty() {
+                return Err(fail(route_start, format!("route {name:?} has no [[route.target]] with a format")));
+            }
+            let mut targets = Vec::new();
+            for t in &r.targets {
+                let raw_target = t.get_ref();
+                let format = convert::writer_format(raw_target.format.get_ref())
+                    .map_err(|e| fail(raw_target.format.span().start, e.to_string()))?;
+                let output = match &raw_target.output {
+                    Some(o) => {
+                        let text = o.get_ref();
+                        if text.is_empty() || text.starts_with('.') || text.contains(['/', '\\']) {
+                            return Err(fail(
+                                o.span().start,
+                                "`output` is a file name (no folders, not starting with a dot), e.g. \"{stem}.{ext}\""
+                                    .into(),
+                            ));
+                        }
+                        Some(text.clone())
+                    }
+                    None => None,
+                };
+                let target_outbox = raw_target.outbox.as_deref().map_or_else(|| outbox.clone(), at);
+                let mut write = raw_target.write.clone();
+                write.flag_file = write.flag_file.map(|f| if f.is_absolute() { f } else { target_outbox.join(f) });
+                targets.push((
+                    t.span().start,
+                    Target { format, outbox: target_outbox, output: output.unwrap_or_default(), write },
+                ));
+            }
+            // Default output names: `{stem}.{ext}`, or `{stem}.{format}.{ext}` where two targets
+            // would share a name.
+            let ext_of = |t: &Target| t.format.extensions.first().copied().unwrap_or("out");
+            let exts: Vec<(&Path, &str)> = targets.iter().map(|(_, t)| (t.outbox.as_path(), ext_of(t))).collect();
+            let shared: Vec<bool> = exts.iter().map(|e| exts.iter().filter(|other| *other == e).count() > 1).collect();
+            for ((_, t), shared) in targets.iter_mut().zip(shared) {
+                if t.output.is_empty() {
+                    t.output = if shared { "{stem}.{format}.{ext}".into() } else { "{stem}.{ext}".into() };
+                }
+            }
+            let mut uploads: Vec<RouteUpload> = Vec::new();
+            if let Some(upload) = &r.upload {
+                let names = match upload.get_ref() {
+                    OneOrMany::One(n) => vec![n.clone()],
+                    OneOrMany::Many(list) => list.clone(),
+                };
+                for n in names {
+                    let Some(service) = UploadTarget::from_name(&n) else {
+                        return Err(fail(
+                            upload.span().start,
+                            format!("unknown upload {n:?}: expected \"kassatka\", \"bifit-csv\" or \"bifit-api\""),
+                        ));
+                    };
+                    let formats = RouteUpload::formats(service);
+                    let target = formats
+                        .iter()
+                        .find_map(|f| targets.iter().position(|(_, t)| t.format.name == *f))
+                        .ok_or_else(|| {
+                            fail(
+                                upload.span().start,
+                                format!(
+                                    "route {name:?} has upload = {:?}, which sends the route's {} output: add a \
+                                     [[route.target]] with format = {:?}",
+                                    RouteUpload::name_of(service),
+                                    formats.join(" or "),
+                                    formats[0]
+                                ),
+                            )
+                        })?;
+                    if !uploads.iter().any(|u| u.service == service) {
+                        uploads.push(RouteUpload { service, name: RouteUpload::name_of(service), target });
+                    }
+                }
+            }
+            let mut seen = HashSet::new();
+            for (offset, t) in &targets {
+                if !seen.insert((t.outbox.clone(), t.output_name("{stem}"))) {
+                    return Err(fail(
+                        *offset,
+                        format!("two targets of route {name:?} write the same file {:?}: set `output`", t.output),
+                    ));
+                }
+            }
+            let flag_file = match &r.flag_file {
+                Some(f) => {
+                    let text = f.get_ref();
+                    if text.is_empty() || text.contains(['/', '\\']) {
+                        return Err(fail(
+                            f.span().start,
+                            "`flag-file` is a file name in the inbox, e.g. \"{name}.flag\"".into(),
+                        ));
+                    }
+                    Some(FlagFile::new(text))
+                }
+                None => None,
+            };
+            routes.push(Route {
+                name,
+                processing: pick(&r.processing, "processing"),
+                done: pick(&r.done, "done"),
+                error: pick(&r.error, "error"),
+                outbox,
+                inbox,
+                patterns: r.patterns.unwrap_or_else(|| vec!["*".into()]).iter().map(|p| Pattern::new(p)).collect(),
+                from,
+                flag_file,
+                read: r.read.map(Spanned::into_inner).unwrap_or_default(),
+                targets: targets.into_iter().map(|(_, t)| t).collect(),
+                uploads,
+            });
+        }
+        check_folders(name, &routes)?;
+        // The БИФИТ delta-sync state of a drop folder lives in its data folder; a relative one
+        // is taken from the configuration file's folder.
+        services.bifit.state_file = Some(match services.bifit.state_file.take() {
+            Some(p) if p.is_relative() => absolute(&base.join(p)),
+            Some(p) => p,
+            None => data_dir.join("bifit-sync.json"),
+        });
+        Ok(Config {
+            services,
+            source: None,
+            data_dir,
+            poll: raw.poll,
+            timings,
+            ignore: raw.ignore.iter().map(|p| Pattern::new(p)).collect(),
+            routes,
+        })
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.data_dir.join(JOURNAL_FILE)
+    }
+
+    pub fn route(&self, name: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.name == name)
+    }
+}
+
+/// Route names unique; inboxes and processing folders not shared; a route never writes into its
+/// own inbox (outputs would be taken as inputs). One route's outbox may be another's inbox.
+fn check_folders(name: &str, routes: &[Route]) -> Result<()> {
+    let err = |m: String| Err(Error::usage(format!("{name}: {m}")));
+    let mut names = HashSet::new();
+    let mut owned: Vec<(&Path, &str, &str)> = Vec::new();
+    for r in routes {
+        if !names.insert(r.name.as_str()) {
+            return err(format!("two routes are named {:?}", r.name));
+        }
+        for (folder, role) in [(&r.inbox, "inbox"), (&r.processing, "processing")] {
+            if let Some((_, other, other_role)) = owned.iter().find(|(p, _, _)| *p == folder.as_path()) {
+                return err(format!(
+                    "route {:?} uses {} as its {role}, but route {other:?} uses it as its {other_role}; \
+                     set `{role}` to a folder of its own",
+                    r.name,
+                    folder.display()
+                ));
+            }
+            owned.push((folder, &r.name, role));
+        }
+        let mut outs: Vec<(&Path, &str)> = vec![(&r.outbox, "outbox"), (&r.done, "done"), (&r.error, "error")];
+        outs.extend(r.targets.iter().map(|t| (t.outbox.as_path(), "target outbox")));
+        for (folder, role) in outs {
+            if folder == r.inbox || folder == r.processing {
+                return err(format!(
+                    "route {:?}: its {role} {} is also its inbox or processing folder",
+                    r.name,
+                    folder.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            rescan_interval: Duration::from_secs(2),
+            check_interval: Duration::from_secs(1),
+            stable_checks: 3,
+            min_age: Duration::from_secs(2),
+            min_size: 1,
+            pair_wait: Duration::from_secs(10),
+            retry_min: Duration::from_secs(1),
+            retry_max: Duration::from_secs(300),
+        }
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The example configuration with `data-dir` set to `data_dir` (for `kassa-bridge init`).
+pub fn example_with_data_dir(data_dir: Option<&Path>) -> String {
+    match data_dir {
+        None => EXAMPLE.to_string(),
+        Some(dir) => {
+            let quoted = toml::Value::String(dir.display().to_string()).to_string();
+            EXAMPLE.replacen(&format!("data-dir = \"{DEFAULT_DATA_DIR}\""), &format!("data-dir = {quoted}"), 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_the_default_layout() {
+        let c = Config::default_layout(Some(Path::new("/srv/kb"))).unwrap();
+        assert_eq!(c.timings, Timings::default());
+        assert_eq!(c.routes.len(), 1);
+        let r = &c.routes[0];
+        assert_eq!(r.name, "default");
+        assert_eq!(r.inbox, Path::new("/srv/kb/inbox"));
+        assert_eq!(r.processing, Path::new("/srv/kb/processing"));
+        assert_eq!(r.outbox, Path::new("/srv/kb/outbox"));
+        assert_eq!(r.targets[0].format.name, "kassatka-xml");
+        assert_eq!(r.targets[0].output_name("goods.xml"), "goods.xml");
+        assert!(!c.poll);
+    }
+
+    #[test]
+    fn unknown_keys_name_their_line() {
+        let text =
+            "data-dir = \"d\"\n[[route]]\ninbox = \"in\"\npatern = [\"*\"]\n[[route.target]]\nformat = \"json\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("line 4"), "{e}");
+        assert!(e.contains("patern"), "{e}");
+        let text =
+            "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n[route.target.write]\nprice-typ = \"x\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("line 6") && e.contains("price-typ"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_their_line() {
+        let text = "check-interval = \"2x\"\n[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("line 1") && e.contains("unit"), "{e}");
+        let text = "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"nope\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("line 4") && e.contains("unknown format"), "{e}");
+        let text = "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"table\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("cannot be written"), "{e}");
+    }
+
+    #[test]
+    fn folders_are_checked() {
+        let text = "[[route]]\nname = \"a\"\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n\
+                    [[route]]\nname = \"b\"\ninbox = \"in2\"\n[[route.target]]\nformat = \"json\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("processing"), "{e}");
+        let text = "[[route]]\ninbox = \"in\"\noutbox = \"in\"\n[[route.target]]\nformat = \"json\"\n";
+        assert!(Config::parse(text, "c.toml", Path::new("/x"), None).is_err());
+    }
+
+    #[test]
+    fn two_targets_with_one_extension_get_format_names() {
+        let text = "[[route]]\ninbox = \"a/in\"\n[[route.target]]\nformat = \"json\"\n[[route.target]]\nformat = \"bifit-json\"\n\
+                    [[route.target]]\nformat = \"bifit-csv\"\n";
+        let c = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap();
+        let names: Vec<String> = c.routes[0].targets.iter().map(|t| t.output_name("goods.xml")).collect();
+        assert_eq!(names, ["goods.canonical-json.json", "goods.bifit-json.json", "goods.csv"]);
+        assert_eq!(c.routes[0].processing, Path::new("/x/kassa-bridge-data/a/processing"));
+    }
+
+    #[test]
+    fn uploads_need_their_target_and_credentials() {
+        let route = "[[route]]\ninbox = \"in\"\nupload = [\"kassatka\", \"bifit-api\"]\n[[route.target]]\nformat = \"kassatka-xml\"\n\
+                     [[route.target]]\nformat = \"bifit-csv\"\n";
+        let text = format!("{route}[kassatka]\ntoken = \"tok-123\"\n[http]\nattempts = 2\n");
+        let c = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap();
+        let u = &c.routes[0].uploads;
+        assert_eq!((u[0].name, u[0].target, u[1].name, u[1].target), ("kassatka", 0, "bifit-api", 1));
+        assert_eq!(c.services.http.attempts, 2);
+        assert_eq!(c.services.bifit.state_file.as_deref(), Some(Path::new("/x/kassa-bridge-data/bifit-sync.json")));
+        let e = c.check_uploads().unwrap_err().to_string();
+        assert!(e.contains("KASSA_BRIDGE_BIFIT_PASSWORD"), "{e}");
+        assert!(!format!("{c:?}").contains("tok-123"));
+
+        let text = "[[route]]\ninbox = \"in\"\nupload = \"bifit-csv\"\n[[route.target]]\nformat = \"kassatka-xml\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("format = \"bifit-csv\""), "{e}");
+        let text = "[[route]]\ninbox = \"in\"\nupload = \"kasatka\"\n[[route.target]]\nformat = \"kassatka-xml\"\n";
+        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains("unknown upload"), "{e}");
+        // A bad value in a services section is named by its line, never quoted.
+        let text = format!("{route}[bifit]\npassword = 98765432\n");
+        let e = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(!e.contains("98765432") && e.contains("line"), "{e}");
+        let text = format!("{route}[bifit]\npassword = \"secret-pw\nlogin = \"7999\"\n");
+        let e = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(!e.contains("secret-pw"), "{e}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1m 30s").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("5").is_err());
+    }
+
+    #[test]
+    fn flag_files() {
+        let f = FlagFile::new("{name}.flag");
+        assert_eq!(f.for_file("goods.txt"), "goods.txt.flag");
+        assert!(f.matcher().matches("goods.txt.flag"));
+        assert!(!f.is_fixed());
+        assert!(FlagFile::new("goods.flg").is_fixed());
+    }
+}

@@ -1,0 +1,590 @@
+//! The watched drop folder: files dropped into an inbox are converted to the outbox, then moved to
+//! `done/` (or to `error/` with a report saying what was wrong, where, and what to do).
+//!
+//! - A periodic full listing of every inbox is the source of truth; file-system events (notify)
+//!   only make it come sooner, and a lost-events signal just asks for it. `poll = true` uses
+//!   listings alone (network shares send no events).
+//! - A file is taken only when complete (see [`scan`]), claimed by an atomic rename into
+//!   `processing/`, converted to every target through [`crate::convert::convert`], and the outputs
+//!   are renamed into place together.
+//! - The [`journal`] (keyed by content hash) makes repeats produce no output and lets a restart
+//!   finish or redo whatever a crash left in `processing/` ([`recover`]).
+//! - A bad file goes to `error/`; a failing outbox keeps the file in `processing/` and retries
+//!   with backoff. Nothing stops the watcher but [`StopHandle::stop`].
+//! - A route's `upload = …` sends the published output through [`crate::upload::upload_file`]
+//!   after the `done` entry; the queue (done, not `uploaded`) lives in the journal, so a restart
+//!   resumes it, and a failed upload is retried with the same backoff between inbox listings.
+//!
+//! The library reports through `tracing` events; it never prints or exits.
+
+pub mod config;
+pub mod fsutil;
+pub mod journal;
+pub mod pattern;
+pub mod recover;
+pub mod scan;
+pub mod status;
+pub mod worker;
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use config::Config;
+pub use status::{status, Status};
+
+use crate::error::Result;
+use journal::Journal;
+use scan::{Inbox, Ready};
+use worker::{Job, Outcome, Worker};
+
+/// Why the loop woke up.
+#[derive(Debug)]
+enum Hint {
+    /// Something changed in an inbox.
+    Changed,
+    /// Events were lost: list everything again.
+    Rescan,
+    Stop,
+}
+
+/// Asks a running watcher to stop after the file it is converting (from a signal handler or
+/// another thread).
+#[derive(Clone)]
+pub struct StopHandle {
+    flag: Arc<AtomicBool>,
+    wake: Sender<Hint>,
+}
+
+impl StopHandle {
+    pub fn stop(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        let _ = self.wake.send(Hint::Stop);
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// Until stopped.
+    Forever,
+    /// Until nothing is left to do: no file being checked or waiting for its partner, nothing in
+    /// `processing/`, no outbox failing. (Files waiting for a flag file, and empty files, do not
+    /// count: they cannot progress by themselves.)
+    UntilIdle,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub converted: u64,
+    pub repeats: u64,
+    pub failed: u64,
+    pub vanished: u64,
+    /// Outputs sent by `upload = …`, and failed tries.
+    pub uploaded: u64,
+    pub upload_failures: u64,
+}
+
+struct RouteState {
+    inbox: Inbox,
+    queue: VecDeque<Job>,
+    blocked_until: Option<Instant>,
+    backoff: std::time::Duration,
+    /// The reason of the current failure, journaled once (not at every retry).
+    blocked_reason: Option<String>,
+    /// Uploads wait until then after a failed try (backoff as for a failing outbox).
+    upload_until: Option<Instant>,
+    upload_backoff: Duration,
+    /// (key, target) of uploads that cannot succeed by retrying (refused, output gone): left
+    /// alone until the next start.
+    upload_given_up: HashSet<(String, String)>,
+}
+
+pub struct Watcher {
+    config: Config,
+    journal: Journal,
+    routes: Vec<RouteState>,
+    stop: Arc<AtomicBool>,
+    tx: Sender<Hint>,
+    rx: Receiver<Hint>,
+    summary: Summary,
+}
+
+impl Watcher {
+    /// Opens the journal (the only fatal failure: without it nothing can be done safely).
+    pub fn new(config: Config) -> Result<Watcher> {
+        config.check_uploads()?;
+        let journal = Journal::open(&config.journal_path())?;
+        if journal.skipped > 0 {
+            tracing::warn!(journal = %journal.path().display(), lines = journal.skipped, "journal lines that could not be read were skipped (a torn last line after a power cut is expected)");
+        }
+        let (tx, rx) = mpsc::channel();
+        let routes = config
+            .routes
+            .iter()
+            .map(|_| RouteState {
+                inbox: Inbox::default(),
+                queue: VecDeque::new(),
+                blocked_until: None,
+                backoff: config.timings.retry_min,
+                blocked_reason: None,
+                upload_until: None,
+                upload_backoff: config.timings.retry_min,
+                upload_given_up: HashSet::new(),
+            })
+            .collect();
+        Ok(Watcher {
+            config,
+            journal,
+            routes,
+            stop: Arc::new(AtomicBool::new(false)),
+            tx,
+            rx,
+            summary: Summary::default(),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle { flag: self.stop.clone(), wake: self.tx.clone() }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Watches until stopped (or, with `UntilIdle`, until there is nothing left to do).
+    pub fn run(&mut self, mode: RunMode) -> Result<Summary> {
+        let t = &self.config.timings;
+        tracing::info!(
+            data_dir = %self.config.data_dir.display(),
+            routes = self.config.routes.len(),
+            poll = self.config.poll,
+            check_interval = ?t.check_interval,
+            stable_checks = t.stable_checks,
+            min_age = ?t.min_age,
+            "watching"
+        );
+        for route in &self.config.routes {
+            let targets: Vec<&str> = route.targets.iter().map(|t| t.format.name).collect();
+            let uploads: Vec<&str> = route.uploads.iter().map(|u| u.name).collect();
+            tracing::info!(route = %route.name, inbox = %route.inbox.display(), outbox = %route.outbox.display(), targets = %targets.join(", "), uploads = %uploads.join(", "), "route");
+            let queued = self.upload_queue(self.config.routes.iter().position(|r| r.name == route.name).unwrap_or(0));
+            if queued > 0 {
+                tracing::info!(route = %route.name, queued, "uploads queued from the journal");
+            }
+        }
+        let recovered = recover::recover(&self.config, &mut self.journal)?;
+        for (state, jobs) in self.routes.iter_mut().zip(recovered) {
+            state.queue.extend(jobs);
+        }
+        let _events = if self.config.poll { None } else { self.start_events() };
+
+        let mut next_scan = Instant::now();
+        let mut last_scan: Option<Instant> = None;
+        loop {
+            if self.stopped() {
+                break;
+            }
+            self.run_queues();
+            if self.stopped() {
+                break;
+            }
+            let now = Instant::now();
+            let mut idle = false;
+            if now >= next_scan {
+                let pending = self.scan_and_take();
+                last_scan = Some(Instant::now());
+                let busy = pending > 0
+                    || self.routes.iter().any(|r| !r.queue.is_empty())
+                    || (0..self.routes.len()).any(|i| self.upload_queue(i) > 0);
+                let t = &self.config.timings;
+                next_scan = Instant::now() + if busy { t.check_interval } else { t.rescan_interval };
+                idle = !busy;
+            }
+            if self.stopped() {
+                break;
+            }
+            if mode == RunMode::UntilIdle && idle {
+                tracing::info!("nothing left to do");
+                break;
+            }
+            // One upload per route between two rounds of conversions, so neither waits long.
+            self.run_uploads();
+            if self.stopped() {
+                break;
+            }
+            let mut deadline = next_scan;
+            for r in &self.routes {
+                if let (Some(until), false) = (r.blocked_until, r.queue.is_empty()) {
+                    deadline = deadline.min(until);
+                }
+            }
+            for i in 0..self.routes.len() {
+                if self.upload_queue(i) > 0 {
+                    deadline = deadline.min(self.routes[i].upload_until.unwrap_or_else(Instant::now));
+                }
+            }
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(wait) {
+                Ok(Hint::Stop) | Err(RecvTimeoutError::Disconnected) => {}
+                Ok(hint) => {
+                    if matches!(hint, Hint::Rescan) {
+                        tracing::debug!("file-system events were lost: full rescan");
+                    }
+                    while self.rx.try_recv().is_ok() {}
+                    // Events come in floods while a file is written: list at most every 100 ms.
+                    let soon = last_scan.map_or(Instant::now(), |l| {
+                        l + self.config.timings.check_interval.min(Duration::from_millis(100))
+                    });
+                    next_scan = next_scan.min(soon.max(Instant::now()));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+        }
+        if self.stopped() {
+            tracing::info!("stopped");
+        }
+        Ok(self.summary.clone())
+    }
+
+    /// File-system events as hints; on failure (too many watches, an unsupported file system)
+    /// the listings alone do the work.
+    fn start_events(&self) -> Option<notify::RecommendedWatcher> {
+        use notify::Watcher as _;
+        let tx = self.tx.clone();
+        let handler = move |event: notify::Result<notify::Event>| {
+            let hint = match event {
+                Ok(e) if e.need_rescan() => Hint::Rescan,
+                Ok(_) => Hint::Changed,
+                Err(_) => Hint::Rescan,
+            };
+            let _ = tx.send(hint);
+        };
+        let mut watcher = match notify::recommended_watcher(handler) {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::warn!("file-system events are not available ({e}); listing the inboxes every rescan-interval");
+                return None;
+            }
+        };
+        for route in &self.config.routes {
+            if let Err(e) = watcher.watch(&route.inbox, notify::RecursiveMode::NonRecursive) {
+                tracing::warn!(route = %route.name, inbox = %route.inbox.display(), "no file-system events for this inbox ({e}); it is listed every rescan-interval");
+            }
+        }
+        Some(watcher)
+    }
+
+    /// Runs the queued jobs of every route that is not waiting for a retry.
+    fn run_queues(&mut self) {
+        for index in 0..self.routes.len() {
+            while !self.stopped() {
+                let state = &mut self.routes[index];
+                if state.blocked_until.is_some_and(|t| Instant::now() < t) {
+                    break;
+                }
+                let Some(mut job) = state.queue.pop_front() else { break };
+                if !self.run_job(&mut job) {
+                    self.routes[index].queue.push_front(job);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Runs one job; false when it is blocked (and must be retried later).
+    fn run_job(&mut self, job: &mut Job) -> bool {
+        let index = job.route;
+        let outcome = Worker { config: &self.config, journal: &mut self.journal }.run(job);
+        let route = &self.config.routes[index];
+        let state = &mut self.routes[index];
+        match outcome {
+            Outcome::Blocked(reason) => {
+                let delay = state.backoff;
+                state.blocked_until = Some(Instant::now() + delay);
+                state.backoff = (delay * 2).min(self.config.timings.retry_max);
+                tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), retry_in = ?delay, "{reason}; the file waits in processing/");
+                if state.blocked_reason.as_deref() != Some(reason.as_str()) {
+                    state.blocked_reason = Some(reason.clone());
+                    let inputs: Vec<journal::InputRef> = job
+                        .inputs
+                        .iter()
+                        .map(|n| journal::InputRef { name: n.clone(), sha256: String::new() })
+                        .collect();
+                    let _ = self.journal.append(journal::Entry::new(
+                        &route.name,
+                        "",
+                        &inputs,
+                        journal::Event::Blocked { error: reason },
+                    ));
+                }
+                false
+            }
+            other => {
+                if state.blocked_reason.take().is_some() {
+                    tracing::info!(route = %route.name, "working again");
+                }
+                state.blocked_until = None;
+                state.backoff = self.config.timings.retry_min;
+                match other {
+                    Outcome::Converted => self.summary.converted += 1,
+                    Outcome::Repeat => self.summary.repeats += 1,
+                    Outcome::Failed => self.summary.failed += 1,
+                    Outcome::Vanished => self.summary.vanished += 1,
+                    Outcome::Blocked(_) => {}
+                }
+                true
+            }
+        }
+    }
+
+    /// The uploads of route `index` to do in this run: queued by the journal, for an upload the
+    /// route still has, not given up.
+    fn upload_queue(&self, index: usize) -> usize {
+        self.next_uploads(index).count()
+    }
+
+    fn next_uploads(&self, index: usize) -> impl Iterator<Item = &journal::PendingUpload> {
+        let route = &self.config.routes[index];
+        let state = &self.routes[index];
+        self.journal.state().pending_uploads(&route.name).filter(move |p| {
+            route.uploads.iter().any(|u| u.name == p.target)
+                && !state.upload_given_up.contains(&(p.key.clone(), p.target.clone()))
+        })
+    }
+
+    /// Sends the oldest queued output of every route whose uploads are not waiting for a retry.
+    fn run_uploads(&mut self) {
+        for index in 0..self.routes.len() {
+            if self.stopped() {
+                return;
+            }
+            if self.routes[index].upload_until.is_some_and(|t| Instant::now() < t) {
+                continue;
+            }
+            let Some(item) = self.next_uploads(index).next().cloned() else { continue };
+            self.upload_one(index, &item);
+        }
+    }
+
+    fn upload_one(&mut self, index: usize, item: &journal::PendingUpload) {
+        let route = &self.config.routes[index];
+        let Some(upload) = route.uploads.iter().find(|u| u.name == item.target) else { return };
+        let target = &route.targets[upload.target];
+        let file = item.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(" + ");
+        let attempt = item.attempts + 1;
+        tracing::info!(route = %route.name, file = %file, upload = %item.target, output = %item.output.display(), attempt, "uploading");
+        let result = if fsutil::exists(&item.output) {
+            let mut write = target.write.clone();
+            write.flag_file = None;
+            let opts = crate::convert::ConvertOptions {
+                from: Some(target.format.name.to_string()),
+                to: target.format.name.to_string(),
+                read: crate::options::ReadOptions::default(),
+                write,
+            };
+            let mut diag = crate::diagnostics::Diagnostics::new(false);
+            crate::upload::upload_file(
+                &self.config.services,
+                upload.service,
+                &item.output,
+                &opts,
+                &mut diag,
+                &mut |_| {},
+            )
+            .map_err(|e| {
+                let retry = matches!(e, crate::upload::Error::Remote { .. }) && !e.is_client_error();
+                (e.to_string(), retry)
+            })
+            .and_then(|outcome| match &outcome {
+                // The service broke off the per-item upload: the rest is sent by a retry
+                // (delta sync skips what arrived).
+                crate::upload::Outcome::BifitApi(o) if o.aborted.is_some() || o.not_attempted > 0 => {
+                    let why = o.aborted.clone().unwrap_or_else(|| "stopped early".into());
+                    Err((format!("{why} ({outcome})"), true))
+                }
+                _ => Ok(outcome),
+            })
+        } else {
+            Err((format!("{} is gone from the outbox: nothing to send", item.output.display()), false))
+        };
+        let event = match &result {
+            Ok(outcome) => journal::Event::Uploaded {
+                target: item.target.clone(),
+                output: item.output.clone(),
+                result: outcome.to_string(),
+            },
+            Err((error, _)) => journal::Event::UploadFailed {
+                target: item.target.clone(),
+                output: item.output.clone(),
+                error: error.clone(),
+                attempt,
+            },
+        };
+        let journaled = self.journal.append(journal::Entry::new(&route.name, &item.key, &item.inputs, event));
+        let state = &mut self.routes[index];
+        match result {
+            Ok(outcome) => {
+                self.summary.uploaded += 1;
+                if outcome.is_clean() {
+                    tracing::info!(route = %route.name, file = %file, upload = %item.target, "uploaded: {outcome}");
+                } else {
+                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, "uploaded, with problems: {outcome}");
+                }
+                state.upload_until = None;
+                state.upload_backoff = self.config.timings.retry_min;
+                if let Err(e) = journaled {
+                    // Sent, but not recorded: it would be sent again (once) after a restart.
+                    tracing::error!(route = %route.name, file = %file, upload = %item.target, "the journal cannot be written: {e}");
+                    state.upload_given_up.insert((item.key.clone(), item.target.clone()));
+                }
+            }
+            Err((error, retry)) => {
+                self.summary.upload_failures += 1;
+                if let Err(e) = journaled {
+                    tracing::error!(route = %route.name, "the journal cannot be written: {e}");
+                }
+                if retry {
+                    let delay = state.upload_backoff;
+                    state.upload_until = Some(Instant::now() + delay);
+                    state.upload_backoff = (delay * 2).min(self.config.timings.retry_max);
+                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, attempt, retry_in = ?delay, "upload failed: {error}; the output stays queued");
+                } else {
+                    state.upload_given_up.insert((item.key.clone(), item.target.clone()));
+                    tracing::error!(route = %route.name, file = %file, upload = %item.target, attempt, "upload failed: {error}; retrying cannot help: it stays queued until the next start");
+                }
+            }
+        }
+    }
+
+    /// Lists every inbox, takes what is ready (one job at a time, so a stop finishes only the
+    /// current file); returns how many files are still being checked.
+    fn scan_and_take(&mut self) -> usize {
+        let mut pending = 0;
+        for index in 0..self.routes.len() {
+            let config = &self.config;
+            let route = &config.routes[index];
+            let state = &mut self.routes[index];
+            let result = match state.inbox.scan(route, &config.timings, &config.ignore) {
+                Ok(r) => {
+                    if state.inbox.last_error.take().is_some() {
+                        tracing::info!(route = %route.name, inbox = %route.inbox.display(), "the inbox can be listed again");
+                    }
+                    r
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    if state.inbox.last_error.as_deref() != Some(message.as_str()) {
+                        tracing::error!(route = %route.name, inbox = %route.inbox.display(), "cannot list the inbox: {message}");
+                        state.inbox.last_error = Some(message);
+                    }
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        let _ = std::fs::create_dir_all(&route.inbox);
+                    }
+                    continue;
+                }
+            };
+            pending += result.pending;
+            if !state.queue.is_empty() {
+                // Blocked: new files wait in the inbox.
+                pending += result.ready.iter().map(|r| r.names().len()).sum::<usize>();
+                continue;
+            }
+            let total = result.ready.len();
+            let mut all_taken = true;
+            for (i, ready) in result.ready.into_iter().enumerate() {
+                if self.stopped() || !self.routes[index].queue.is_empty() {
+                    pending += total - i;
+                    all_taken = false;
+                    break;
+                }
+                match self.claim(index, &ready) {
+                    Some(mut job) => {
+                        if !self.run_job(&mut job) {
+                            self.routes[index].queue.push_back(job);
+                        }
+                    }
+                    None => {
+                        all_taken = false;
+                        pending += 1;
+                    }
+                }
+            }
+            let route = &self.config.routes[index];
+            if let Some(flag) = route.flag_file.as_ref().filter(|f| f.is_fixed()) {
+                let name = flag.for_file("");
+                if all_taken && total > 0 && result.flags.contains(&name) {
+                    remove_flag(route, &name);
+                }
+            }
+        }
+        pending
+    }
+
+    /// Moves ready files into `processing/`. `None` when they cannot be taken now (changed at the
+    /// last moment, gone, locked by their writer, or a file of that name is still in processing).
+    fn claim(&mut self, index: usize, ready: &Ready) -> Option<Job> {
+        let route = &self.config.routes[index];
+        let state = &mut self.routes[index];
+        let names = ready.names();
+        for name in &names {
+            if fsutil::exists(&route.processing.join(name)) {
+                tracing::debug!(route = %route.name, file = %name, "waits: a file of that name is still in processing/");
+                return None;
+            }
+            let now = std::fs::metadata(route.inbox.join(name)).ok().map(|m| (m.len(), m.modified().ok()));
+            if now != state.inbox.judged(name) {
+                state.inbox.forget(name);
+                return None;
+            }
+        }
+        if let Err(reason) = std::fs::create_dir_all(&route.processing) {
+            tracing::error!(route = %route.name, folder = %route.processing.display(), "cannot make the folder: {reason}");
+            return None;
+        }
+        let mut claimed = Vec::new();
+        for name in &names {
+            let from = route.inbox.join(name);
+            let to = route.processing.join(name);
+            match fsutil::move_file(&from, &to) {
+                Ok(()) => {
+                    claimed.push(name.to_string());
+                    if let Some(flag) = route.flag_file.as_ref().filter(|f| !f.is_fixed()) {
+                        remove_flag(route, &flag.for_file(name));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    tracing::debug!(route = %route.name, file = %name, "left the inbox before it was taken");
+                }
+                Err(e) => {
+                    tracing::warn!(route = %route.name, file = %name, "cannot be taken yet (still open by its writer?): {e}")
+                }
+            }
+            state.inbox.forget(name);
+        }
+        if claimed.is_empty() {
+            return None;
+        }
+        // No folder sync: a claim lost to a power cut only puts the file back into the inbox.
+        tracing::info!(route = %route.name, file = %claimed.join(" + "), "taken");
+        Some(Job::new(index, claimed))
+    }
+}
+
+fn remove_flag(route: &config::Route, name: &str) {
+    match std::fs::remove_file(route.inbox.join(name)) {
+        Ok(()) => tracing::debug!(route = %route.name, flag = %name, "flag file removed"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!(route = %route.name, flag = %name, "cannot remove the flag file: {e}"),
+    }
+}

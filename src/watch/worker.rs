@@ -1,0 +1,391 @@
+//! One job: files claimed into `processing/` become outputs in the outbox, then move to `done/`
+//! (or to `error/` with a report). Every step that matters after a crash is in the journal first.
+//!
+//! Outputs are converted to hidden staging files in their outbox (`.NAME.KEY.partial`, themselves
+//! written through a temporary name and synced), and renamed into place only when every target
+//! succeeded: an input is converted to all its targets or to none.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::config::{Config, Route};
+use super::fsutil::{self, exists, stamped_name};
+use super::journal::{Entry, Event, InputRef, Journal, UploadRef};
+use crate::convert::{self, ConvertOptions};
+use crate::diagnostics::Diagnostics;
+use crate::error::{Error, ErrorKind};
+use crate::output::OutputTarget;
+use crate::text::RawInput;
+
+/// Files of one route in `processing/`, converted together (one file, or a CommerceML pair with
+/// the import first).
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub route: usize,
+    pub inputs: Vec<String>,
+    /// The outputs recorded in the journal's `started` entry (a job redone after a crash).
+    pub plan: Option<Vec<PathBuf>>,
+    /// The journal already has the job's last word; only moving the inputs remains.
+    pub finishing: Option<Finishing>,
+}
+
+impl Job {
+    pub fn new(route: usize, inputs: Vec<String>) -> Self {
+        Job { route, inputs, plan: None, finishing: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finishing {
+    pub outcome: Outcome,
+    /// Where each input goes, in the order of `Job::inputs`.
+    pub moved_to: Vec<PathBuf>,
+    /// The error report to write first: path and text.
+    pub report: Option<(PathBuf, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Converted,
+    Repeat,
+    Failed,
+    Vanished,
+    /// The outbox (or the done/error folder, or the journal) failed: the job stays queued.
+    Blocked(String),
+}
+
+/// What went wrong in a conversion, by who is to blame.
+enum Blame {
+    /// The input (or the route's options for it): to `error/`.
+    Input(Error),
+    /// The environment: keep the input and retry.
+    Environment(String),
+    Vanished,
+}
+
+fn classify(err: Error, outboxes: &[&Path], inputs: &[PathBuf]) -> Blame {
+    if let ErrorKind::Io { path, source } = err.kind() {
+        if path.as_os_str() == "<output>" || outboxes.iter().any(|o| path.starts_with(o)) {
+            return Blame::Environment(err.to_string());
+        }
+        if inputs.iter().any(|i| i == path) {
+            if source.kind() == io::ErrorKind::NotFound {
+                return Blame::Vanished;
+            }
+            if crate::text::decode_failure(source).is_none() && source.kind() != io::ErrorKind::InvalidData {
+                return Blame::Environment(err.to_string());
+            }
+        }
+    }
+    Blame::Input(err)
+}
+
+/// What to do about an error, for the report next to a failed file.
+pub fn advice(kind: &ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::BadValue { .. } | ErrorKind::Syntax { .. } | ErrorKind::Encoding { .. } => {
+            "Correct the file at the place named above — best in the program that made it (1C, Айтида, the \
+             spreadsheet) — and export it again. If only the encoding is wrong, set `encoding` in the route's \
+             [route.read] table."
+        }
+        ErrorKind::UnknownFormat { .. } | ErrorKind::Undetected { .. } => {
+            "The format could not be told from the content: set `from = \"FORMAT\"` in this route (`kassa-bridge \
+             formats` lists them), or drop into this inbox only the files the route is meant for."
+        }
+        ErrorKind::Ambiguous { .. } => "Several formats fit this file: set `from` in this route to the one meant.",
+        ErrorKind::Unsupported { .. } => {
+            "This route's targets cannot hold this kind of data (e.g. receipts into a catalogue format): drop such \
+             files into a route whose target fits."
+        }
+        ErrorKind::Usage(_) | ErrorKind::Conversion { .. } | ErrorKind::Strict(_) => {
+            "The data needs an option to be converted: set it in the target's [route.target.write] table as the \
+             message says (e.g. `price-type = \"Розничная\"`)."
+        }
+        ErrorKind::Io { .. } => "The file could not be read: check that it is a complete, readable file.",
+    }
+}
+
+/// The text of `<name>.error.txt`.
+pub fn report_text(route: &Route, inputs: &[InputRef], error: &str, advice: &str) -> String {
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let mut text = format!(
+        "kassa-bridge could not convert {}\nroute: {}; at {}\n",
+        names.join(" + "),
+        route.name,
+        chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+    );
+    for i in inputs {
+        text.push_str(&format!("sha256 of {}: {}\n", i.name, i.sha256));
+    }
+    text.push_str(&format!("\nWhat is wrong (and where):\n  {error}\n\nWhat to do:\n  {advice}\n"));
+    text.push_str(&format!(
+        "  Then drop the corrected file into the inbox again ({}). The file here is kept unchanged; \
+         nothing was written to the outbox for it.\n",
+        route.inbox.display()
+    ));
+    text
+}
+
+/// The staging file of one output.
+pub fn staging_path(output: &Path, key: &str) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    output.with_file_name(format!(".{name}.{}.partial", &key[..key.len().min(12)]))
+}
+
+/// A folder the job writes into: made when missing (only the last level: a folder on an
+/// unmounted share is not conjured up), else the reason it cannot be used.
+fn usable_folder(dir: &Path) -> Result<(), String> {
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!("{} is not a folder", dir.display())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(dir) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(format!("{} is missing and cannot be made: {e}", dir.display())),
+        },
+        Err(e) => Err(format!("{}: {e}", dir.display())),
+    }
+}
+
+pub struct Worker<'a> {
+    pub config: &'a Config,
+    pub journal: &'a mut Journal,
+}
+
+impl Worker<'_> {
+    fn append(&mut self, entry: Entry) -> Result<(), Outcome> {
+        self.journal.append(entry).map_err(|e| Outcome::Blocked(format!("the journal cannot be written: {e}")))
+    }
+
+    /// Runs a job as far as it goes. `Blocked` leaves everything in `processing/`; the job (as
+    /// updated here) is to be run again later.
+    pub fn run(&mut self, job: &mut Job) -> Outcome {
+        match self.run_inner(job) {
+            Ok(outcome) | Err(outcome) => outcome,
+        }
+    }
+
+    fn run_inner(&mut self, job: &mut Job) -> Result<Outcome, Outcome> {
+        let config = self.config;
+        let route = &config.routes[job.route];
+        if job.finishing.is_some() {
+            return self.finish(job);
+        }
+        let paths: Vec<PathBuf> = job.inputs.iter().map(|n| route.processing.join(n)).collect();
+        let mut inputs = Vec::new();
+        for (name, path) in job.inputs.iter().zip(&paths) {
+            match fsutil::sha256_file(path) {
+                Ok(sha256) => inputs.push(InputRef { name: name.clone(), sha256 }),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    tracing::warn!(route = %route.name, file = %name, "was removed from processing/ before it was converted");
+                    let known: Vec<InputRef> =
+                        job.inputs.iter().map(|n| InputRef { name: n.clone(), sha256: String::new() }).collect();
+                    self.append(Entry::new(&route.name, "", &known, Event::Vanished {}))?;
+                    return Ok(Outcome::Vanished);
+                }
+                Err(e) => return Err(Outcome::Blocked(format!("{} cannot be read: {e}", path.display()))),
+            }
+        }
+        let key = match inputs.as_slice() {
+            [one] => one.sha256.clone(),
+            [import, offers] => fsutil::sha256_of(&[("import", &import.sha256), ("offers", &offers.sha256)]),
+            many => {
+                let parts: Vec<(&str, &str)> = many.iter().map(|i| ("input", i.sha256.as_str())).collect();
+                fsutil::sha256_of(&parts)
+            }
+        };
+
+        if job.plan.is_none() {
+            if let Some(earlier) = self.journal.state().done(&route.name, &key) {
+                let of = earlier.at.to_rfc3339();
+                let first = earlier.inputs.first().map(|i| i.name.clone()).unwrap_or_default();
+                let moved_to: Vec<PathBuf> =
+                    job.inputs.iter().map(|n| stamped_name(&route.done, n, Some("repeat"))).collect();
+                self.append(Entry::new(
+                    &route.name,
+                    &key,
+                    &inputs,
+                    Event::Repeat { of: of.clone(), moved_to: moved_to.clone() },
+                ))?;
+                tracing::info!(route = %route.name, file = %job.inputs.join(" + "), earlier = %first, converted_at = %of,
+                    "a repeat: this content was converted before; no new output");
+                job.finishing = Some(Finishing { outcome: Outcome::Repeat, moved_to, report: None });
+                return self.finish(job);
+            }
+        }
+
+        let main = &job.inputs[0];
+        let outputs = match &job.plan {
+            Some(plan) => plan.clone(),
+            None => {
+                let state = self.journal.state();
+                let plan: Vec<PathBuf> = route
+                    .targets
+                    .iter()
+                    .map(|t| {
+                        let name = t.output_name(main);
+                        let plain = t.outbox.join(&name);
+                        if exists(&plain) && state.output_owner(&plain) != Some(key.as_str()) {
+                            stamped_name(&t.outbox, &name, None)
+                        } else {
+                            plain
+                        }
+                    })
+                    .collect();
+                self.append(Entry::new(&route.name, &key, &inputs, Event::Started { outputs: plan.clone() }))?;
+                job.plan = Some(plan.clone());
+                plan
+            }
+        };
+        tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "converting");
+
+        let outboxes: Vec<&Path> = route.targets.iter().map(|t| t.outbox.as_path()).collect();
+        for dir in &outboxes {
+            usable_folder(dir).map_err(|reason| Outcome::Blocked(format!("outbox failing: {reason}")))?;
+        }
+        let stagings: Vec<PathBuf> = outputs.iter().map(|o| staging_path(o, &key)).collect();
+        let cleanup = |stagings: &[PathBuf]| {
+            for s in stagings {
+                fsutil::remove_staging(s);
+            }
+        };
+        let mut records = 0;
+        let mut warnings = 0;
+        for ((target, staging), output) in route.targets.iter().zip(&stagings).zip(&outputs) {
+            fsutil::remove_staging(staging);
+            let mut opts = ConvertOptions {
+                from: route.from.clone(),
+                to: target.format.name.to_string(),
+                read: route.read.clone(),
+                write: target.write.clone(),
+            };
+            // The flag comes after the final rename, below.
+            opts.write.flag_file = None;
+            if let Some(offers) = paths.get(1) {
+                opts.read.with = Some(offers.clone());
+            }
+            let mut diag = Diagnostics::new(false);
+            let result = fs::File::open(&paths[0])
+                .map_err(|e| Error::io(&paths[0], e))
+                .and_then(|f| RawInput::from_reader(main.clone(), Some(paths[0].clone()), Box::new(f)))
+                .and_then(|input| {
+                    convert::convert(input, &OutputTarget::File(staging.clone()), &opts, &mut diag, None)
+                });
+            for w in diag.kept() {
+                tracing::warn!(route = %route.name, file = %main, target = %target.format.name, "{w}");
+            }
+            warnings += diag.total();
+            match result {
+                Ok(summary) => {
+                    let c = summary.counts;
+                    records = records.max(c.groups + c.products + c.receipts + c.orders);
+                    tracing::debug!(route = %route.name, file = %main, output = %output.display(), "staged");
+                }
+                Err(err) => {
+                    cleanup(&stagings);
+                    return match classify(err, &outboxes, &paths) {
+                        Blame::Environment(reason) => Err(Outcome::Blocked(format!("outbox failing: {reason}"))),
+                        Blame::Vanished => {
+                            tracing::warn!(route = %route.name, file = %main, "was removed from processing/ while it was converted");
+                            self.append(Entry::new(&route.name, &key, &inputs, Event::Vanished {}))?;
+                            Ok(Outcome::Vanished)
+                        }
+                        Blame::Input(err) => self.fail(job, &inputs, &key, &err),
+                    };
+                }
+            }
+        }
+        for (i, (staging, output)) in stagings.iter().zip(&outputs).enumerate() {
+            if let Err(e) = fs::rename(staging, output) {
+                cleanup(&stagings[i..]);
+                return Err(Outcome::Blocked(format!("outbox failing: {}: {e}", output.display())));
+            }
+        }
+        for dir in &outboxes {
+            fsutil::sync_dir(dir);
+        }
+        for target in &route.targets {
+            if let Some(flag) = &target.write.flag_file {
+                fs::write(flag, b"")
+                    .map_err(|e| Outcome::Blocked(format!("outbox failing: {}: {e}", flag.display())))?;
+            }
+        }
+        let moved_to: Vec<PathBuf> = job.inputs.iter().map(|n| stamped_name(&route.done, n, None)).collect();
+        self.append(Entry::new(
+            &route.name,
+            &key,
+            &inputs,
+            Event::Done {
+                outputs: outputs.clone(),
+                moved_to: moved_to.clone(),
+                records,
+                warnings,
+                uploads: route
+                    .uploads
+                    .iter()
+                    .map(|u| UploadRef { target: u.name.to_string(), output: outputs[u.target].clone() })
+                    .collect(),
+            },
+        ))?;
+        let shown: Vec<String> = outputs.iter().map(|o| o.display().to_string()).collect();
+        tracing::info!(route = %route.name, file = %job.inputs.join(" + "), outputs = %shown.join(", "), records, warnings, "converted");
+        job.finishing = Some(Finishing { outcome: Outcome::Converted, moved_to, report: None });
+        self.finish(job)
+    }
+
+    fn fail(&mut self, job: &mut Job, inputs: &[InputRef], key: &str, err: &Error) -> Result<Outcome, Outcome> {
+        let route = &self.config.routes[job.route];
+        let error = err.to_string();
+        let advice = advice(err.kind()).to_string();
+        let moved_to: Vec<PathBuf> = job.inputs.iter().map(|n| stamped_name(&route.error, n, None)).collect();
+        let report = report_path(&moved_to[0]);
+        self.append(Entry::new(
+            &route.name,
+            key,
+            inputs,
+            Event::Failed {
+                error: error.clone(),
+                advice: advice.clone(),
+                moved_to: moved_to.clone(),
+                report: report.clone(),
+            },
+        ))?;
+        tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), report = %report.display(), "failed: {error}");
+        let text = report_text(route, inputs, &error, &advice);
+        job.finishing = Some(Finishing { outcome: Outcome::Failed, moved_to, report: Some((report, text)) });
+        self.finish(job)
+    }
+
+    /// Writes the report (if any) and moves the inputs to their folder.
+    fn finish(&mut self, job: &mut Job) -> Result<Outcome, Outcome> {
+        let route = &self.config.routes[job.route];
+        let finishing = job.finishing.clone().expect("finishing");
+        if let Some(dir) = finishing.moved_to.first().and_then(|p| p.parent()) {
+            usable_folder(dir).map_err(|reason| Outcome::Blocked(format!("cannot move the file: {reason}")))?;
+        }
+        if let Some((path, text)) = &finishing.report {
+            if !exists(path) {
+                fsutil::write_atomic(path, text.as_bytes())
+                    .map_err(|e| Outcome::Blocked(format!("cannot write the error report: {e}")))?;
+            }
+        }
+        for (name, dest) in job.inputs.iter().zip(&finishing.moved_to) {
+            let src = route.processing.join(name);
+            if !exists(&src) {
+                continue;
+            }
+            fsutil::move_file(&src, dest)
+                .map_err(|e| Outcome::Blocked(format!("cannot move {} to {}: {e}", src.display(), dest.display())))?;
+        }
+        // No folder sync here: a move lost to a power cut leaves the file in processing/, where
+        // the journal's final entry makes the next start finish the move.
+        Ok(finishing.outcome)
+    }
+}
+
+/// `error/goods.20250301-101500.xml` → `error/goods.20250301-101500.xml.error.txt`.
+pub fn report_path(moved: &Path) -> PathBuf {
+    let mut name = moved.file_name().unwrap_or_default().to_os_string();
+    name.push(".error.txt");
+    moved.with_file_name(name)
+}

@@ -1,0 +1,256 @@
+//! Helpers for the drop-folder tests: a data folder with a fast configuration, the real binary as
+//! a child process, directory trees with time stamps normalised, small distinct input files.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use kassa_bridge::convert::{self, ConvertOptions};
+use kassa_bridge::output::OutputTarget;
+use kassa_bridge::text::RawInput;
+use kassa_bridge::Diagnostics;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_kassa-bridge");
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Timings for tests: milliseconds instead of seconds.
+pub const FAST: &str = r#"
+rescan-interval = "50ms"
+check-interval = "20ms"
+stable-checks = 1
+min-age = "0ms"
+pair-wait = "300ms"
+retry-min = "50ms"
+retry-max = "200ms"
+"#;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    /// Log files of the children, numbered.
+    runs: std::cell::Cell<usize>,
+}
+
+impl Fixture {
+    /// A data folder `data/` with a configuration: `FAST` timings, then `global` (more top-level
+    /// keys), then the route (`route` is the text after `[[route]]`; the default route when empty).
+    pub fn new(global: &str, route: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let route = if route.is_empty() {
+            "name = \"default\"\ninbox = \"inbox\"\n[[route.target]]\nformat = \"kassatka-xml\"\n"
+        } else {
+            route
+        };
+        // `global` keys replace the fast defaults.
+        let key = |l: &str| l.split('=').next().unwrap_or("").trim().to_string();
+        let replaced: Vec<String> = global.lines().map(key).collect();
+        let fast: Vec<&str> = FAST.lines().filter(|l| !replaced.contains(&key(l))).collect();
+        let text = format!("data-dir = \"data\"\n{}\n{global}\n[[route]]\n{route}", fast.join("\n"));
+        let config = dir.path().join("kassa-bridge.toml");
+        fs::write(&config, text).unwrap();
+        let f = Fixture { dir, config, runs: std::cell::Cell::new(0) };
+        for sub in ["inbox", "processing", "outbox", "done", "error"] {
+            fs::create_dir_all(f.data().join(sub)).unwrap();
+        }
+        f
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn inbox(&self) -> PathBuf {
+        self.data().join("inbox")
+    }
+
+    pub fn path(&self, sub: &str) -> PathBuf {
+        self.data().join(sub)
+    }
+
+    fn log_file(&self) -> PathBuf {
+        let n = self.runs.get() + 1;
+        self.runs.set(n);
+        self.dir.path().join(format!("watch-{n}.log"))
+    }
+
+    /// Starts `kassa-bridge watch --config … extra` with its log in a file.
+    pub fn spawn(&self, extra: &[&str]) -> Child {
+        let log = fs::File::create(self.log_file()).unwrap();
+        Command::new(BIN)
+            .arg("watch")
+            .arg("--config")
+            .arg(&self.config)
+            .args(extra)
+            .env("KASSA_BRIDGE_LOG", "kassa_bridge=debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn kassa-bridge watch")
+    }
+
+    /// Runs `watch --exit-when-idle` to its end (at most `limit`).
+    pub fn run_until_idle(&self, limit: Duration) -> ExitStatus {
+        let mut child = self.spawn(&["--exit-when-idle"]);
+        wait_with_limit(&mut child, limit).unwrap_or_else(|| {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("watch --exit-when-idle did not finish within {limit:?}; logs: {}", self.logs())
+        })
+    }
+
+    /// Every log written so far.
+    pub fn logs(&self) -> String {
+        let mut out = String::new();
+        for n in 1..=self.runs.get() {
+            let path = self.dir.path().join(format!("watch-{n}.log"));
+            out.push_str(&format!("--- run {n}\n{}", fs::read_to_string(path).unwrap_or_default()));
+        }
+        out
+    }
+
+    /// `kassa-bridge status --config … [args]`: (exit code, stdout).
+    pub fn status(&self, args: &[&str]) -> (i32, String) {
+        let out = Command::new(BIN).arg("status").arg("--config").arg(&self.config).args(args).output().unwrap();
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The data folder as a sorted listing, time stamps as `<TS>`, without the journal.
+    pub fn tree(&self) -> String {
+        let mut lines = Vec::new();
+        for sub in ["inbox", "processing", "outbox", "done", "error"] {
+            lines.push(format!("{sub}/"));
+            let mut names = list(&self.path(sub));
+            names.sort();
+            for n in names {
+                lines.push(format!("  {}", normalize(&n)));
+            }
+        }
+        lines.join("\n") + "\n"
+    }
+}
+
+/// Names in a folder (files only), sorted.
+pub fn list(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|rd| rd.flatten().filter_map(|e| e.file_name().into_string().ok()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Replaces `20250301-101500` (and `-2` style suffixes after it) with `<TS>`, paths of the
+/// temporary folder with `<TMP>`.
+pub fn normalize(text: &str) -> String {
+    let bytes: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let is_ts = i + 15 <= bytes.len()
+            && bytes[i..i + 8].iter().all(|c| c.is_ascii_digit())
+            && bytes[i + 8] == '-'
+            && bytes[i + 9..i + 15].iter().all(|c| c.is_ascii_digit());
+        if is_ts {
+            out.push_str("<TS>");
+            i += 15;
+            if i + 1 < bytes.len() && bytes[i] == '-' && bytes[i + 1].is_ascii_digit() {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Waits for a child at most `limit`; `None` when it is still running.
+pub fn wait_with_limit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Polls `cond` every 10 ms for at most `limit`.
+pub fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    cond()
+}
+
+/// Sends SIGTERM (the service manager's stop).
+pub fn terminate(child: &Child) {
+    // SAFETY: kill(2) on our own child's pid; no memory is involved.
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(rc, 0, "kill -TERM {}", child.id());
+}
+
+/// A small Кассатка nomenclature, different for every `i`.
+pub fn goods_xml(i: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProductsGroups Date=\"13.04.2018\">\n \
+         <ProductGroup Code=\"00-1\" Name=\"Товары\" ParentCode=\"none\">\n  <Products>\n   \
+         <Product Barcode=\"\" Code=\"C-{i:05}\" Name=\"Товар {i}\" ParentCode=\"00-1\" UnitCode=\"796\" \
+         UnitName=\"Штука\" Price=\"{i},00\" Comment=\"\" PriceType=\"Розничная\"/>\n  </Products>\n \
+         </ProductGroup>\n</ProductsGroups>\n"
+    )
+}
+
+/// A Кассатка nomenclature of `n` products (a few dozen KiB for n = 200).
+pub fn many_goods_xml(n: usize) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProductsGroups Date=\"13.04.2018\">\n \
+         <ProductGroup Code=\"00-1\" Name=\"Товары\" ParentCode=\"none\">\n  <Products>\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "   <Product Barcode=\"\" Code=\"C-{i:05}\" Name=\"Товар {i}\" ParentCode=\"00-1\" UnitCode=\"796\" \
+             UnitName=\"Штука\" Price=\"{i},00\" Comment=\"\" PriceType=\"Розничная\"/>\n"
+        ));
+    }
+    text.push_str("  </Products>\n </ProductGroup>\n</ProductsGroups>\n");
+    text
+}
+
+/// A file that cannot be converted (a bad price), different for every `i`.
+pub fn bad_xml(i: usize) -> String {
+    goods_xml(i).replace(&format!("Price=\"{i},00\""), "Price=\"abc\"")
+}
+
+/// What `convert` makes of `bytes` as `to` (the expected content of an output).
+pub fn expected(bytes: &[u8], name: &str, to: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = RawInput::from_bytes(name, bytes.to_vec()).unwrap();
+    let opts = ConvertOptions { to: to.into(), ..Default::default() };
+    convert::convert(input, &OutputTarget::File(out.clone()), &opts, &mut Diagnostics::new(false), None)
+        .expect("expected conversion");
+    fs::read(out).unwrap()
+}
+
+/// Writes a file under a temporary name and renames it in (as a well-behaved producer does).
+pub fn drop_file(dir: &Path, name: &str, bytes: &[u8]) {
+    let temp = dir.join(format!("{name}.tmp"));
+    fs::write(&temp, bytes).unwrap();
+    fs::rename(temp, dir.join(name)).unwrap();
+}
