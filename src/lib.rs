@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod diagnostics;
+pub mod durations;
 pub mod error;
 pub mod formats;
 pub mod generate;

@@ -18,14 +18,14 @@ struct Cli {
 
 const CONFIG: &str = "\
 [http]
-timeout-secs = 0.4
+timeout = \"400ms\"
 attempts = 3
-backoff-initial-secs = 0.01
-backoff-max-secs = 0.05
-retry-total-secs = 10
-poll-initial-secs = 0.01
-poll-max-secs = 0.03
-poll-limit-secs = 0.4
+backoff-initial = \"10ms\"
+backoff-max = \"50ms\"
+retry-total = \"10s\"
+poll-initial = \"10ms\"
+poll-max = \"30ms\"
+poll-limit = \"400ms\"
 
 [bifit]
 state-file = \"state/bifit-sync.json\"

@@ -22,8 +22,8 @@ fn services(server: &TestServer) -> String {
     format!(
         "[kassatka]\nbase-url = \"{}\"\ntoken = \"{KASSATKA_TOKEN}\"\n\
          [bifit]\nbase-url = \"{}\"\nlogin = \"{BIFIT_LOGIN}\"\npassword = \"{BIFIT_PASSWORD}\"\norganization-id = \"{ORG}\"\n\
-         [http]\ntimeout-secs = 2.0\nattempts = 2\nbackoff-initial-secs = 0.01\nbackoff-max-secs = 0.02\n\
-         poll-initial-secs = 0.01\npoll-max-secs = 0.03\npoll-limit-secs = 5.0\n",
+         [http]\ntimeout = \"2s\"\nattempts = 2\nbackoff-initial = \"10ms\"\nbackoff-max = \"20ms\"\n\
+         poll-initial = \"10ms\"\npoll-max = \"30ms\"\npoll-limit = \"5s\"\n",
         server.kassatka_url(),
         server.bifit_url()
     )

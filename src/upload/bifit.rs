@@ -196,9 +196,8 @@ impl BifitClient {
         let refresh = body.get("refresh_token").and_then(Value::as_str).filter(|s| !s.is_empty());
         let expires_at = body
             .get("expires_in")
-            .and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|secs| Instant::now() + Duration::from_secs_f64(secs.min(1e9)));
+            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
+            .map(|secs: u64| Instant::now() + Duration::from_secs(secs.min(1_000_000_000)));
         self.http.add_secret(access);
         if let Some(r) = refresh {
             self.http.add_secret(r);

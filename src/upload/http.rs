@@ -3,8 +3,8 @@
 //! Connection errors, timeouts, a broken answer, 5xx, 408 and 429 are retried with exponential
 //! backoff and jitter (`Retry-After` is honoured up to the longest backoff); any other answer,
 //! 4xx included, goes back to the caller at once. A request gives up after `attempts` tries or
-//! when the next try would start later than `retry-total-secs` after the first — whichever comes
-//! first — so one request never takes longer than about `retry-total-secs` + `timeout-secs`.
+//! when the next try would start later than `retry-total` after the first — whichever comes
+//! first — so one request never takes longer than about `retry-total` + `timeout`.
 
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
@@ -17,54 +17,54 @@ use ureq::Body;
 
 use super::{Error, Result};
 
-/// Timeouts, retries and polling (the `[http]` section of the config file). Times in seconds.
+/// Timeouts, retries and polling (the `[http]` section of the config file). Durations are
+/// written with a unit: `timeout = "60s"`, `backoff-initial = "500ms"`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HttpConfig {
     /// Connecting, and each read or write on the connection (not the whole transfer).
-    pub timeout_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub timeout: Duration,
     /// Tries per request, the first included.
     pub attempts: u32,
     /// The first wait between tries; doubled each time, with jitter.
-    pub backoff_initial_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub backoff_initial: Duration,
     /// The longest wait between tries.
-    pub backoff_max_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub backoff_max: Duration,
     /// No new try starts later than this after the first.
-    pub retry_total_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub retry_total: Duration,
     /// The first wait between two polls of a job's status; grows by half each time.
-    pub poll_initial_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub poll_initial: Duration,
     /// The longest wait between two polls.
-    pub poll_max_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub poll_max: Duration,
     /// How long a job (Кассатка's process) may take before we give up.
-    pub poll_limit_secs: f64,
+    #[serde(deserialize_with = "crate::durations::deserialize")]
+    pub poll_limit: Duration,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
-            timeout_secs: 60.0,
+            timeout: Duration::from_secs(60),
             attempts: 5,
-            backoff_initial_secs: 1.0,
-            backoff_max_secs: 30.0,
-            retry_total_secs: 120.0,
-            poll_initial_secs: 1.0,
-            poll_max_secs: 15.0,
-            poll_limit_secs: 600.0,
+            backoff_initial: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(30),
+            retry_total: Duration::from_secs(120),
+            poll_initial: Duration::from_secs(1),
+            poll_max: Duration::from_secs(15),
+            poll_limit: Duration::from_secs(600),
         }
-    }
-}
-
-fn secs(name: &str, value: f64) -> Result<Duration> {
-    if (0.0..1e9).contains(&value) {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(Error::Config(format!("[http] {name} = {value}: expected a number of seconds ≥ 0")))
     }
 }
 
 impl HttpConfig {
     pub fn timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.timeout_secs)
+        self.timeout
     }
 
     /// Checks every value (called by [`Http::new`]).
@@ -72,19 +72,8 @@ impl HttpConfig {
         if self.attempts == 0 {
             return Err(Error::Config("[http] attempts = 0: expected at least 1".into()));
         }
-        for (name, value) in [
-            ("timeout-secs", self.timeout_secs),
-            ("backoff-initial-secs", self.backoff_initial_secs),
-            ("backoff-max-secs", self.backoff_max_secs),
-            ("retry-total-secs", self.retry_total_secs),
-            ("poll-initial-secs", self.poll_initial_secs),
-            ("poll-max-secs", self.poll_max_secs),
-            ("poll-limit-secs", self.poll_limit_secs),
-        ] {
-            secs(name, value)?;
-        }
-        if self.timeout_secs == 0.0 {
-            return Err(Error::Config("[http] timeout-secs = 0: expected more than 0".into()));
+        if self.timeout.is_zero() {
+            return Err(Error::Config("[http] timeout = \"0s\": expected more than 0".into()));
         }
         Ok(())
     }
@@ -92,30 +81,33 @@ impl HttpConfig {
     /// The wait before try `next` (2, 3, …): exponential, capped, with "equal jitter" (half
     /// fixed, half random), and never shorter than the server's `Retry-After`.
     pub fn backoff(&self, next: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = 2f64.powi(next.saturating_sub(2).min(30) as i32);
-        let cap = self.backoff_max_secs;
-        let base = (self.backoff_initial_secs * exp).min(cap);
-        let jittered = base * (0.5 + 0.5 * random_fraction());
-        let wait = match retry_after {
-            Some(after) => jittered.max(after.as_secs_f64().min(cap)),
+        let base = self.backoff_initial.saturating_mul(1 << next.saturating_sub(2).min(30)).min(self.backoff_max);
+        // Half fixed, half random, in whole milliseconds.
+        let half = base.as_millis() as u64 / 2;
+        let jittered = Duration::from_millis(half + random_below(half + 1));
+        match retry_after {
+            Some(after) => jittered.max(after.min(self.backoff_max)),
             None => jittered,
-        };
-        Duration::from_secs_f64(wait)
+        }
     }
 
-    /// The wait before poll `n` (1, 2, …).
+    /// The wait before poll `n` (1, 2, …): growing by half each time, capped.
     pub fn poll_interval(&self, n: u32) -> Duration {
-        let grown = self.poll_initial_secs * 1.5f64.powi(n.saturating_sub(1).min(60) as i32);
-        Duration::from_secs_f64(grown.min(self.poll_max_secs))
+        let mut wait = self.poll_initial;
+        for _ in 1..n.min(60) {
+            wait = (wait + wait / 2).min(self.poll_max);
+        }
+        wait.min(self.poll_max)
     }
 }
 
-/// A number in [0, 1) that differs between calls and processes (jitter, multipart boundaries).
-pub fn random_fraction() -> f64 {
+/// A number in `0..bound` that differs between calls and processes (jitter, multipart
+/// boundaries). `bound` 0 gives 0.
+pub fn random_below(bound: u64) -> u64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher
         .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    hasher.finish().checked_rem(bound).unwrap_or(0)
 }
 
 /// A complete answer.
@@ -269,7 +261,7 @@ impl Http {
                 Attempt::Fail(err) => return Err(err),
                 Attempt::Retry { reason, status, after } => {
                     let wait = self.config.backoff(n + 1, after);
-                    let total = Duration::from_secs_f64(self.config.retry_total_secs);
+                    let total = self.config.retry_total;
                     if n >= self.config.attempts || start.elapsed() + wait > total {
                         let message = format!(
                             "{what} failed after {n} {} in {:.1} s: {reason}",
@@ -435,7 +427,11 @@ mod tests {
 
     #[test]
     fn backoff_grows_is_capped_and_honours_retry_after() {
-        let c = HttpConfig { backoff_initial_secs: 1.0, backoff_max_secs: 5.0, ..Default::default() };
+        let c = HttpConfig {
+            backoff_initial: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(5),
+            ..Default::default()
+        };
         let second = c.backoff(2, None).as_secs_f64();
         assert!((0.5..=1.0).contains(&second), "{second}");
         let third = c.backoff(3, None).as_secs_f64();

@@ -9,7 +9,7 @@
 //!
 //! The statuses that mean failure are not documented: `error`, `failed`, `fail`, `failure`,
 //! `rejected`, `cancelled`/`canceled` end the wait with an error (INFERRED); any other status
-//! keeps it going until `poll-limit-secs`.
+//! keeps it going until `poll-limit`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -219,7 +219,7 @@ impl KassatkaClient {
     /// limit passes (both errors).
     pub fn wait(&self, key: &str, progress: OnProgress<'_>) -> Result<String> {
         let config = self.http.config();
-        let limit = std::time::Duration::from_secs_f64(config.poll_limit_secs);
+        let limit = config.poll_limit;
         let start = Instant::now();
         let mut n = 0;
         loop {
@@ -243,9 +243,9 @@ impl KassatkaClient {
                     SERVICE,
                     None,
                     &format!(
-                        "the job {key} is still {status:?} after {:.1} s; gave up (poll-limit-secs = {}). It may still finish on Кассатка's side",
+                        "the job {key} is still {status:?} after {:.1} s; gave up (poll-limit = {:?}). It may still finish on Кассатка's side",
                         start.elapsed().as_secs_f64(),
-                        config.poll_limit_secs
+                        config.poll_limit
                     ),
                 ));
             }

@@ -190,11 +190,7 @@ impl<'de> Deserialize<'de> for Interval {
     }
 }
 
-/// `"500ms"`, `"2s"`, `"5m"`, `"1h"`, `"1m 30s"` (humantime's syntax).
-pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    humantime::parse_duration(text.trim())
-        .map_err(|e| format!("bad duration {text:?}: {e}; expected e.g. \"500ms\", \"2s\", \"5m\""))
-}
+pub use crate::durations::parse_duration;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

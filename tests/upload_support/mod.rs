@@ -342,14 +342,14 @@ impl TestServer {
     /// Short timeouts and backoffs, so the fault tests take milliseconds.
     pub fn http_config() -> HttpConfig {
         HttpConfig {
-            timeout_secs: 0.4,
+            timeout: Duration::from_millis(400),
             attempts: 4,
-            backoff_initial_secs: 0.01,
-            backoff_max_secs: 0.05,
-            retry_total_secs: 10.0,
-            poll_initial_secs: 0.01,
-            poll_max_secs: 0.03,
-            poll_limit_secs: 0.5,
+            backoff_initial: Duration::from_millis(10),
+            backoff_max: Duration::from_millis(50),
+            retry_total: Duration::from_secs(10),
+            poll_initial: Duration::from_millis(10),
+            poll_max: Duration::from_millis(30),
+            poll_limit: Duration::from_millis(500),
         }
     }
 
