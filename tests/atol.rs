@@ -128,41 +128,11 @@ fn show(out: &Output) -> String {
 // 1. Every sample as a snapshot
 // ---------------------------------------------------------------------------------------------
 
-/// What the library reads from a sample, as canonical JSON written by the real writer, with the
-/// warnings — or the error and its exit class.
+/// Without `##@@&&` nothing in one hostile file's content says which of the two ATOL files it is
+/// (the extension `.txt` fits both), so it is read the way a user must: naming the format.
 fn describe_reading(rel_path: &str) -> String {
-    let input = open_sample(rel_path);
-    let mut diag = Diagnostics::new(false);
-    let mut out = format!("input: {rel_path}\n");
-    // Without `##@@&&` nothing in this file's content says which of the two ATOL files it is (the
-    // extension `.txt` fits both), so it is read the way a user must: naming the format.
     let named = rel_path.ends_with("hostile-no-magic.txt").then_some("atol-goods");
-    let format = match named {
-        Some(name) => formats::find(name).map(|f| (f, "named with --from")),
-        None => formats::detect(&input).map(|f| (f, "detected")),
-    };
-    let result = format.and_then(|(format, how)| {
-        out.push_str(&format!("format: {} ({how})\n", format.name));
-        let buf = SharedBuf::default();
-        let json = formats::find("canonical-json")?;
-        let mut sink = (json.writer.expect("canonical-json writes"))(Box::new(buf.clone()), &WriteOptions::default())?;
-        (format.reader.expect("a readable format"))(input, &ReadOptions::default(), sink.as_mut(), &mut diag)?;
-        drop(sink);
-        Ok(buf.text())
-    });
-    match result {
-        Ok(json) => {
-            out.push_str(&format!("warnings:\n{}", warnings_text(&diag)));
-            out.push_str("--- canonical-json ---\n");
-            out.push_str(&json);
-        }
-        Err(err) => {
-            let (code, class) = exit_class(err.kind());
-            out.push_str(&format!("error (exit {code}, {class}):\n  {err}\n"));
-            out.push_str(&format!("warnings before the error:\n{}", warnings_text(&diag)));
-        }
-    }
-    out
+    support::describe_reading(rel_path, named)
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! The `kassa-bridge` binary on the БИФИТ formats: exit codes, files, encodings and messages.
 
-mod bifit_common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use bifit_common::{assert_cp1251_crlf, decode_cp1251, root, SEED_NOMENCLATURE, SEED_ORDER};
+use support::{assert_cp1251_crlf, decode_cp1251, root, SEED_NOMENCLATURE, SEED_ORDER};
 
 /// Runs the binary from the crate root (so sample paths in messages are crate-relative).
 fn run(args: &[&str]) -> Output {

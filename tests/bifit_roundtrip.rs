@@ -7,7 +7,7 @@
 //! (3) bifit-json and bifit-orders: read → write → read gives the same records, numbers exact;
 //! (4) `check_transition` agrees with an independent oracle of Bifit's documented status rules.
 
-mod bifit_common;
+mod support;
 
 use kassa_bridge::model::{Group, Price, Product, Record};
 use kassa_bridge::options::{KassatkaDialect, WriteOptions};
@@ -16,7 +16,7 @@ use kassa_bridge::price_choice::{choose_price, PriceChoice};
 use kassa_bridge::Diagnostics;
 use proptest::prelude::*;
 
-use bifit_common::{
+use support::{
     assert_cp1251_crlf, canonical, canonical_records, decode_cp1251, input_from_bytes, read, read_sample,
     warning_messages, warnings_text, write, Doc, SEED_NOMENCLATURE,
 };
@@ -392,8 +392,7 @@ fn five_thousand_generated_rows_survive_bifit_csv_to_kassatka_1c_and_back_byte_f
 /// sample → write with `opts` → read back; returns (before, after, the writer's diagnostics, written text).
 fn json_round_trip(sample: &str, format: &str, opts: &WriteOptions) -> (Doc, Doc, Diagnostics, String) {
     let mut read_diag = Diagnostics::new(false);
-    let before =
-        read(bifit_common::open_sample(sample), None, &mut read_diag).unwrap_or_else(|e| panic!("{sample}: {e}"));
+    let before = read(support::open_sample(sample), None, &mut read_diag).unwrap_or_else(|e| panic!("{sample}: {e}"));
     assert_eq!(before.format, format);
     let mut diag = Diagnostics::new(false);
     let bytes = write(&before.header, &before.records, format, opts, &mut diag)

@@ -4,14 +4,14 @@
 //! bifit-csv (each folder option that changes the output) and bifit-json, the seed order as
 //! orders-report and bifit-orders.
 
-mod bifit_common;
+mod support;
 
 use kassa_bridge::formats;
 use kassa_bridge::inspect::inspect;
 use kassa_bridge::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
 use kassa_bridge::Diagnostics;
 
-use bifit_common::{
+use support::{
     assert_cp1251_crlf, decode_cp1251, exit_class, open_sample, read_sample, rel, warnings_text, write, SharedBuf,
     SEED_NOMENCLATURE, SEED_ORDER,
 };
@@ -73,7 +73,7 @@ fn the_glob_covers_every_bifit_sample_and_hostile_files_fail_with_positions() {
     let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let mut count = 0;
     for folder in ["bifit-csv", "bifit-json", "bifit-orders"] {
-        let dir = bifit_common::root().join("samples").join(folder);
+        let dir = support::root().join("samples").join(folder);
         for entry in std::fs::read_dir(&dir).expect("the folder exists") {
             let path = entry.expect("an entry").path();
             let file = path.file_name().expect("a name").to_string_lossy().into_owned();
@@ -239,7 +239,7 @@ fn csv_errors_name_the_physical_line() {
     ] {
         let text = format!("{header}{}{body}", if body.contains('\r') { "\r\n" } else { "\n" });
         let mut diag = Diagnostics::new(false);
-        let err = bifit_common::read(bifit_common::input_from_bytes("lines.csv", text.into_bytes()), None, &mut diag)
+        let err = support::read(support::input_from_bytes("lines.csv", text.into_bytes()), None, &mut diag)
             .expect_err("x is not a price");
         assert_eq!(
             err.to_string().split(": bad value").next(),

@@ -6,45 +6,14 @@
 
 mod support;
 
-use kassa_bridge::formats;
-use kassa_bridge::options::{ReadOptions, WriteOptions};
 use kassa_bridge::Diagnostics;
 
-use support::{exit_class, open_sample, rel, warnings_text, SharedBuf};
-
-/// Reads a sample with the detected format straight into the real canonical-json writer.
-fn describe_reading(rel_path: &str) -> String {
-    let input = open_sample(rel_path);
-    let mut diag = Diagnostics::new(false);
-    let mut out = format!("input: {rel_path}\n");
-    let result = formats::detect(&input).and_then(|format| {
-        out.push_str(&format!("format: {} (detected)\n", format.name));
-        let buf = SharedBuf::default();
-        let json = formats::find("canonical-json")?;
-        let mut sink = (json.writer.expect("canonical-json writes"))(Box::new(buf.clone()), &WriteOptions::default())?;
-        (format.reader.expect("a readable format"))(input, &ReadOptions::default(), sink.as_mut(), &mut diag)?;
-        drop(sink);
-        Ok(buf.text())
-    });
-    match result {
-        Ok(json) => {
-            out.push_str(&format!("warnings:\n{}", warnings_text(&diag)));
-            out.push_str("--- canonical-json ---\n");
-            out.push_str(&json);
-        }
-        Err(err) => {
-            let (code, class) = exit_class(err.kind());
-            out.push_str(&format!("error (exit {code}, {class}):\n  {err}\n"));
-            out.push_str(&format!("warnings before the error:\n{}", warnings_text(&diag)));
-        }
-    }
-    out
-}
+use support::rel;
 
 #[test]
 fn every_sample_reads_as_snapshotted() {
     insta::glob!("../samples", "kassatka-*/*.xml", |path| {
-        insta::assert_snapshot!(describe_reading(&rel(path)));
+        insta::assert_snapshot!(support::describe_reading(&rel(path), None));
     });
 }
 

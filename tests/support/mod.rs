@@ -14,6 +14,9 @@ use kassa_bridge::sink::{replay, CollectSink};
 use kassa_bridge::text::RawInput;
 use kassa_bridge::{Diagnostics, Error, ErrorKind};
 
+pub const SEED_NOMENCLATURE: &str = "samples/kassatka-xml/seed-nomenclature.xml";
+pub const SEED_ORDER: &str = "samples/bifit-orders/seed-order.json";
+
 /// The crate root.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -142,12 +145,7 @@ pub fn write_doc(
     opts: &WriteOptions,
     diag: &mut Diagnostics,
 ) -> Result<String, Error> {
-    let format = formats::find(format)?;
-    let buf = SharedBuf::default();
-    let mut sink = (format.writer.expect("a writable format"))(Box::new(buf.clone()), opts)?;
-    replay(header, records.iter().cloned(), sink.as_mut(), diag)?;
-    drop(sink);
-    Ok(buf.text())
+    write(header, records, format, opts, diag).map(|bytes| String::from_utf8(bytes).expect("writers write UTF-8"))
 }
 
 /// Canonical JSON text of a document.
@@ -241,4 +239,108 @@ pub fn sorted_records(records: &[Record]) -> (Vec<Record>, Vec<Record>) {
     groups.sort_by_key(key);
     products.sort_by_key(key);
     (groups, products)
+}
+
+/// An input from bytes, with a name (its extension helps detection).
+pub fn input_from_bytes(name: &str, bytes: Vec<u8>) -> RawInput {
+    RawInput::from_reader(name.to_string(), Some(PathBuf::from(name)), Box::new(io::Cursor::new(bytes)))
+        .expect("bytes read")
+}
+
+/// Every kept warning's message, for `contains` checks.
+pub fn warning_messages(diag: &Diagnostics) -> Vec<String> {
+    diag.kept().map(|w| w.message.clone()).collect()
+}
+
+/// Reads with the named format, or the detected one when `format` is `None`.
+pub fn read(input: RawInput, format: Option<&str>, diag: &mut Diagnostics) -> Result<Doc, Error> {
+    let format: &'static Format = match format {
+        Some(name) => formats::find(name)?,
+        None => formats::detect(&input)?,
+    };
+    let mut sink = CollectSink::default();
+    (format.reader.expect("a readable format"))(input, &ReadOptions::default(), &mut sink, diag)?;
+    assert!(sink.finished, "{}: the reader did not call finish()", format.name);
+    Ok(Doc { format: format.name, header: sink.header.expect("the reader called begin()"), records: sink.records })
+}
+
+/// Writes records with a format's writer, returning the bytes.
+pub fn write(
+    header: &Header,
+    records: &[Record],
+    format: &str,
+    opts: &WriteOptions,
+    diag: &mut Diagnostics,
+) -> Result<Vec<u8>, Error> {
+    let format = formats::find(format)?;
+    let buf = SharedBuf::default();
+    let mut sink = (format.writer.expect("a writable format"))(Box::new(buf.clone()), opts)?;
+    replay(header, records.iter().cloned(), sink.as_mut(), diag)?;
+    drop(sink);
+    Ok(buf.bytes())
+}
+
+/// The records only, as canonical JSON (the header's `source_format` differs between formats).
+pub fn canonical_records(records: &[Record]) -> String {
+    let mut header = Header::new(records.first().map_or(kassa_bridge::model::DataKind::Catalog, Record::kind));
+    header.source_format = None;
+    canonical(&header, records)
+}
+
+/// Decodes Windows-1251 bytes, failing on any byte that is not valid there.
+pub fn decode_cp1251(bytes: &[u8]) -> String {
+    let (text, had_errors) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
+    assert!(!had_errors, "not valid Windows-1251");
+    text.into_owned()
+}
+
+/// Asserts bytes are Windows-1251 (not UTF-8: Cyrillic makes them invalid UTF-8) with CRLF line ends only.
+pub fn assert_cp1251_crlf(bytes: &[u8]) {
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM in a Windows-1251 file");
+    assert!(std::str::from_utf8(bytes).is_err(), "the bytes are UTF-8, not Windows-1251");
+    let text = decode_cp1251(bytes);
+    assert!(text.contains(|c: char| ('а'..='я').contains(&c)), "no Cyrillic to tell the encoding by");
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            assert!(i > 0 && bytes[i - 1] == b'\r', "a bare LF at byte {i}");
+        }
+        if *b == b'\r' {
+            assert_eq!(bytes.get(i + 1), Some(&b'\n'), "a bare CR at byte {i}");
+        }
+    }
+    assert!(bytes.ends_with(b"\r\n"), "no final CRLF");
+}
+
+/// What the library reads from a sample, as canonical JSON written by the real writer, with the
+/// warnings — or the error and its exit class. `named` reads with that format, as `--from` does.
+pub fn describe_reading(rel_path: &str, named: Option<&str>) -> String {
+    let input = open_sample(rel_path);
+    let mut diag = Diagnostics::new(false);
+    let mut out = format!("input: {rel_path}\n");
+    let format = match named {
+        Some(name) => formats::find(name).map(|f| (f, "named with --from")),
+        None => formats::detect(&input).map(|f| (f, "detected")),
+    };
+    let result = format.and_then(|(format, how)| {
+        out.push_str(&format!("format: {} ({how})\n", format.name));
+        let buf = SharedBuf::default();
+        let json = formats::find("canonical-json")?;
+        let mut sink = (json.writer.expect("canonical-json writes"))(Box::new(buf.clone()), &WriteOptions::default())?;
+        (format.reader.expect("a readable format"))(input, &ReadOptions::default(), sink.as_mut(), &mut diag)?;
+        drop(sink);
+        Ok(buf.text())
+    });
+    match result {
+        Ok(json) => {
+            out.push_str(&format!("warnings:\n{}", warnings_text(&diag)));
+            out.push_str("--- canonical-json ---\n");
+            out.push_str(&json);
+        }
+        Err(err) => {
+            let (code, class) = exit_class(err.kind());
+            out.push_str(&format!("error (exit {code}, {class}):\n  {err}\n"));
+            out.push_str(&format!("warnings before the error:\n{}", warnings_text(&diag)));
+        }
+    }
+    out
 }
