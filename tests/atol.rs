@@ -25,7 +25,7 @@ use kassa_bridge::model::{
     Record, Unit, Vat,
 };
 use kassa_bridge::options::{AtolCommand, DecimalSeparator, KassatkaDialect, ReadOptions, WriteOptions};
-use kassa_bridge::sink::{replay, CollectSink};
+use kassa_bridge::sink::CollectSink;
 use kassa_bridge::text::RawInput;
 use kassa_bridge::{Diagnostics, Error};
 use proptest::collection::vec;
@@ -34,7 +34,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use rust_decimal::Decimal;
 
-use support::{exit_class, open_sample, rel, root, warnings_text, Doc, SharedBuf};
+use support::{exit_class, open_sample, rel, root, warnings_text, Doc};
 
 // ---------------------------------------------------------------------------------------------
 // Plumbing
@@ -49,12 +49,7 @@ fn write_bytes(
     opts: &WriteOptions,
     diag: &mut Diagnostics,
 ) -> Result<Vec<u8>, Error> {
-    let format = formats::find(format)?;
-    let buf = SharedBuf::default();
-    let mut sink = (format.writer.expect("a writable format"))(Box::new(buf.clone()), opts)?;
-    replay(header, records.iter().cloned(), sink.as_mut(), diag)?;
-    drop(sink);
-    Ok(buf.bytes())
+    support::write(header, records, format, opts, diag)
 }
 
 /// Reads bytes with the named format (no detection).

@@ -35,7 +35,7 @@ fn fail(err: &Error) -> u8 {
 }
 
 /// A spinner with record counts on stderr, only when a person is watching.
-fn progress(quiet: bool) -> Option<ProgressBar> {
+pub(super) fn progress(quiet: bool) -> Option<ProgressBar> {
     if quiet || !io::stderr().is_terminal() {
         return None;
     }

@@ -1,10 +1,9 @@
 //! `upload`, `receipts` and `bifit`: the service subcommands. The work is in
 //! `kassa_bridge::upload`; this maps flags to it, draws the progress and prints the outcome.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -220,15 +219,7 @@ fn fail(err: &upload::Error) -> u8 {
 
 /// A spinner that becomes a bar for per-item uploads; only when a person is watching.
 fn progress_bar(quiet: bool) -> Option<ProgressBar> {
-    if quiet || !io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(Duration::from_millis(120));
-    Some(bar)
+    super::commands::progress(quiet)
 }
 
 fn show(bar: &Option<ProgressBar>, p: Progress<'_>) {
