@@ -71,17 +71,21 @@ pub fn writer_format(to: &str) -> Result<&'static Format> {
     Ok(format)
 }
 
-/// Opens an input path. A folder is a CommerceML exchange: its `import*.xml` is opened and its
-/// `offers*.xml` becomes `read.with`, unless `--with` already names a file.
-pub fn open_path(path: &Path, read: &mut ReadOptions) -> Result<RawInput> {
+/// Opens an input path. A folder is a package (the registry's `package` hook finds its files):
+/// its first file is opened and the others are read with it (`read.with`).
+pub fn open_path(path: &Path, from: Option<&str>, read: &mut ReadOptions) -> Result<RawInput> {
     if !path.is_dir() {
         return RawInput::open(path);
     }
-    let (import, offers) = formats::commerceml::resolve_folder(path)?;
-    if read.with.is_none() {
-        read.with = offers;
+    let (_, files) = formats::package_in(path, from)?;
+    let mut files = files.into_iter();
+    let first = files.next().expect("package_in finds at least one file");
+    for other in files {
+        if !read.with.contains(&other) {
+            read.with.push(other);
+        }
     }
-    RawInput::open(&import)
+    RawInput::open(&first)
 }
 
 /// `shop/goods.xml` → `shop/goods.json`; when that is the input itself, `shop/goods.canonical-json.json`.

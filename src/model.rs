@@ -142,6 +142,10 @@ pub struct Product {
     /// The code of the group the product belongs to; `None` at the top level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Marked deleted in the source (1C's `ПометкаУдаления`, CommerceML `Статус="Удален"`): listed
+    /// so a target can hide or remove it, never to be sold as a live product.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deleted: bool,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub extra: Extra,
 }
@@ -160,6 +164,7 @@ impl Product {
             weighted: false,
             service: false,
             parent: None,
+            deleted: false,
             extra: Extra::new(),
         }
     }

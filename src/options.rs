@@ -8,8 +8,10 @@ use serde::Deserialize;
 pub struct ReadOptions {
     /// Overrides encoding detection (`utf-8`, `windows-1251`, `utf-16le` … any WHATWG label).
     pub encoding: Option<String>,
-    /// A second file read together with the input (CommerceML: `offers.xml` beside `import.xml`).
-    pub with: Option<std::path::PathBuf>,
+    /// Other files read together with the input as one package (CommerceML: `offers.xml`,
+    /// `prices.xml` … beside `import.xml`).
+    #[serde(default)]
+    pub with: Vec<std::path::PathBuf>,
     /// Spreadsheets: the sheet to read (name or 1-based number); the first sheet by default.
     pub sheet: Option<String>,
     /// Spreadsheets and `table` CSV: the 1-based row holding the column titles (auto by default).

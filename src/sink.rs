@@ -125,6 +125,18 @@ pub trait CatalogWriter {
         ))?;
         products.into_iter().try_for_each(|p| self.product(p, diag))
     }
+    /// A product marked deleted in the source. By default it is left out, named in a warning:
+    /// written as an ordinary product it would come back to life on the till. A format that can
+    /// say "deleted" (hide the item) overrides this.
+    fn deleted(&mut self, product: crate::model::Product, diag: &mut Diagnostics) -> Result<()> {
+        diag.warn(crate::diagnostics::Warning::new(
+            "deleted-left-out",
+            format!(
+                "product {} ({}) is marked deleted in the source; left out (this format cannot mark it deleted)",
+                product.code, product.name
+            ),
+        ))
+    }
     /// Writes what comes after the records and flushes.
     fn end(&mut self, diag: &mut Diagnostics) -> Result<()>;
 }
@@ -162,6 +174,7 @@ impl<W: CatalogWriter> RecordSink for GroupedCatalog<W> {
         for ready in self.order.push(record) {
             match ready {
                 Record::Group(g) => self.writer.group(g, diag)?,
+                Record::Product(p) if p.deleted => self.writer.deleted(p, diag)?,
                 Record::Product(p) => self.writer.product(p, diag)?,
                 Record::Receipt(_) => return Err(self.unsupported("receipts")),
                 Record::Order(_) => return Err(self.unsupported("orders")),
@@ -172,14 +185,17 @@ impl<W: CatalogWriter> RecordSink for GroupedCatalog<W> {
 
     fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
         for (group, records) in self.order.orphans() {
-            let products = records
-                .into_iter()
-                .filter_map(|r| match r {
-                    Record::Product(p) => Some(p),
-                    _ => None,
-                })
-                .collect();
-            self.writer.orphans(&group, products, diag)?;
+            let mut products = Vec::with_capacity(records.len());
+            for record in records {
+                match record {
+                    Record::Product(p) if p.deleted => self.writer.deleted(p, diag)?,
+                    Record::Product(p) => products.push(p),
+                    _ => {}
+                }
+            }
+            if !products.is_empty() {
+                self.writer.orphans(&group, products, diag)?;
+            }
         }
         self.writer.end(diag)
     }

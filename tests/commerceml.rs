@@ -29,7 +29,7 @@ const IMPORT_ONLY: &str = "samples/commerceml/import-only.xml";
 const TRUNCATED: &str = "samples/commerceml/hostile-truncated.xml";
 
 fn with(path: Option<&str>) -> ReadOptions {
-    ReadOptions { with: path.map(PathBuf::from), ..ReadOptions::default() }
+    ReadOptions { with: path.map(PathBuf::from).into_iter().collect(), ..ReadOptions::default() }
 }
 
 /// Reads a sample with the commerceml reader (after checking detection picks it).
@@ -161,14 +161,12 @@ fn the_pair_converts_to_kassatka_xml_with_the_chosen_price_type() {
 }
 
 #[test]
-fn the_folder_picks_its_import_and_offers() {
-    let (import, offers) = commerceml::resolve_folder(Path::new(PAIR_DIR)).expect("the pair folder resolves");
-    assert!(import.ends_with("import.xml"), "{}", import.display());
-    assert!(offers.is_some_and(|o| o.ends_with("offers.xml")));
-    let err = commerceml::resolve_folder(Path::new("samples/kassatka-xml")).expect_err("no import there");
-    assert!(err.to_string().contains("no import*.xml"), "{err}");
-    let err = commerceml::resolve_folder(Path::new("samples/commerceml")).expect_err("two import files there");
-    assert!(err.to_string().contains("import-only.xml, import.xml"), "{err}");
+fn a_folder_is_one_package_of_every_commerceml_file_in_it() {
+    let files = commerceml::package_files(Path::new(PAIR_DIR)).expect("the pair folder is a package");
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["import.xml", "offers.xml"]);
+    let err = commerceml::package_files(Path::new("samples/kassatka-xml")).expect_err("no CommerceML there");
+    assert!(err.to_string().contains("no CommerceML file"), "{err}");
 }
 
 #[test]
@@ -218,10 +216,10 @@ fn the_cli_converts_with_the_offers_named_or_from_a_folder() {
         "{xml}"
     );
 
-    // A folder without an import file: a clear error, exit 2 (the command line names the wrong thing).
+    // A folder without a package: a clear error, exit 2 (the command line names the wrong thing).
     let out = run(&["convert", "samples/kassatka-xml", "-t", "json", "-o", "-"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no import*.xml"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no CommerceML file"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,7 +414,7 @@ fn read_pair(import: &str, offers: Option<&str>) -> Result<(Vec<Record>, Vec<Str
         std::fs::write(&p, o).expect("written");
         p
     });
-    let opts = ReadOptions { with: offers_path, ..ReadOptions::default() };
+    let opts = ReadOptions { with: offers_path.into_iter().collect(), ..ReadOptions::default() };
     let mut sink = CollectSink::default();
     let mut diag = Diagnostics::new(false);
     commerceml::read(RawInput::open(&import_path)?, &opts, &mut sink, &mut diag)?;
@@ -471,7 +469,7 @@ fn goods_without_offers_offers_without_goods_and_a_characteristic_beside_its_goo
     assert!(has("product-split goods b (Ботинки) have 1 characteristic:"), "{warnings:#?}");
     assert!(has("value-assumed price type \"x\" is not in ТипыЦен"), "{warnings:#?}");
     assert!(has("value-kept-as-text product c: VAT rate \"18\""), "{warnings:#?}");
-    assert!(has("offer-skipped 1 offers name goods the import does not list (zzz)"), "{warnings:#?}");
+    assert!(has("offer-skipped 1 offers name goods the catalogue does not list (zzz)"), "{warnings:#?}");
 }
 
 #[test]
@@ -492,8 +490,9 @@ fn broken_values_are_positioned_errors() {
     let err = read_pair(&import, None).expect_err("goods without Ид");
     assert!(err.to_string().contains("line 3, column 18: Товар/Ид: goods without Ид"), "{err}");
 
-    let err = read_pair(&import, Some(&import)).expect_err("two imports");
-    assert!(matches!(err.kind(), ErrorKind::Usage(_)) && err.to_string().contains("both catalogues"), "{err}");
+    let orders = cml("<Документ><Ид>1</Ид><ХозОперация>Заказ товара</ХозОперация></Документ>");
+    let err = read_pair(&import, Some(&orders)).expect_err("orders and goods in one package");
+    assert!(matches!(err.kind(), ErrorKind::Usage(_)) && err.to_string().contains("convert them separately"), "{err}");
 
     let err =
         read_pair(&cml("<Документ/>").replace("КоммерческаяИнформация", "Другое"), None).expect_err("another root");

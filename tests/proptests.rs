@@ -628,11 +628,29 @@ fn any_product() -> impl Strategy<Value = Product> {
             option::of((any_text(), any_text()).prop_map(|(code, name)| Unit { code, name })),
         ),
         (vec(any_price(), 0..3), option::of(any_text()), option::of(any_text()), option::of(vat())),
-        (any::<bool>(), any::<bool>(), option::of(any_text()), any_extra()),
+        (any::<bool>(), any::<bool>(), any::<bool>(), option::of(any_text()), any_extra()),
     )
         .prop_map(
-            |((code, name, barcodes, unit), (prices, article, comment, vat), (weighted, service, parent, extra))| {
-                Product { code, name, barcodes, unit, prices, article, comment, vat, weighted, service, parent, extra }
+            |(
+                (code, name, barcodes, unit),
+                (prices, article, comment, vat),
+                (weighted, service, deleted, parent, extra),
+            )| {
+                Product {
+                    code,
+                    name,
+                    barcodes,
+                    unit,
+                    prices,
+                    article,
+                    comment,
+                    vat,
+                    weighted,
+                    service,
+                    parent,
+                    deleted,
+                    extra,
+                }
             },
         )
 }

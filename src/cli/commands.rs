@@ -17,12 +17,12 @@ use super::exit::{self, code_for};
 use super::report::{print_error, print_formats, print_inspect, print_notes, print_warnings};
 use super::{ConvertArgs, FormatsArgs, InspectArgs};
 
-/// A file, standard input, or a folder holding a CommerceML exchange (`convert::open_path`).
-fn open_input(spec: &str, read: &mut ReadOptions) -> Result<RawInput, Error> {
+/// A file, standard input, or a folder holding a package of files (`convert::open_path`).
+fn open_input(spec: &str, from: Option<&str>, read: &mut ReadOptions) -> Result<RawInput, Error> {
     if spec == "-" {
         RawInput::stdin()
     } else {
-        convert::open_path(&PathBuf::from(spec), read)
+        convert::open_path(&PathBuf::from(spec), from, read)
     }
 }
 
@@ -86,7 +86,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         write: args.write.options(),
     };
     let result = (|| {
-        let input = open_input(&args.input, &mut opts.read)?;
+        let input = open_input(&args.input, args.read.from.as_deref(), &mut opts.read)?;
         let target = match args.output.as_deref() {
             Some("-") => OutputTarget::Stdout,
             Some(path) => OutputTarget::File(PathBuf::from(path)),
@@ -143,7 +143,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
 pub fn inspect(args: &InspectArgs) -> u8 {
     let mut diag = Diagnostics::new(false);
     let mut read = args.read.options();
-    let result = open_input(&args.input, &mut read)
+    let result = open_input(&args.input, args.read.from.as_deref(), &mut read)
         .and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &read, &mut diag));
     print_notes(&diag);
     print_warnings(&diag);

@@ -92,9 +92,10 @@ pub struct ReadArgs {
     /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
     #[arg(long, value_name = "ENCODING")]
     pub input_encoding: Option<String>,
-    /// A second input read together with INPUT: CommerceML `offers.xml` beside `import.xml`.
+    /// Another file of the same package, read together with INPUT: CommerceML `offers.xml`,
+    /// `prices.xml`, `rests.xml` … beside `import.xml` (repeatable; a folder as INPUT finds them).
     #[arg(long, value_name = "FILE")]
-    pub with: Option<PathBuf>,
+    pub with: Vec<PathBuf>,
     /// Spreadsheets: the sheet to read, by name or 1-based number (default: the first).
     #[arg(long, value_name = "SHEET")]
     pub sheet: Option<String>,

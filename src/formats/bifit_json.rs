@@ -227,6 +227,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 extra.shift_remove(key);
             }
         }
+        // A hidden item is how this format says "deleted".
+        if extra.get("visible").map(String::as_str) == Some("false") {
+            extra.shift_remove("visible");
+            p.deleted = true;
+        }
         if let Some(subject) = f.text("paymentSubject")?.filter(|s| s != "SERVICE" && s != "PRODUCT") {
             extra.insert("paymentSubject".into(), json!(subject).to_string());
         }
@@ -363,7 +368,7 @@ impl BifitJsonWriter {
         item.insert("paymentSubject".into(), raw(if p.service { "SERVICE" } else { "PRODUCT" }));
         item.insert("markType".into(), raw("UNKNOWN"));
         item.insert("parentId".into(), raw(()));
-        item.insert("visible".into(), raw(true));
+        item.insert("visible".into(), raw(!p.deleted));
         let mut dropped = Vec::new();
         for (k, v) in &p.extra {
             if ITEM_FIELDS.contains(&k.as_str()) && !MAPPED.contains(&k.as_str()) {
@@ -404,6 +409,15 @@ impl CatalogWriter for BifitJsonWriter {
     }
 
     fn product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
+        self.write_product(p, diag)
+    }
+
+    /// `visible: false`: Bifit's item stays, hidden (the reference marks this soft delete INFERRED).
+    fn deleted(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
+        diag.warn(Warning::new(
+            "deleted-hidden",
+            format!("product {} ({}) is marked deleted in the source; written hidden (visible: false)", p.code, p.name),
+        ))?;
         self.write_product(p, diag)
     }
 

@@ -2,6 +2,7 @@
 //! Adding a format is one module, one row here, and one folder of samples.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, ErrorKind, Result};
@@ -43,6 +44,22 @@ pub struct Format {
     pub sniff: fn(&str) -> u8,
     pub reader: Option<ReadFn>,
     pub writer: Option<WriteFn>,
+    /// For a format whose one document may come as several files: which files belong together.
+    pub package: Option<&'static Package>,
+}
+
+/// How the files of one package are found and grouped (CommerceML's import, offers, prices …).
+/// The reader gets the first file as its input and the others in `ReadOptions::with`.
+pub struct Package {
+    /// The key the files of one package share, from a file's name; `None` when the name is not
+    /// one of a package's part names (such a file is converted alone).
+    pub key: fn(&str) -> Option<String>,
+    /// The package's files in a folder and its sub-folders, in path order; an error naming the
+    /// folder when it holds none.
+    pub files_in: fn(&Path) -> Result<Vec<PathBuf>>,
+    /// Whether these files, judged by content, make a whole package; the drop folder waits (up
+    /// to `pair-wait`) for more parts until they do.
+    pub complete: fn(&[PathBuf]) -> bool,
 }
 
 impl Format {
@@ -65,6 +82,7 @@ pub static FORMATS: &[Format] = &[
         sniff: kassatka_nomenclature::sniff,
         reader: Some(kassatka_nomenclature::read),
         writer: Some(kassatka_nomenclature::writer),
+        package: None,
     },
     Format {
         name: kassatka_receipts::NAME,
@@ -75,6 +93,7 @@ pub static FORMATS: &[Format] = &[
         sniff: kassatka_receipts::sniff,
         reader: Some(kassatka_receipts::read),
         writer: Some(kassatka_receipts::writer),
+        package: None,
     },
     Format {
         name: atol::goods::NAME,
@@ -85,6 +104,7 @@ pub static FORMATS: &[Format] = &[
         sniff: atol::goods::sniff,
         reader: Some(atol::goods::read),
         writer: Some(atol::goods::writer),
+        package: None,
     },
     Format {
         name: atol::report::NAME,
@@ -95,6 +115,7 @@ pub static FORMATS: &[Format] = &[
         sniff: atol::report::sniff,
         reader: Some(atol::report::read),
         writer: Some(atol::report::writer),
+        package: None,
     },
     Format {
         name: bifit_csv::NAME,
@@ -105,6 +126,7 @@ pub static FORMATS: &[Format] = &[
         sniff: bifit_csv::sniff,
         reader: Some(bifit_csv::read),
         writer: Some(bifit_csv::writer),
+        package: None,
     },
     Format {
         name: bifit_json::NAME,
@@ -115,6 +137,7 @@ pub static FORMATS: &[Format] = &[
         sniff: bifit_json::sniff,
         reader: Some(bifit_json::read),
         writer: Some(bifit_json::writer),
+        package: None,
     },
     Format {
         name: bifit_orders::NAME,
@@ -125,6 +148,7 @@ pub static FORMATS: &[Format] = &[
         sniff: bifit_orders::sniff,
         reader: Some(bifit_orders::read),
         writer: Some(bifit_orders::writer),
+        package: None,
     },
     Format {
         name: orders_report::NAME,
@@ -135,6 +159,7 @@ pub static FORMATS: &[Format] = &[
         sniff: |_| 0,
         reader: None,
         writer: Some(orders_report::writer),
+        package: None,
     },
     Format {
         name: table::NAME,
@@ -145,16 +170,18 @@ pub static FORMATS: &[Format] = &[
         sniff: table::sniff,
         reader: Some(table::read),
         writer: None,
+        package: None,
     },
     Format {
         name: commerceml::NAME,
         aliases: &["cml", "commerceml2", "1c-commerceml"],
         extensions: &["xml"],
-        description: "CommerceML 2 (1C ↔ web shop): catalogue import.xml + offers.xml (read), orders (write)",
+        description: "CommerceML 2 (1C ↔ web shop): catalogue packages (import, offers, prices, rests …) and orders (read), orders (write)",
         kinds: &[DataKind::Catalog, DataKind::Orders],
         sniff: commerceml::sniff,
         reader: Some(commerceml::read),
         writer: Some(commerceml::writer),
+        package: Some(&commerceml::PACKAGE),
     },
     Format {
         name: canonical_json::NAME,
@@ -165,8 +192,31 @@ pub static FORMATS: &[Format] = &[
         sniff: canonical_json::sniff,
         reader: Some(canonical_json::read),
         writer: Some(canonical_json::writer),
+        package: None,
     },
 ];
+
+/// The format whose package a folder holds (the one named, else the first whose files are there).
+pub fn package_in(dir: &Path, named: Option<&str>) -> Result<(&'static Format, Vec<PathBuf>)> {
+    if let Some(name) = named {
+        let format = find(name)?;
+        let package = format.package.ok_or_else(|| {
+            Error::usage(format!("{}: a folder is read as a package of files, and {} has none", dir.display(), format.name))
+        })?;
+        return Ok((format, (package.files_in)(dir)?));
+    }
+    let mut first_error = None;
+    for format in FORMATS.iter().filter(|f| f.can_read()) {
+        let Some(package) = format.package else { continue };
+        match (package.files_in)(dir) {
+            Ok(files) => return Ok((format, files)),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| Error::usage(format!("{}: a folder, and no format reads folders", dir.display()))))
+}
 
 /// Finds a format by name or alias (case-insensitive).
 pub fn find(name: &str) -> Result<&'static Format> {
@@ -217,30 +267,35 @@ pub fn detect(input: &RawInput) -> Result<&'static Format> {
     }
 }
 
-/// 2 when the first element of the document is `<root`, else 0.
-pub fn sniff_xml_root(head: &str, root: &str) -> u8 {
+/// The text after the prolog: declarations, comments, processing instructions and a doctype
+/// (with an internal subset `[…]` too). `None` when the head ends inside the prolog.
+pub fn after_prolog(head: &str) -> Option<&str> {
     let mut rest = head.trim_start_matches('\u{feff}');
     loop {
         rest = rest.trim_start();
         if rest.starts_with("<?") {
-            match rest.find("?>") {
-                Some(end) => rest = &rest[end + 2..],
-                None => return 0,
-            }
+            rest = &rest[rest.find("?>")? + 2..];
         } else if rest.starts_with("<!--") {
-            match rest.find("-->") {
-                Some(end) => rest = &rest[end + 3..],
-                None => return 0,
-            }
+            rest = &rest[rest.find("-->")? + 3..];
         } else if rest.starts_with("<!") {
-            match rest.find('>') {
-                Some(end) => rest = &rest[end + 1..],
-                None => return 0,
-            }
+            let close = rest.find('>')?;
+            // `<!DOCTYPE r [ <!ENTITY …> ]>`: the subset holds `>` of its own.
+            rest = match rest.find('[') {
+                Some(open) if open < close => {
+                    let end = rest[open..].find(']')? + open;
+                    &rest[end + rest[end..].find('>')? + 1..]
+                }
+                _ => &rest[close + 1..],
+            };
         } else {
-            break;
+            return Some(rest);
         }
     }
+}
+
+/// 2 when the first element of the document is `<root`, else 0.
+pub fn sniff_xml_root(head: &str, root: &str) -> u8 {
+    let Some(rest) = after_prolog(head) else { return 0 };
     let Some(tag) = rest.strip_prefix('<') else { return 0 };
     let name_end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(tag.len());
     if &tag[..name_end] == root {

@@ -16,7 +16,7 @@ use crate::sink::RecordSink;
 
 pub const NAME: &str = "orders-report";
 
-pub const TITLES: [&str; 17] = [
+pub const TITLES: [&str; 18] = [
     "Номер заказа",
     "Внешний номер",
     "Создан",
@@ -34,6 +34,7 @@ pub const TITLES: [&str; 17] = [
     "Система налогообложения",
     "Позиций",
     "Комментарий",
+    "Прочее",
 ];
 
 pub fn parse_offset(text: &str) -> Option<FixedOffset> {
@@ -104,6 +105,14 @@ impl OrdersReportWriter {
             o.tax_system.map(|t| t.russian().to_string()).unwrap_or_default(),
             o.lines.len().to_string(),
             o.comment.clone().unwrap_or_default(),
+            // What the source holds beyond the columns (1C's own status, «Проведен» …), so a
+            // bookkeeper sees it rather than nothing.
+            o.extra
+                .iter()
+                .filter(|(k, _)| k.as_str() != "currentStatusType")
+                .map(|(k, v)| format!("{k}: {}", v.trim_matches('"')))
+                .collect::<Vec<_>>()
+                .join("; "),
         ]
     }
 }

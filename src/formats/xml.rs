@@ -370,6 +370,21 @@ impl XmlSource {
         }
     }
 
+    /// Skips an element whose start was just read, keeping nothing of it (a pre-scan must not
+    /// gather a whole classifier's text).
+    pub fn skip_element(&mut self, element: &str) -> Result<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.next_event()? {
+                XmlEvent::Start { empty, .. } => depth += usize::from(!empty),
+                XmlEvent::End { .. } if depth > 0 => depth -= 1,
+                XmlEvent::End { .. } => return Ok(()),
+                XmlEvent::Text(_) => {}
+                XmlEvent::Eof => return Err(self.truncated(element)),
+            }
+        }
+    }
+
     /// The error for a file that ends inside `element`.
     pub fn truncated(&self, element: &str) -> Error {
         Error::syntax(

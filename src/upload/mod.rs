@@ -231,7 +231,7 @@ pub(crate) struct Converted {
     pub summary: crate::convert::ConvertSummary,
 }
 
-/// Converts `input` (a file, or a CommerceML folder) to format `to` in a temporary folder.
+/// Converts `input` (a file, or a folder holding a package) to format `to` in a temporary folder.
 pub(crate) fn convert_to_temp(
     input: &Path,
     to: &str,
@@ -246,7 +246,7 @@ pub(crate) fn convert_to_temp(
         .tempdir()
         .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
     let path = dir.path().join(format!("upload.{}", format.extensions.first().copied().unwrap_or("out")));
-    let raw = crate::convert::open_path(input, &mut opts.read)?;
+    let raw = crate::convert::open_path(input, opts.from.as_deref(), &mut opts.read)?;
     let summary = crate::convert::convert(raw, &crate::output::OutputTarget::File(path.clone()), &opts, diag, None)?;
     Ok(Converted { _dir: dir, path, summary })
 }

@@ -108,12 +108,18 @@ impl RouteUpload {
 }
 
 impl Route {
-    /// True when CommerceML pairs may arrive here (format detected, or named as CommerceML).
-    pub fn may_pair(&self) -> bool {
-        match &self.from {
-            None => true,
-            Some(from) => crate::formats::find(from).is_ok_and(|f| f.name == crate::formats::commerceml::NAME),
-        }
+    /// The package a file of this route may belong to, judged by its name: the format's package
+    /// hook and the key its parts share (`None`: the file is converted alone).
+    pub fn package_of(&self, name: &str) -> Option<(&'static crate::formats::Package, String)> {
+        let named = self.from.as_deref().and_then(|f| crate::formats::find(f).ok());
+        let candidates: Vec<&'static Format> = match named {
+            Some(format) => vec![format],
+            None => crate::formats::FORMATS.iter().collect(),
+        };
+        candidates.into_iter().find_map(|f| {
+            let package = f.package?;
+            (package.key)(name).map(|key| (package, format!("{}:{key}", f.name)))
+        })
     }
 }
 
@@ -393,11 +399,11 @@ impl Config {
             let pick = |given: &Option<PathBuf>, folder: &str| given.as_deref().map_or_else(|| sibling(folder), at);
             let outbox = pick(&r.outbox, "outbox");
             if let Some(read) = &r.read {
-                if read.get_ref().with.is_some() {
+                if !read.get_ref().with.is_empty() {
                     return Err(fail(
                         read.span().start,
-                        "`with` is not used in a route: CommerceML import*.xml and offers*.xml dropped together are \
-                         paired by name"
+                        "`with` is not used in a route: the files of one package (CommerceML import*.xml, offers*.xml, \
+                         prices*.xml …) dropped together are grouped by name"
                             .into(),
                     ));
                 }

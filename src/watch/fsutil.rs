@@ -87,7 +87,7 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// The SHA-256 of several hashes with their roles (the key of a CommerceML pair).
+/// The SHA-256 of several hashes with their roles (the key of a job of several files).
 pub fn sha256_of(parts: &[(&str, &str)]) -> String {
     let mut hasher = Sha256::new();
     for (role, hash) in parts {

@@ -5,8 +5,8 @@
 //!   job is redone with the same output names, so the redo replaces, never duplicates;
 //! - `done` / `repeat` / `failed` (only the move was missing): the move is finished (the error
 //!   report written first when it is missing);
-//! - nothing (claimed, not yet started): converted as a new job — except a CommerceML part, which
-//!   goes back to the inbox to meet its partner again.
+//! - nothing (claimed, not yet started): converted as a new job — except a part of a package
+//!   (CommerceML's import, offers …), which goes back to the inbox to meet the other parts again.
 //!
 //! Hidden `.partial` files in `processing/`, `done/` and `error/` (the watcher's own folders) are
 //! removed; in outboxes only the staging files of interrupted jobs are.
@@ -18,7 +18,6 @@ use super::config::{Config, Route};
 use super::fsutil::{self, exists};
 use super::journal::{Entry, Event, InputRef, Journal};
 use super::pattern;
-use super::scan::pair_key;
 use super::worker::{report_text, staging_path, Finishing, Job, Outcome};
 use crate::error::Result;
 
@@ -117,10 +116,10 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal) -> Result<V
             _ => {
                 grouped.push(name.clone());
                 let back = route.inbox.join(name);
-                if route.may_pair() && route.flag_file.is_none() && pair_key(name).is_some() && !exists(&back) {
+                if route.flag_file.is_none() && route.package_of(name).is_some() && !exists(&back) {
                     match fs::rename(&path, &back) {
                         Ok(()) => {
-                            tracing::info!(route = %route.name, file = %name, "back to the inbox to meet its CommerceML partner");
+                            tracing::info!(route = %route.name, file = %name, "back to the inbox to meet the other files of its package");
                             continue;
                         }
                         Err(e) => {

@@ -4,27 +4,19 @@
 //! - otherwise: size and modification time unchanged for `stable-checks` listings at least
 //!   `check-interval` apart, at least `min-age` old and at least `min-size` bytes long.
 //!
-//! CommerceML `import*.xml` and `offers*.xml` (or `prices*.xml`) with the same rest of the name
-//! are one job when both are ready; one alone waits `pair-wait`, then goes alone.
+//! Files of one package (the registry's `package` hook: CommerceML's `import*.xml`,
+//! `offers*.xml`, `prices*.xml`, `rests*.xml` … with the same key in their names) are one job
+//! once every one of them is ready and, judged by content, they make a whole package (goods and
+//! their offers); until then they wait, at most `pair-wait`, then go with the parts that are ready.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::config::{Route, Timings};
 use super::pattern::{self, Pattern};
-use crate::formats::commerceml;
-
-/// What a CommerceML file holds (from its head), for pairing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    Import,
-    Offers,
-    /// Not CommerceML, or neither part: converted alone.
-    Alone,
-}
 
 #[derive(Debug)]
 struct Track {
@@ -36,23 +28,21 @@ struct Track {
     unchanged: u32,
     /// When the file was first found ready.
     ready_since: Option<Instant>,
-    /// The CommerceML part, judged once the file is ready (for this size and time).
-    part: Option<Part>,
 }
 
 /// What is ready to take, in name order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ready {
     One(String),
-    /// A CommerceML catalogue: `import`, then `offers`.
-    Pair(String, String),
+    /// The files of one package, in name order.
+    Package(Vec<String>),
 }
 
 impl Ready {
     pub fn names(&self) -> Vec<&str> {
         match self {
             Ready::One(a) => vec![a],
-            Ready::Pair(a, b) => vec![a, b],
+            Ready::Package(names) => names.iter().map(String::as_str).collect(),
         }
     }
 }
@@ -60,7 +50,7 @@ impl Ready {
 #[derive(Debug, Default)]
 pub struct ScanResult {
     pub ready: Vec<Ready>,
-    /// Files still being checked (or waiting for their CommerceML partner): more to come.
+    /// Files still being checked (or waiting for the rest of their package): more to come.
     pub pending: usize,
     /// Flag files present (names), to delete once their files are taken.
     pub flags: HashSet<String>,
@@ -70,6 +60,9 @@ pub struct ScanResult {
 #[derive(Debug, Default)]
 pub struct Inbox {
     tracks: BTreeMap<String, Track>,
+    /// Whether a package's ready files make it whole, judged once per set of files (reading
+    /// their content every listing would cost too much).
+    complete: HashMap<Vec<String>, bool>,
     /// The last listing error, so it is reported once, not every second.
     pub last_error: Option<String>,
 }
@@ -114,10 +107,9 @@ impl Inbox {
                 since: now,
                 unchanged: 0,
                 ready_since: None,
-                part: None,
             });
             if track.size != size || track.mtime != mtime {
-                *track = Track { size, mtime, since: now, unchanged: 0, ready_since: None, part: None };
+                *track = Track { size, mtime, since: now, unchanged: 0, ready_since: None };
             } else if now > track.since {
                 track.unchanged += 1;
             }
@@ -162,105 +154,69 @@ impl Inbox {
             }
         }
 
-        // Pairing.
-        let mut taken: HashSet<String> = HashSet::new();
-        for name in &ready {
-            if taken.contains(name) {
+        self.group_packages(route, timings, now, &ready, &mut result);
+        Ok(result)
+    }
+
+    /// Turns the ready files into jobs: a file alone, or the files of one package together.
+    fn group_packages(
+        &mut self,
+        route: &Route,
+        timings: &Timings,
+        now: Instant,
+        ready: &[String],
+        result: &mut ScanResult,
+    ) {
+        let mut taken: HashSet<&str> = HashSet::new();
+        for name in ready {
+            if taken.contains(name.as_str()) {
                 continue;
             }
-            let part = if route.may_pair() { self.part(route, name) } else { Part::Alone };
-            if part == Part::Alone {
+            let Some((package, key)) = route.package_of(name) else {
                 result.ready.push(Ready::One(name.clone()));
                 continue;
-            }
-            let key = pair_key(name).unwrap_or_default();
-            let partner = self
+            };
+            let members: Vec<&String> = self
                 .tracks
                 .keys()
-                .find(|other| {
-                    *other != name && pair_key(other).as_deref() == Some(key.as_str()) && !taken.contains(*other)
-                })
-                .cloned();
-            let partner_ready = partner.as_ref().filter(|p| ready.contains(p)).cloned();
-            if let Some(p) = partner_ready {
-                let other = self.part(route, &p);
-                if (part, other) == (Part::Import, Part::Offers) || (part, other) == (Part::Offers, Part::Import) {
-                    let (import, offers) =
-                        if part == Part::Import { (name.clone(), p.clone()) } else { (p.clone(), name.clone()) };
-                    taken.insert(p);
-                    result.ready.push(Ready::Pair(import, offers));
-                    continue;
-                }
-                result.ready.push(Ready::One(name.clone()));
+                .filter(|other| route.package_of(other).is_some_and(|(_, k)| k == key))
+                .collect();
+            let ready_members: Vec<String> =
+                members.iter().filter(|m| ready.contains(m)).map(|m| m.to_string()).collect();
+            let all_ready = ready_members.len() == members.len();
+            let whole = all_ready
+                && *self.complete.entry(ready_members.clone()).or_insert_with(|| {
+                    let paths: Vec<PathBuf> = ready_members.iter().map(|m| route.inbox.join(m)).collect();
+                    (package.complete)(&paths)
+                });
+            let first_ready = ready_members.iter().filter_map(|m| self.tracks[m].ready_since).min();
+            let waited = first_ready.map_or(Duration::ZERO, |t| now.duration_since(t));
+            if !whole && waited < timings.pair_wait {
+                result.pending += ready_members.len();
+                taken.extend(ready.iter().filter(|r| ready_members.contains(r)).map(String::as_str));
                 continue;
             }
-            let waited = self.tracks[name].ready_since.map_or(Duration::ZERO, |t| now.duration_since(t));
-            if waited >= timings.pair_wait {
-                if partner.is_some() {
-                    tracing::info!(route = %route.name, file = %name, "its CommerceML partner is still incomplete after pair-wait: converted alone");
-                }
-                result.ready.push(Ready::One(name.clone()));
-            } else {
-                result.pending += 1;
+            if !whole {
+                tracing::info!(route = %route.name, files = %ready_members.join(" + "),
+                    "the rest of the package did not come within pair-wait: converted with the parts that are here");
             }
+            taken.extend(ready.iter().filter(|r| ready_members.contains(r)).map(String::as_str));
+            result.ready.push(match ready_members.as_slice() {
+                [one] => Ready::One(one.clone()),
+                _ => Ready::Package(ready_members),
+            });
         }
-        Ok(result)
     }
 
     /// Forgets a file (taken, or found changed at the last moment).
     pub fn forget(&mut self, name: &str) {
         self.tracks.remove(name);
+        self.complete.retain(|names, _| !names.iter().any(|n| n == name));
     }
 
     /// The size and time the file was judged complete with, to check it again just before taking it.
     pub fn judged(&self, name: &str) -> Option<(u64, Option<SystemTime>)> {
         self.tracks.get(name).map(|t| (t.size, t.mtime))
     }
-
-    fn part(&mut self, route: &Route, name: &str) -> Part {
-        let track = self.tracks.get_mut(name).expect("tracked");
-        if let Some(part) = track.part {
-            return part;
-        }
-        let part = if pair_key(name).is_some() { cml_part(&route.inbox.join(name)) } else { Part::Alone };
-        track.part = Some(part);
-        part
-    }
 }
 
-/// `import0_1.xml` → `0_1.xml`; `Offers.XML` → `.xml`; not a CommerceML part name → `None`.
-pub fn pair_key(name: &str) -> Option<String> {
-    let lower = name.to_lowercase();
-    if !lower.ends_with(".xml") {
-        return None;
-    }
-    ["import", "offers", "prices"].iter().find_map(|p| lower.strip_prefix(p)).map(str::to_string)
-}
-
-/// The CommerceML part a file holds, from its first 64 KiB.
-pub fn cml_part(path: &Path) -> Part {
-    let Ok(input) = crate::text::RawInput::open(path) else { return Part::Alone };
-    let head = input.head_text();
-    if commerceml::sniff(&head) == 0 {
-        return Part::Alone;
-    }
-    match commerceml::role(&head) {
-        commerceml::Role::Import => Part::Import,
-        commerceml::Role::Offers => Part::Offers,
-        commerceml::Role::Unknown => Part::Alone,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pair_keys() {
-        assert_eq!(pair_key("import0_1.xml").as_deref(), Some("0_1.xml"));
-        assert_eq!(pair_key("Offers0_1.XML").as_deref(), Some("0_1.xml"));
-        assert_eq!(pair_key("prices.xml").as_deref(), Some(".xml"));
-        assert_eq!(pair_key("goods.xml"), None);
-        assert_eq!(pair_key("import.txt"), None);
-    }
-}

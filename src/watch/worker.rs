@@ -18,8 +18,8 @@ use crate::error::{Error, ErrorKind};
 use crate::output::OutputTarget;
 use crate::text::RawInput;
 
-/// Files of one route in `processing/`, converted together (one file, or a CommerceML pair with
-/// the import first).
+/// Files of one route in `processing/`, converted together (one file, or the files of a package;
+/// the reader finds each file's role).
 #[derive(Debug, Clone)]
 pub struct Job {
     pub route: usize,
@@ -188,7 +188,6 @@ impl Worker<'_> {
         }
         let key = match inputs.as_slice() {
             [one] => one.sha256.clone(),
-            [import, offers] => fsutil::sha256_of(&[("import", &import.sha256), ("offers", &offers.sha256)]),
             many => {
                 let parts: Vec<(&str, &str)> = many.iter().map(|i| ("input", i.sha256.as_str())).collect();
                 fsutil::sha256_of(&parts)
@@ -261,9 +260,7 @@ impl Worker<'_> {
             };
             // The flag comes after the final rename, below.
             opts.write.flag_file = None;
-            if let Some(offers) = paths.get(1) {
-                opts.read.with = Some(offers.clone());
-            }
+            opts.read.with = paths[1..].to_vec();
             let mut diag = Diagnostics::new(false);
             let result = fs::File::open(&paths[0])
                 .map_err(|e| Error::io(&paths[0], e))

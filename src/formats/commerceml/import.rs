@@ -1,41 +1,16 @@
-//! Streams `import.xml`: groups on the way down, each `Товар` merged with its offers from the
-//! index as soon as it ends (see the module docs for the choices).
+//! Streams the catalogue side of a package: groups on the way down (`Классификатор`), each
+//! `Товар` of `Каталог` merged with its offers from the index as soon as it ends (see the module
+//! docs for the choices).
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::Warning;
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::Attrs;
-use crate::model::{Extra, Group, Product, Record, Vat};
-use crate::sink::RecordSink;
-use crate::text::RawInput;
+use crate::model::{Extra, Group, Product, Vat};
 
-use super::offers::{read_unit, split_id, OffersIndex, PriceTypes, TakenOffer, DOCUMENT_METADATA};
-use super::read::{catalog_header, Encoding, KILOGRAM};
+use super::offers::{deletion_mark, read_unit, split_id, status_deleted, Offer, DOCUMENT_METADATA, QUANTITY};
+use super::read::{Reader, KILOGRAM};
 use super::source::{Cml, Ev};
-
-pub(super) fn read_import(
-    input: RawInput,
-    forced: Encoding,
-    offers: Option<(OffersIndex, PriceTypes)>,
-    sink: &mut dyn RecordSink,
-    diag: &mut Diagnostics,
-) -> Result<()> {
-    let cml = Cml::open(input, forced)?;
-    let (index, types) = match offers {
-        Some((index, types)) => (Some(index), types),
-        None => (None, PriceTypes::default()),
-    };
-    ImportReader { cml, sink, diag, index, types }.run()
-}
-
-struct ImportReader<'a> {
-    cml: Cml,
-    sink: &'a mut dyn RecordSink,
-    diag: &'a mut Diagnostics,
-    /// `None` when the import is read alone.
-    index: Option<OffersIndex>,
-    types: PriceTypes,
-}
 
 /// A group being read: emitted as soon as its nested groups start (or at its end).
 struct GroupFrame {
@@ -46,97 +21,42 @@ struct GroupFrame {
     emitted: bool,
 }
 
-impl ImportReader<'_> {
-    fn run(mut self) -> Result<()> {
-        let (mut attrs, empty) = self.cml.root()?;
-        let header = catalog_header(&mut self.cml, &mut attrs, self.diag)?;
-        self.sink.begin(&header, self.diag)?;
-        if self.index.is_none() {
-            self.diag.warn(Warning::new(
-                "prices-missing",
-                "import.xml without its offers.xml: products are read without prices; convert import.xml --with \
-                 offers.xml, or the folder holding both",
-            ))?;
-        }
-        if !empty {
-            loop {
-                match self.cml.next()? {
-                    Ev::Start { name, attrs, empty } => match name.as_str() {
-                        "Классификатор" if !empty => self.read_classifier()?,
-                        "Каталог" if !empty => self.read_catalog(attrs)?,
-                        "ПакетПредложений" => {
-                            let pos = self.cml.pos("ПакетПредложений");
-                            self.cml.skip(&name, empty)?;
-                            self.diag.warn(
-                                Warning::new(
-                                    "element-skipped",
-                                    "offers inside the import file are not merged (the goods are already written); \
-                                     convert with --with naming a separate offers file",
-                                )
-                                .at(pos),
-                            )?;
-                        }
-                        _ => {
-                            self.cml.skip_unmapped(self.diag, &name, empty, super::ROOT)?;
-                        }
-                    },
-                    Ev::End => break,
-                    Ev::Text(t) => self.cml.stray_text(self.diag, &t, super::ROOT)?,
-                    Ev::Eof => return Err(self.cml.truncated(super::ROOT)),
-                }
-            }
-        }
-        if let Some(index) = &self.index {
-            let (count, first) = index.unused();
-            if count > 0 {
-                self.diag.warn(Warning::new(
-                    "offer-skipped",
-                    format!(
-                        "{count} offers name goods the import does not list ({}{}); they are not written",
-                        first.join(", "),
-                        if count > first.len() { ", …" } else { "" }
-                    ),
-                ))?;
-            }
-        }
-        self.sink.finish(self.diag)
-    }
-
-    fn read_classifier(&mut self) -> Result<()> {
+impl Reader<'_> {
+    pub(super) fn read_classifier(&mut self, cml: &mut Cml) -> Result<()> {
         loop {
-            match self.cml.next()? {
+            match cml.next()? {
                 Ev::Start { name, empty, .. } => match name.as_str() {
-                    "Группы" if !empty => self.read_groups()?,
+                    "Группы" if !empty => self.read_groups(cml)?,
                     // 2.08+ exports put the price types here.
-                    "ТипыЦен" if !empty => self.types.read(&mut self.cml, self.diag)?,
+                    "ТипыЦен" if !empty => self.types.read(cml, self.diag)?,
                     n if DOCUMENT_METADATA.contains(&n) => {
-                        self.cml.skip(&name, empty)?;
+                        cml.skip(&name, empty)?;
                     }
                     _ => {
-                        self.cml.skip_unmapped(self.diag, &name, empty, "Классификатор")?;
+                        cml.skip_unmapped(self.diag, &name, empty, "Классификатор")?;
                     }
                 },
                 Ev::End => return Ok(()),
-                Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Классификатор")?,
-                Ev::Eof => return Err(self.cml.truncated("Классификатор")),
+                Ev::Text(t) => cml.stray_text(self.diag, &t, "Классификатор")?,
+                Ev::Eof => return Err(cml.truncated("Классификатор")),
             }
         }
     }
 
     /// `Группы` with nested `Группа/Группы`, read with an explicit stack (no recursion, so no
     /// depth limit but the file's).
-    fn read_groups(&mut self) -> Result<()> {
+    fn read_groups(&mut self, cml: &mut Cml) -> Result<()> {
         let mut stack: Vec<GroupFrame> = Vec::new();
         let mut in_list = true;
         loop {
-            let ev = self.cml.next()?;
+            let ev = cml.next()?;
             if in_list {
                 match ev {
                     Ev::Start { name, empty, .. } if name == "Группа" => {
-                        let start = self.cml.offset();
+                        let start = cml.offset();
                         if empty {
                             return Err(Error::syntax(
-                                self.cml.pos_at(start, "Группа"),
+                                cml.pos_at(start, "Группа"),
                                 "an empty <Группа>: expected Ид and Наименование",
                             ));
                         }
@@ -150,36 +70,36 @@ impl ImportReader<'_> {
                         in_list = false;
                     }
                     Ev::Start { name, empty, .. } => {
-                        self.cml.skip_unmapped(self.diag, &name, empty, "Группы")?;
+                        cml.skip_unmapped(self.diag, &name, empty, "Группы")?;
                     }
                     Ev::End if stack.is_empty() => return Ok(()),
                     Ev::End => in_list = false,
-                    Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Группы")?,
-                    Ev::Eof => return Err(self.cml.truncated("Группы")),
+                    Ev::Text(t) => cml.stray_text(self.diag, &t, "Группы")?,
+                    Ev::Eof => return Err(cml.truncated("Группы")),
                 }
                 continue;
             }
             match ev {
                 Ev::Start { name, empty, .. } => match name.as_str() {
                     "Ид" => {
-                        let (raw, at) = self.cml.text(&name, empty)?;
-                        let id = fields::code(&raw, || self.cml.pos_at(at, "Группа/Ид"))?;
+                        let (raw, at) = cml.text(&name, empty)?;
+                        let id = fields::code(&raw, || cml.pos_at(at, "Группа/Ид"))?;
                         if let Some(top) = stack.last_mut() {
                             top.id = id;
                         }
                     }
                     "Наименование" => {
-                        let value = self.cml.text(&name, empty)?.0;
+                        let value = cml.text(&name, empty)?.0;
                         if let Some(top) = stack.last_mut() {
                             top.name = value;
                         }
                     }
                     "Группы" if !empty => {
-                        self.emit_group(&mut stack)?;
+                        self.emit_group_frame(cml, &mut stack)?;
                         in_list = true;
                     }
                     _ => {
-                        let text = self.cml.skip_unmapped(self.diag, &name, empty, "Группа")?;
+                        let text = cml.skip_unmapped(self.diag, &name, empty, "Группа")?;
                         match (text, stack.last_mut()) {
                             (Some(t), Some(top)) if !top.emitted && !t.trim().is_empty() => {
                                 top.extra.insert(name, t);
@@ -189,24 +109,24 @@ impl ImportReader<'_> {
                                     "field-dropped",
                                     format!("group {}: <{name}> after its nested groups is not carried", top.id),
                                 )
-                                .at(self.cml.pos("Группа")),
+                                .at(cml.pos("Группа")),
                             )?,
                             _ => {}
                         }
                     }
                 },
                 Ev::End => {
-                    self.emit_group(&mut stack)?;
+                    self.emit_group_frame(cml, &mut stack)?;
                     stack.pop();
                     in_list = true;
                 }
-                Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Группа")?,
-                Ev::Eof => return Err(self.cml.truncated("Группа")),
+                Ev::Text(t) => cml.stray_text(self.diag, &t, "Группа")?,
+                Ev::Eof => return Err(cml.truncated("Группа")),
             }
         }
     }
 
-    fn emit_group(&mut self, stack: &mut [GroupFrame]) -> Result<()> {
+    fn emit_group_frame(&mut self, cml: &mut Cml, stack: &mut [GroupFrame]) -> Result<()> {
         let parent = stack.len().checked_sub(2).map(|i| stack[i].id.clone());
         let Some(top) = stack.last_mut() else { return Ok(()) };
         if top.emitted {
@@ -214,17 +134,25 @@ impl ImportReader<'_> {
         }
         if top.id.is_empty() {
             return Err(Error::syntax(
-                self.cml.pos_at(top.start, "Группа/Ид"),
+                cml.pos_at(top.start, "Группа/Ид"),
                 "a group has no Ид: its goods could not name it",
             ));
         }
         top.emitted = true;
         let group =
             Group { code: top.id.clone(), name: top.name.clone(), parent, extra: std::mem::take(&mut top.extra) };
-        self.sink.record(Record::Group(group), self.diag)
+        self.group(group)
     }
 
-    fn read_catalog(&mut self, mut attrs: Attrs) -> Result<()> {
+    pub(super) fn read_catalog(&mut self, cml: &mut Cml, mut attrs: Attrs) -> Result<()> {
+        self.goods_written = true;
+        if self.index.is_none() {
+            self.diag.warn(Warning::new(
+                "prices-missing",
+                "goods without their offers (offers.xml, prices): products are read without prices; convert the \
+                 catalogue together with the offers (--with offers.xml, or the folder holding the package)",
+            ))?;
+        }
         if attrs.take("СодержитТолькоИзменения").is_some_and(|v| v.trim() == "true") {
             self.diag.warn(
                 Warning::new(
@@ -235,85 +163,88 @@ impl ImportReader<'_> {
             )?;
         }
         loop {
-            match self.cml.next()? {
+            match cml.next()? {
                 Ev::Start { name, empty, .. } => match name.as_str() {
                     "Товары" if !empty => loop {
-                        match self.cml.next()? {
+                        match cml.next()? {
                             Ev::Start { name, attrs, empty } if name == "Товар" => {
-                                self.read_goods(attrs, empty)?
+                                self.read_goods(cml, attrs, empty)?
                             }
                             Ev::Start { name, empty, .. } => {
-                                self.cml.skip_unmapped(self.diag, &name, empty, "Товары")?;
+                                cml.skip_unmapped(self.diag, &name, empty, "Товары")?;
                             }
                             Ev::End => break,
-                            Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Товары")?,
-                            Ev::Eof => return Err(self.cml.truncated("Товары")),
+                            Ev::Text(t) => cml.stray_text(self.diag, &t, "Товары")?,
+                            Ev::Eof => return Err(cml.truncated("Товары")),
                         }
                     },
                     n if DOCUMENT_METADATA.contains(&n) => {
-                        self.cml.skip(&name, empty)?;
+                        cml.skip(&name, empty)?;
                     }
                     _ => {
-                        self.cml.skip_unmapped(self.diag, &name, empty, "Каталог")?;
+                        cml.skip_unmapped(self.diag, &name, empty, "Каталог")?;
                     }
                 },
                 Ev::End => return Ok(()),
-                Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Каталог")?,
-                Ev::Eof => return Err(self.cml.truncated("Каталог")),
+                Ev::Text(t) => cml.stray_text(self.diag, &t, "Каталог")?,
+                Ev::Eof => return Err(cml.truncated("Каталог")),
             }
         }
     }
 
-    fn read_goods(&mut self, attrs: Attrs, empty: bool) -> Result<()> {
-        let start = self.cml.offset();
+    fn read_goods(&mut self, cml: &mut Cml, attrs: Attrs, empty: bool) -> Result<()> {
+        let start = cml.offset();
         if empty {
             return Err(Error::syntax(
-                self.cml.pos_at(start, "Товар"),
+                cml.pos_at(start, "Товар"),
                 "an empty <Товар>: expected Ид and Наименование",
             ));
         }
+        let mut attrs = attrs;
         let mut p = Product::new("", "");
+        p.deleted = status_deleted(&mut attrs);
         p.extra = attrs.into_extra();
         loop {
-            match self.cml.next()? {
+            match cml.next()? {
                 Ev::Start { name, attrs, empty } => match name.as_str() {
                     "Ид" => {
-                        let (raw, at) = self.cml.text(&name, empty)?;
-                        p.code = fields::code(&raw, || self.cml.pos_at(at, "Товар/Ид"))?;
+                        let (raw, at) = cml.text(&name, empty)?;
+                        p.code = fields::code(&raw, || cml.pos_at(at, "Товар/Ид"))?;
                     }
-                    "Наименование" => p.name = self.cml.text(&name, empty)?.0,
-                    "Артикул" => p.article = fields::optional_text(Some(self.cml.text(&name, empty)?.0)),
-                    "Штрихкод" => {
-                        let (raw, at) = self.cml.text(&name, empty)?;
-                        let barcode = fields::code(&raw, || self.cml.pos_at(at, "Товар/Штрихкод"))?;
+                    "Наименование" => p.name = cml.text(&name, empty)?.0,
+                    "Артикул" => p.article = fields::optional_text(Some(cml.text(&name, empty)?.0)),
+                    "ПометкаУдаления" => p.deleted |= deletion_mark(cml, &name, empty, "Товар")?,
+                    "Штрихкод" | "ШтрихКод" => {
+                        let (raw, at) = cml.text(&name, empty)?;
+                        let barcode = fields::code(&raw, || cml.pos_at(at, "Товар/Штрихкод"))?;
                         if !barcode.is_empty() && !p.barcodes.contains(&barcode) {
                             p.barcodes.push(barcode);
                         }
                     }
-                    "БазоваяЕдиница" => p.unit = read_unit(&mut self.cml, self.diag, attrs, empty)?,
-                    "Группы" if !empty => self.read_goods_groups(&mut p)?,
-                    "СтавкиНалогов" if !empty => self.read_taxes(&mut p)?,
-                    "ЗначенияРеквизитов" if !empty => self.read_requisites(&mut p)?,
+                    "БазоваяЕдиница" => p.unit = read_unit(cml, self.diag, attrs, empty)?,
+                    "Группы" if !empty => self.read_goods_groups(cml, &mut p)?,
+                    "СтавкиНалогов" if !empty => self.read_taxes(cml, &mut p)?,
+                    "ЗначенияРеквизитов" if !empty => self.read_requisites(cml, &mut p)?,
                     _ => {
-                        if let Some(text) = self.cml.skip_unmapped(self.diag, &name, empty, "Товар")? {
+                        if let Some(text) = cml.skip_unmapped(self.diag, &name, empty, "Товар")? {
                             add_extra(&mut p.extra, name, text);
                         }
                     }
                 },
                 Ev::End => break,
-                Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Товар")?,
-                Ev::Eof => return Err(self.cml.truncated("Товар")),
+                Ev::Text(t) => cml.stray_text(self.diag, &t, "Товар")?,
+                Ev::Eof => return Err(cml.truncated("Товар")),
             }
         }
         if p.code.is_empty() {
             return Err(Error::syntax(
-                self.cml.pos_at(start, "Товар/Ид"),
+                cml.pos_at(start, "Товар/Ид"),
                 "goods without Ид: offers and orders could not name them",
             ));
         }
         if p.name.trim().is_empty() {
             return Err(Error::syntax(
-                self.cml.pos_at(start, "Товар/Наименование"),
+                cml.pos_at(start, "Товар/Наименование"),
                 format!("goods {} have no Наименование", p.code),
             ));
         }
@@ -324,12 +255,12 @@ impl ImportReader<'_> {
     }
 
     /// `Группы/Ид`: the first is the product's group; the model holds one.
-    fn read_goods_groups(&mut self, p: &mut Product) -> Result<()> {
+    fn read_goods_groups(&mut self, cml: &mut Cml, p: &mut Product) -> Result<()> {
         loop {
-            match self.cml.next()? {
+            match cml.next()? {
                 Ev::Start { name, empty, .. } if name == "Ид" => {
-                    let (raw, at) = self.cml.text(&name, empty)?;
-                    let id = fields::code(&raw, || self.cml.pos_at(at, "Товар/Группы/Ид"))?;
+                    let (raw, at) = cml.text(&name, empty)?;
+                    let id = fields::code(&raw, || cml.pos_at(at, "Товар/Группы/Ид"))?;
                     match &p.parent {
                         _ if id.is_empty() => {}
                         None => p.parent = Some(id),
@@ -338,25 +269,25 @@ impl ImportReader<'_> {
                                 "value-dropped",
                                 format!("product {}: also in group {id}; the model keeps one group ({first})", p.code),
                             )
-                            .at(self.cml.pos_at(at, "Товар/Группы/Ид")),
+                            .at(cml.pos_at(at, "Товар/Группы/Ид")),
                         )?,
                         Some(_) => {}
                     }
                 }
                 Ev::Start { name, empty, .. } => {
-                    self.cml.skip_unmapped(self.diag, &name, empty, "Товар/Группы")?;
+                    cml.skip_unmapped(self.diag, &name, empty, "Товар/Группы")?;
                 }
                 Ev::End => return Ok(()),
-                Ev::Text(t) => self.cml.stray_text(self.diag, &t, "Товар/Группы")?,
-                Ev::Eof => return Err(self.cml.truncated("Группы")),
+                Ev::Text(t) => cml.stray_text(self.diag, &t, "Товар/Группы")?,
+                Ev::Eof => return Err(cml.truncated("Группы")),
             }
         }
     }
 
     /// `СтавкиНалогов/СтавкаНалога{Наименование, Ставка}`: НДС sets the VAT; other taxes and
     /// rates the model does not know go to `extra`.
-    fn read_taxes(&mut self, p: &mut Product) -> Result<()> {
-        for (name, rate, at) in self.read_pairs("СтавкиНалогов", "СтавкаНалога", "Ставка")?
+    fn read_taxes(&mut self, cml: &mut Cml, p: &mut Product) -> Result<()> {
+        for (name, rate, at) in self.read_pairs(cml, "СтавкиНалогов", "СтавкаНалога", "Ставка")?
         {
             let rate = rate.join("; ");
             if name.trim().to_lowercase() != "ндс" {
@@ -378,7 +309,7 @@ impl ImportReader<'_> {
                             "value-kept-as-text",
                             format!("product {}: VAT rate {rate:?} is not one the model knows; kept in extra", p.code),
                         )
-                        .at(self.cml.pos_at(at, "СтавкаНалога/Ставка")),
+                        .at(cml.pos_at(at, "СтавкаНалога/Ставка")),
                     )?;
                     p.extra.insert("СтавкаНалога НДС".into(), rate);
                 }
@@ -389,8 +320,8 @@ impl ImportReader<'_> {
 
     /// `ЗначенияРеквизитов/ЗначениеРеквизита{Наименование, Значение…}` into `extra`; the service
     /// and weighted flags when the реквизит says so.
-    fn read_requisites(&mut self, p: &mut Product) -> Result<()> {
-        for (name, values, _) in self.read_pairs("ЗначенияРеквизитов", "ЗначениеРеквизита", "Значение")?
+    fn read_requisites(&mut self, cml: &mut Cml, p: &mut Product) -> Result<()> {
+        for (name, values, _) in self.read_pairs(cml, "ЗначенияРеквизитов", "ЗначениеРеквизита", "Значение")?
         {
             let name = name.trim().to_string();
             let value = values.join("; ");
@@ -412,67 +343,64 @@ impl ImportReader<'_> {
     }
 
     /// A list of `item{Наименование, value…}`: (name, values, offset of the first value).
-    fn read_pairs(&mut self, list: &str, item: &str, value_el: &str) -> Result<Vec<(String, Vec<String>, u64)>> {
+    fn read_pairs(&mut self, cml: &mut Cml, list: &str, item: &str, value_el: &str) -> Result<Vec<(String, Vec<String>, u64)>> {
         let mut out = Vec::new();
         loop {
-            match self.cml.next()? {
+            match cml.next()? {
                 Ev::Start { name, empty, .. } if name == item => {
-                    let mut pair = (String::new(), Vec::new(), self.cml.offset());
+                    let mut pair = (String::new(), Vec::new(), cml.offset());
                     if !empty {
                         loop {
-                            match self.cml.next()? {
+                            match cml.next()? {
                                 Ev::Start { name: el, empty, .. } if el == "Наименование" => {
-                                    pair.0 = self.cml.text(&el, empty)?.0
+                                    pair.0 = cml.text(&el, empty)?.0
                                 }
                                 Ev::Start { name: el, empty, .. } if el == value_el => {
-                                    let (v, at) = self.cml.text(&el, empty)?;
+                                    let (v, at) = cml.text(&el, empty)?;
                                     if pair.1.is_empty() {
                                         pair.2 = at;
                                     }
                                     pair.1.push(v);
                                 }
                                 Ev::Start { name: el, empty, .. } => {
-                                    self.cml.skip_unmapped(self.diag, &el, empty, item)?;
+                                    cml.skip_unmapped(self.diag, &el, empty, item)?;
                                 }
                                 Ev::End => break,
-                                Ev::Text(t) => self.cml.stray_text(self.diag, &t, item)?,
-                                Ev::Eof => return Err(self.cml.truncated(item)),
+                                Ev::Text(t) => cml.stray_text(self.diag, &t, item)?,
+                                Ev::Eof => return Err(cml.truncated(item)),
                             }
                         }
                     }
                     out.push(pair);
                 }
                 Ev::Start { name, empty, .. } => {
-                    self.cml.skip_unmapped(self.diag, &name, empty, list)?;
+                    cml.skip_unmapped(self.diag, &name, empty, list)?;
                 }
                 Ev::End => return Ok(out),
-                Ev::Text(t) => self.cml.stray_text(self.diag, &t, list)?,
-                Ev::Eof => return Err(self.cml.truncated(list)),
+                Ev::Text(t) => cml.stray_text(self.diag, &t, list)?,
+                Ev::Eof => return Err(cml.truncated(list)),
             }
         }
     }
 
     /// Emits a product merged with its offers: one product per characteristic (module docs).
     fn emit_goods(&mut self, mut p: Product) -> Result<()> {
-        let Some(index) = self.index.as_mut() else { return self.sink.record(Record::Product(p), self.diag) };
-        let (goods, in_import) = split_id(&p.code);
-        let (goods, in_import) = (goods.to_string(), in_import.map(str::to_string));
-        let taken = index.take(&goods, in_import.as_deref());
+        let Some(index) = self.index.as_mut() else { return self.product(p) };
+        let (goods, in_catalog) = split_id(&p.code);
+        let (goods, in_catalog) = (goods.to_string(), in_catalog.map(str::to_string));
+        let taken = index.take(&goods, in_catalog.as_deref());
         if taken.is_empty() {
             self.diag.warn(Warning::new(
                 "price-missing",
-                format!("product {} ({}) has no offer in the offers file; written without prices", p.code, p.name),
+                format!("product {} ({}) has no offer in the package; written without prices", p.code, p.name),
             ))?;
-            return self.sink.record(Record::Product(p), self.diag);
+            return self.product(p);
         }
         // Goods whose own Ид names a characteristic: its offer is the product's.
-        let (base, characteristics): (Vec<TakenOffer>, Vec<TakenOffer>) =
-            taken.into_iter().partition(|t| in_import.is_some() || t.characteristic.is_none());
+        let (base, characteristics): (Vec<Offer>, Vec<Offer>) =
+            taken.into_iter().partition(|t| in_catalog.is_some() || split_id(&t.id).1.is_none());
         if !characteristics.is_empty() {
-            let codes: Vec<String> = characteristics
-                .iter()
-                .map(|c| format!("{goods}#{}", c.characteristic.as_deref().unwrap_or("")))
-                .collect();
+            let codes: Vec<&str> = characteristics.iter().map(|c| c.id.as_str()).collect();
             let goods_too = if base.is_empty() {
                 "the goods themselves have no offer and are not written"
             } else {
@@ -495,40 +423,56 @@ impl ImportReader<'_> {
                 ),
             ))?;
         }
-        for ch in characteristics {
+        for mut ch in characteristics {
             let mut product = p.clone();
-            let char_id = ch.characteristic.clone().unwrap_or_default();
-            product.code = format!("{goods}#{char_id}");
-            product.name = match (&ch.features, &ch.name) {
-                (Some(f), _) => format!("{} ({f})", p.name),
-                (None, Some(n)) if !n.trim().is_empty() && *n != p.name => n.clone(),
-                _ => format!("{} ({char_id})", p.name),
+            let char_id = split_id(&ch.id).1.unwrap_or_default().to_string();
+            product.code = ch.id.clone();
+            product.name = if !ch.features.is_empty() {
+                format!("{} ({})", p.name, ch.features.join(", "))
+            } else if !ch.name.trim().is_empty() && ch.name != p.name {
+                std::mem::take(&mut ch.name)
+            } else {
+                format!("{} ({char_id})", p.name)
             };
             product.barcodes = Vec::new();
             self.apply(&mut product, ch)?;
-            self.sink.record(Record::Product(product), self.diag)?;
+            self.product(product)?;
         }
         let mut base = base.into_iter();
         if let Some(first) = base.next() {
             self.apply(&mut p, first)?;
-            self.sink.record(Record::Product(p), self.diag)?;
+            self.product(p)?;
         }
         Ok(())
     }
 
-    /// Puts an offer's barcodes, prices and quantity on a product.
-    fn apply(&mut self, p: &mut Product, offer: TakenOffer) -> Result<()> {
+    /// Puts what an offer says on a product: barcodes, prices, stock, and what the goods leave
+    /// out (article, unit); an offer marked deleted marks the product.
+    fn apply(&mut self, p: &mut Product, offer: Offer) -> Result<()> {
         for b in offer.barcodes {
             if !p.barcodes.contains(&b) {
                 p.barcodes.push(b);
             }
         }
         for (type_id, amount) in offer.prices {
-            let price = self.types.price(&mut self.cml, self.diag, &type_id, amount)?;
+            let price = self.types.price(self.diag, &type_id, amount)?;
             p.prices.push(price);
         }
         if let Some(q) = offer.quantity {
-            p.extra.insert("Количество".into(), q.to_string());
+            p.extra.insert(QUANTITY.into(), q.to_string());
+        }
+        if p.article.is_none() {
+            p.article = offer.article;
+        }
+        if p.unit.is_none() {
+            if offer.unit.as_ref().is_some_and(|u| u.code == KILOGRAM) {
+                p.weighted = true;
+            }
+            p.unit = offer.unit;
+        }
+        p.deleted |= offer.deleted;
+        for (k, v) in offer.extra {
+            p.extra.entry(k).or_insert(v);
         }
         Ok(())
     }

@@ -1,19 +1,26 @@
-//! `commerceml`: CommerceML 2 (schema versions 2.04–2.10), the exchange files of 1C with web shops.
-//! Catalogues are read, orders are written.
+//! `commerceml`: CommerceML 2 (schema versions 2.03–2.10, and 3.x as Bitrix writes it), the
+//! exchange files of 1C with web shops. Catalogues and orders are read; orders are written.
 //!
-//! **Reading** (reference `formats-1c.md` §3). A catalogue comes as two files: `import.xml`
-//! (`Классификатор/Группы` with nested groups, `Каталог/Товары/Товар`) and `offers.xml`
-//! (`ПакетПредложений/ТипыЦен` and `Предложения/Предложение` with prices and stock). They are
-//! converted as one catalogue: `convert import.xml --with offers.xml`, or a folder holding both
-//! (`resolve_folder`). Either file alone converts too, with a warning for what is missing.
+//! **Packages** (reference `real-files.md` §1). One export is any number of files: `import.xml`
+//! + `offers.xml`, `import0_1.xml` + `offers0_1.xml`, `import_0.xml` (classifier) +
+//! `import_1.xml` (goods), or 1C's `import___<guid>.xml`, `offers___…`, `prices___…`,
+//! `rests___…` parts, also in sub-folders. A file's role comes from the parts it holds (`parts.rs`:
+//! a streaming pre-scan of the root's children), never from its name: an `offers.xml` that begins
+//! with a `Классификатор` is an offers file. A package is given as a folder (`package_files`) or
+//! as several files (`--with`, repeatable); the registry row's `package` hook tells `convert`,
+//! `inspect` and the drop folder which files belong together.
 //!
-//! Memory stays flat however big `import.xml` is: the offers file is read first into a compact
-//! index (goods id → offers with price-type numbers and amounts), then `import.xml` is streamed.
-//! Groups are emitted on the way down (a parent before its children), each `Товар` as soon as its
-//! end tag is read, merged with its offers. Offers for goods the import does not list are reported
-//! (a count and the first ids) and not emitted: an offer alone has no group, VAT or unit.
+//! Memory stays flat however big the catalogue is: every offers-side file (offers, prices, stock)
+//! is read first into one index merged by `Ид` (`index.rs`); classifier-only files then give the
+//! groups and price types; the catalogue files are streamed, each `Товар` written as soon as its
+//! end tag is read, merged with its offers. Groups listed by several parts are written once. A
+//! single file is read in one pass whatever it holds; a package without a catalogue writes each
+//! offer as a product (with a warning for what an offer lacks). Offers for goods the catalogue
+//! does not list are reported (a count and the first ids) and not written.
 //!
 //! Choices (documented in the README):
+//! - **Deleted goods.** `Статус="Удален"` and `ПометкаУдаления` true on `Товар` or `Предложение`
+//!   set the product's `deleted` mark; writers decide (hide it, or leave it out with a warning).
 //! - **Characteristics.** An offer `Ид` `goods#char` is a characteristic (a size, a colour) of the
 //!   goods `goods`. Every characteristic becomes a product of its own, with the code `goods#char`
 //!   as written, the name `goods name (characteristic values)` (the values of
@@ -21,37 +28,41 @@
 //!   and everything else (group, unit, VAT, article) from the goods. The goods themselves are
 //!   emitted only when an offer without `#` prices them too (or no offer names them at all). A
 //!   warning names every goods id split this way.
-//! - **Names, not ids, for price types:** `ИдТипаЦены` is resolved through `ТипыЦен` (of
-//!   `offers.xml`, or of the import's `Классификатор`, where 2.08+ exports put them); the type's
-//!   `Ид` is kept as the price's `code`, and `Налог/УчтеноВСумме` as `includes_vat`.
-//! - **Namespaces.** Real 1C files carry the default namespace `urn:1C.ru:commerceml_2` (and
-//!   sometimes a prefix such as `cml:`); elements are matched by their local name, whatever the
-//!   namespace.
+//! - **Names, not ids, for price types:** `ИдТипаЦены` is resolved through `ТипыЦен` (of any part);
+//!   the type's `Ид` is kept as the price's `code`, and `Налог/УчтеноВСумме` as `includes_vat`.
+//! - **Namespaces.** `urn:1C.ru:commerceml_2`, `commerceml_210`, `commerceml_3`, a prefix such
+//!   as `cml:`, or none: elements are matched by their local name.
+//! - **Stock.** `Количество` of an offer, or the sum of `Остатки` (1C's `rests` part), goes to
+//!   `extra` as `Количество`; a split over several warehouses as `Остатки по складам`.
 //! - `ЗначенияРеквизитов` pairs go to `extra` under their own names; `ВидНоменклатуры` or
 //!   `ТипНоменклатуры` «Услуга» sets the service flag, a `Весовой` реквизит «Да»/`true` or the unit
-//!   ОКЕИ 166 (килограмм) sets the weighted flag. `Вес` (a weight, not a flag) stays in `extra`.
-//!   `Количество` of the offer goes to `extra` as `Количество`. Other elements that hold plain text
+//!   ОКЕИ 166 (килограмм) sets the weighted flag. Other elements that hold plain text
 //!   (`ПолноеНаименование`, `Описание`, `Картинка` …) go to `extra`; nested structures the model
-//!   has no place for (`ЗначенияСвойств`, stock per warehouse) are skipped with one warning per
-//!   element name.
+//!   has no place for (`ЗначенияСвойств`) are skipped with one warning per element name.
+//! - **Orders.** `Документ` with `ХозОперация` «Заказ товара» is read into orders
+//!   (`documents.rs`); any other operation is refused by name.
 //!
 //! **Writing**: online orders (`Record::Order`) as `Документ` elements with `ХозОперация`
 //! «Заказ товара», so Бифит online orders can be loaded into 1C; see `write.rs`.
 
+mod documents;
 mod import;
+mod index;
 mod offers;
+mod parts;
 mod read;
 mod source;
 mod write;
 
-use std::path::{Path, PathBuf};
-
-use crate::error::{Error, Result};
-
+pub use parts::{package_complete, package_files, package_key, parts_of, Parts, Role};
 pub use read::read;
 pub use write::writer;
 
 pub const NAME: &str = "commerceml";
+
+/// The registry's package hook: which files make one export.
+pub static PACKAGE: crate::formats::Package =
+    crate::formats::Package { key: package_key, files_in: package_files, complete: package_complete };
 pub(crate) const ROOT: &str = "КоммерческаяИнформация";
 
 /// The name without a namespace prefix: `cml:Товар` → `Товар`.
@@ -61,89 +72,14 @@ pub(crate) fn local(name: &str) -> &str {
 
 /// Sniffs the root element among the first bytes, with or without a namespace prefix.
 pub fn sniff(head: &str) -> u8 {
-    if crate::formats::sniff_xml_root(head, ROOT) == 2 {
-        return 2;
-    }
-    // `<cml:КоммерческаяИнформация …>`: the first element, after declarations and comments.
-    let Some(at) = head.find(ROOT) else { return 0 };
-    let before = &head[..at];
-    let Some(lt) = before.rfind('<') else { return 0 };
-    let prefix = &before[lt + 1..];
-    let is_prefix = prefix
-        .strip_suffix(':')
-        .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')));
-    let after = head[at + ROOT.len()..].chars().next();
-    let name_ends = after.is_none_or(|c| c.is_whitespace() || c == '>' || c == '/');
-    // Nothing but declarations, comments and a doctype may come before the root.
-    let only_prolog =
-        before[..lt].match_indices('<').all(|(i, _)| matches!(before[i + 1..].chars().next(), Some('?' | '!')));
-    if is_prefix && name_ends && only_prolog {
+    let Some(rest) = crate::formats::after_prolog(head) else { return 0 };
+    let Some(tag) = rest.strip_prefix('<') else { return 0 };
+    let name_end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(tag.len());
+    if local(&tag[..name_end]) == ROOT {
         2
     } else {
         0
     }
-}
-
-/// What a CommerceML file holds, judged from its head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// `import.xml`: `Классификатор` and/or `Каталог`.
-    Import,
-    /// `offers.xml` (or `prices.xml`): `ПакетПредложений` only.
-    Offers,
-    Unknown,
-}
-
-pub(crate) fn role(head: &str) -> Role {
-    let has = |name: &str| head.contains(&format!("<{name}")) || head.contains(&format!(":{name}"));
-    if has("Классификатор") || has("Каталог") {
-        Role::Import
-    } else if has("ПакетПредложений") {
-        Role::Offers
-    } else {
-        Role::Unknown
-    }
-}
-
-/// A folder holding a CommerceML exchange: the `import*.xml` to read and the `offers*.xml` (or,
-/// when there is none, `prices*.xml`) to read with it. Several candidates of one kind are an
-/// error naming them (the tool never guesses); no import file is an error too.
-pub fn resolve_folder(dir: &Path) -> Result<(PathBuf, Option<PathBuf>)> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let mut names: Vec<(String, PathBuf)> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
-        if path.is_file() {
-            names.push((entry.file_name().to_string_lossy().to_lowercase(), path));
-        }
-    }
-    names.sort();
-    let pick = |prefix: &str| -> Result<Option<PathBuf>> {
-        let found: Vec<&PathBuf> =
-            names.iter().filter(|(n, _)| n.starts_with(prefix) && n.ends_with(".xml")).map(|(_, p)| p).collect();
-        match found.as_slice() {
-            [] => Ok(None),
-            [one] => Ok(Some((*one).clone())),
-            many => Err(Error::usage(format!(
-                "{}: several {prefix}*.xml files ({}); convert one of them and name the other with --with",
-                dir.display(),
-                many.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy()).collect::<Vec<_>>().join(", ")
-            ))),
-        }
-    };
-    let import = pick("import")?.ok_or_else(|| {
-        Error::usage(format!(
-            "{}: no import*.xml in this folder: a CommerceML folder needs the catalogue (import.xml), \
-             optionally with offers.xml; to convert offers alone, name the file",
-            dir.display()
-        ))
-    })?;
-    let offers = match pick("offers")? {
-        Some(p) => Some(p),
-        None => pick("prices")?,
-    };
-    Ok((import, offers))
 }
 
 #[cfg(test)]
@@ -160,19 +96,14 @@ mod tests {
         assert_eq!(sniff("<Документы><КоммерческаяИнформация/></Документы>"), 0);
         assert_eq!(sniff("<ProductsGroups/>"), 0);
         assert_eq!(sniff("<КоммерческаяИнформацияX/>"), 0);
+        let doctype = "<?xml version=\"1.0\"?>\n<!DOCTYPE КоммерческаяИнформация [\n  <!ENTITY nbsp \"&#160;\">\n  \
+                       <!ELEMENT x (#PCDATA)>\n]>\n<КоммерческаяИнформация ВерсияСхемы=\"2.05\">";
+        assert_eq!(sniff(doctype), 2);
     }
 
     #[test]
     fn local_names() {
         assert_eq!(local("cml:Товар"), "Товар");
         assert_eq!(local("Товар"), "Товар");
-    }
-
-    #[test]
-    fn roles_from_the_head() {
-        assert_eq!(role("<КоммерческаяИнформация><Классификатор>"), Role::Import);
-        assert_eq!(role("<КоммерческаяИнформация><ПакетПредложений>"), Role::Offers);
-        assert_eq!(role("<x:КоммерческаяИнформация><x:ПакетПредложений>"), Role::Offers);
-        assert_eq!(role("<КоммерческаяИнформация>"), Role::Unknown);
     }
 }

@@ -1,9 +1,9 @@
-//! `offers.xml`: price types, offers (`Предложение`), and the compact index the import is merged
-//! with. Also the parts both files share: `БазоваяЕдиница`.
+//! The offer side of a package (`ПакетПредложений` / `ИзмененияПакетаПредложений` in `offers`,
+//! `prices` and `rests` files): price types, offers (`Предложение`), and the index the catalogue
+//! is merged with. Also the parts every file shares: `БазоваяЕдиница`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Diagnostics, Warning};
@@ -35,9 +35,9 @@ pub(super) struct PriceType {
     pub includes_vat: Option<bool>,
 }
 
-/// Price types by `Ид`.
+/// Price types by `Ид`, and the unknown ids already reported.
 #[derive(Debug, Default)]
-pub(super) struct PriceTypes(HashMap<String, PriceType>);
+pub(super) struct PriceTypes(HashMap<String, PriceType>, HashSet<String>);
 
 impl PriceTypes {
     /// `ТипыЦен`, whose start was just read.
@@ -86,17 +86,32 @@ impl PriceTypes {
         if name.trim().is_empty() {
             name = id.clone();
         }
-        self.0.insert(id, PriceType { name, includes_vat });
+        match self.0.get(&id) {
+            // Listed again (in the classifier and the offers, or twice in one list): the same type.
+            Some(known) if known.name == name => {}
+            Some(known) => {
+                let message = format!(
+                    "price type {id} is listed twice, as {:?} and as {name:?}; the first name is kept",
+                    known.name
+                );
+                diag.warn(Warning::new("value-dropped", message).at(cml.pos_at(start, "ТипЦены")))?;
+            }
+            None => {
+                self.0.insert(id, PriceType { name, includes_vat });
+            }
+        }
         Ok(())
     }
 
     /// The price of type `id`: its name (the id itself, with a warning, when `ТипыЦен` lacks it).
-    pub fn price(&self, cml: &mut Cml, diag: &mut Diagnostics, id: &str, amount: Option<Decimal>) -> Result<Price> {
+    pub fn price(&mut self, diag: &mut Diagnostics, id: &str, amount: Option<Decimal>) -> Result<Price> {
         let (price_type, includes_vat) = match self.0.get(id) {
             Some(t) => (t.name.clone(), t.includes_vat),
             None => {
-                let message = format!("price type {id:?} is not in ТипыЦен; its Ид is used as its name");
-                cml.warn_once(diag, &format!("price type {id}"), Warning::new("value-assumed", message))?;
+                if self.1.insert(id.to_string()) {
+                    let message = format!("price type {id:?} is not in ТипыЦен; its Ид is used as its name");
+                    diag.warn(Warning::new("value-assumed", message))?;
+                }
                 (id.to_string(), None)
             }
         };
@@ -184,10 +199,13 @@ pub(super) struct Offer {
     pub unit: Option<Unit>,
     /// Price type `Ид` and amount, in document order.
     pub prices: Vec<(String, Option<Decimal>)>,
+    /// `Количество`, or the sum of `Остатки`.
     pub quantity: Option<Decimal>,
+    /// `ПометкаУдаления` true or `Статус="Удален"`.
+    pub deleted: bool,
     /// The values of `ХарактеристикиТовара`.
     pub features: Vec<String>,
-    /// Other plain-text elements.
+    /// Other plain-text elements, and stock per warehouse.
     pub extra: Extra,
 }
 
@@ -201,13 +219,25 @@ pub(super) fn split_id(id: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Reads the children of `ПакетПредложений`, handing each offer to `on_offer` as soon as it is
-/// complete.
+/// `Статус="Удален"` (on `Товар` or `Предложение`): taken out of the attributes.
+pub(super) fn status_deleted(attrs: &mut Attrs) -> bool {
+    attrs.take("Статус").is_some_and(|s| s.trim().to_lowercase() == "удален")
+}
+
+/// `ПометкаУдаления`: `true`/`Да` marks goods or an offer deleted.
+pub(super) fn deletion_mark(cml: &mut Cml, name: &str, empty: bool, parent: &str) -> Result<bool> {
+    let (raw, at) = cml.text(name, empty)?;
+    Ok(fields::yes_no(&raw, || cml.pos_at(at, &format!("{parent}/{name}")))?.unwrap_or(false))
+}
+
+/// Reads the children of `ПакетПредложений` (or `ИзмененияПакетаПредложений`), handing each offer
+/// to `on_offer` as soon as it is complete.
 pub(super) fn read_package(
     cml: &mut Cml,
     diag: &mut Diagnostics,
     types: &mut PriceTypes,
-    on_offer: &mut dyn FnMut(Offer, &mut Cml, &mut Diagnostics, &PriceTypes) -> Result<()>,
+    package: &str,
+    on_offer: &mut dyn FnMut(Offer, &mut Cml, &mut Diagnostics, &mut PriceTypes) -> Result<()>,
 ) -> Result<()> {
     loop {
         match cml.next()? {
@@ -215,8 +245,8 @@ pub(super) fn read_package(
                 "ТипыЦен" if !empty => types.read(cml, diag)?,
                 "Предложения" if !empty => loop {
                     match cml.next()? {
-                        Ev::Start { name, empty, .. } if name == "Предложение" => {
-                            let offer = read_offer(cml, diag, empty)?;
+                        Ev::Start { name, attrs, empty } if name == "Предложение" => {
+                            let offer = read_offer(cml, diag, attrs, empty)?;
                             on_offer(offer, cml, diag, types)?;
                         }
                         Ev::Start { name, empty, .. } => {
@@ -231,24 +261,25 @@ pub(super) fn read_package(
                     cml.skip(&name, empty)?;
                 }
                 _ => {
-                    cml.skip_unmapped(diag, &name, empty, "ПакетПредложений")?;
+                    cml.skip_unmapped(diag, &name, empty, package)?;
                 }
             },
             Ev::End => return Ok(()),
-            Ev::Text(t) => cml.stray_text(diag, &t, "ПакетПредложений")?,
-            Ev::Eof => return Err(cml.truncated("ПакетПредложений")),
+            Ev::Text(t) => cml.stray_text(diag, &t, package)?,
+            Ev::Eof => return Err(cml.truncated(package)),
         }
     }
 }
 
-fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, empty: bool) -> Result<Offer> {
-    let mut offer = Offer { offset: cml.offset(), ..Offer::default() };
+fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bool) -> Result<Offer> {
+    let mut offer = Offer { offset: cml.offset(), deleted: status_deleted(&mut attrs), ..Offer::default() };
     if empty {
         return Err(Error::syntax(
             cml.pos_at(offer.offset, "Предложение"),
             "an empty <Предложение>: expected Ид and prices",
         ));
     }
+    offer.extra = attrs.into_extra();
     loop {
         match cml.next()? {
             Ev::Start { name, attrs, empty } => match name.as_str() {
@@ -258,7 +289,7 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, empty: bool) -> Result<Offe
                 }
                 "Наименование" => offer.name = cml.text(&name, empty)?.0,
                 "Артикул" => offer.article = fields::optional_text(Some(cml.text(&name, empty)?.0)),
-                "Штрихкод" => {
+                "Штрихкод" | "ШтрихКод" => {
                     let (raw, at) = cml.text(&name, empty)?;
                     let barcode = fields::code(&raw, || cml.pos_at(at, "Предложение/Штрихкод"))?;
                     if !barcode.is_empty() && !offer.barcodes.contains(&barcode) {
@@ -271,6 +302,8 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, empty: bool) -> Result<Offe
                     let (raw, at) = cml.text(&name, empty)?;
                     offer.quantity = fields::decimal(&raw, || cml.pos_at(at, "Предложение/Количество"))?;
                 }
+                "Остатки" if !empty => read_rests(cml, diag, &mut offer)?,
+                "ПометкаУдаления" => offer.deleted |= deletion_mark(cml, &name, empty, "Предложение")?,
                 "ХарактеристикиТовара" if !empty => read_features(cml, diag, &mut offer.features)?,
                 _ => {
                     if let Some(text) = cml.skip_unmapped(diag, &name, empty, "Предложение")? {
@@ -365,6 +398,80 @@ fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resu
     }
 }
 
+/// `Остатки/Остаток` with `Склад{Ид, Количество}` per warehouse, or a `Количество` of its own
+/// (1C's `rests` part): the sum becomes the quantity; with several warehouses the split is kept in
+/// `extra` under `Остатки по складам` (`склад: количество; …`).
+fn read_rests(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Result<()> {
+    let mut per_store: Vec<(String, Decimal)> = Vec::new();
+    let mut total: Option<Decimal> = None;
+    let mut add = |store: Option<String>, amount: Decimal, total: &mut Option<Decimal>| {
+        *total = Some(total.unwrap_or_default() + amount);
+        if let Some(store) = store {
+            per_store.push((store, amount));
+        }
+    };
+    loop {
+        match cml.next()? {
+            Ev::Start { name, empty, .. } if name == "Остаток" && !empty => loop {
+                match cml.next()? {
+                    Ev::Start { name: el, empty, .. } if el == "Количество" => {
+                        let (raw, at) = cml.text(&el, empty)?;
+                        if let Some(q) = fields::decimal(&raw, || cml.pos_at(at, "Остаток/Количество"))? {
+                            add(None, q, &mut total);
+                        }
+                    }
+                    Ev::Start { name: el, empty, .. } if el == "Склад" && !empty => {
+                        let (mut store, mut amount) = (String::new(), None);
+                        loop {
+                            match cml.next()? {
+                                Ev::Start { name: f, empty, .. } if f == "Ид" => store = cml.text(&f, empty)?.0,
+                                Ev::Start { name: f, empty, .. } if f == "Количество" => {
+                                    let (raw, at) = cml.text(&f, empty)?;
+                                    amount = fields::decimal(&raw, || cml.pos_at(at, "Склад/Количество"))?;
+                                }
+                                Ev::Start { name: f, empty, .. } => {
+                                    cml.skip_unmapped(diag, &f, empty, "Остаток/Склад")?;
+                                }
+                                Ev::End => break,
+                                Ev::Text(t) => cml.stray_text(diag, &t, "Склад")?,
+                                Ev::Eof => return Err(cml.truncated("Склад")),
+                            }
+                        }
+                        if let Some(q) = amount {
+                            add(Some(store.trim().to_string()), q, &mut total);
+                        }
+                    }
+                    Ev::Start { name: el, empty, .. } => {
+                        cml.skip_unmapped(diag, &el, empty, "Остаток")?;
+                    }
+                    Ev::End => break,
+                    Ev::Text(t) => cml.stray_text(diag, &t, "Остаток")?,
+                    Ev::Eof => return Err(cml.truncated("Остаток")),
+                }
+            },
+            Ev::Start { name, empty, .. } => {
+                cml.skip_unmapped(diag, &name, empty, "Остатки")?;
+            }
+            Ev::End => break,
+            Ev::Text(t) => cml.stray_text(diag, &t, "Остатки")?,
+            Ev::Eof => return Err(cml.truncated("Остатки")),
+        }
+    }
+    if total.is_some() {
+        offer.quantity = total;
+    }
+    if per_store.len() > 1 {
+        let split: Vec<String> = per_store.iter().map(|(s, q)| format!("{s}: {q}")).collect();
+        offer.extra.insert(STOCK_PER_STORE.into(), split.join("; "));
+    }
+    Ok(())
+}
+
+/// The `extra` key of stock per warehouse.
+pub(super) const STOCK_PER_STORE: &str = "Остатки по складам";
+/// The `extra` key of an offer's quantity (stock).
+pub(super) const QUANTITY: &str = "Количество";
+
 /// `ХарактеристикиТовара/ХарактеристикаТовара{Наименование, Значение}`: the values.
 fn read_features(cml: &mut Cml, diag: &mut Diagnostics, features: &mut Vec<String>) -> Result<()> {
     loop {
@@ -392,122 +499,5 @@ fn read_features(cml: &mut Cml, diag: &mut Diagnostics, features: &mut Vec<Strin
             Ev::Text(t) => cml.stray_text(diag, &t, "ХарактеристикиТовара")?,
             Ev::Eof => return Err(cml.truncated("ХарактеристикиТовара")),
         }
-    }
-}
-
-/// What the index keeps of an offer: no more than merging needs.
-#[derive(Debug)]
-struct IndexedOffer {
-    pub characteristic: Option<Box<str>>,
-    /// For characteristics only: the offer's own name and its characteristic values.
-    pub name: Option<Box<str>>,
-    pub features: Option<Box<str>>,
-    pub barcodes: Box<[String]>,
-    /// Price type (a number into `OffersIndex::type_ids`) and amount.
-    pub prices: Box<[(u32, Option<Decimal>)]>,
-    pub quantity: Option<Decimal>,
-    pub used: bool,
-}
-
-/// An offer taken out of the index for one product.
-#[derive(Debug)]
-pub(super) struct TakenOffer {
-    pub characteristic: Option<String>,
-    pub name: Option<String>,
-    pub features: Option<String>,
-    pub barcodes: Vec<String>,
-    /// Price type `Ид` and amount.
-    pub prices: Vec<(String, Option<Decimal>)>,
-    pub quantity: Option<Decimal>,
-}
-
-/// The offers file, indexed by goods id, in document order (for reproducible messages).
-#[derive(Debug, Default)]
-pub(super) struct OffersIndex {
-    goods: IndexMap<Box<str>, Vec<IndexedOffer>>,
-    type_ids: Vec<String>,
-    type_numbers: HashMap<String, u32>,
-    pub count: usize,
-}
-
-impl OffersIndex {
-    pub fn add(&mut self, offer: Offer, cml: &mut Cml, diag: &mut Diagnostics) -> Result<()> {
-        for key in offer.extra.keys() {
-            let message = format!("<{key}> of offers is not carried into the merged catalogue (reported once)");
-            cml.warn_once(diag, &format!("offer extra {key}"), Warning::new("field-dropped", message))?;
-        }
-        let (goods, characteristic) = split_id(&offer.id);
-        let entries = self.goods.entry(goods.into()).or_default();
-        if entries.iter().any(|e| e.characteristic.as_deref() == characteristic) {
-            return diag.warn(
-                Warning::new("value-dropped", format!("offer {} appears twice; the second is ignored", offer.id))
-                    .at(cml.pos_at(offer.offset, "Предложение")),
-            );
-        }
-        let mut prices = Vec::with_capacity(offer.prices.len());
-        for (type_id, amount) in offer.prices {
-            let next = self.type_ids.len() as u32;
-            let n = *self.type_numbers.entry(type_id.clone()).or_insert(next);
-            if n == next {
-                self.type_ids.push(type_id);
-            }
-            prices.push((n, amount));
-        }
-        let features = (!offer.features.is_empty()).then(|| offer.features.join(", ").into_boxed_str());
-        entries.push(IndexedOffer {
-            characteristic: characteristic.map(Into::into),
-            name: characteristic.map(|_| offer.name.into_boxed_str()),
-            features: characteristic.and(features),
-            barcodes: offer.barcodes.into_boxed_slice(),
-            prices: prices.into_boxed_slice(),
-            quantity: offer.quantity,
-            used: false,
-        });
-        self.count += 1;
-        Ok(())
-    }
-
-    /// Takes the offers of one product out of the index (their memory is released): all offers
-    /// of `goods` not taken yet, or only that of `characteristic` when the import's own `Ид` names
-    /// one.
-    pub fn take(&mut self, goods: &str, characteristic: Option<&str>) -> Vec<TakenOffer> {
-        let Some(entries) = self.goods.get_mut(goods) else { return Vec::new() };
-        let type_ids = &self.type_ids;
-        entries
-            .iter_mut()
-            .filter(|e| !e.used && (characteristic.is_none() || e.characteristic.as_deref() == characteristic))
-            .map(|e| {
-                e.used = true;
-                TakenOffer {
-                    characteristic: e.characteristic.as_deref().map(str::to_string),
-                    name: e.name.take().map(String::from),
-                    features: e.features.take().map(String::from),
-                    barcodes: std::mem::take(&mut e.barcodes).into_vec(),
-                    prices: std::mem::take(&mut e.prices)
-                        .iter()
-                        .map(|(n, a)| (type_ids[*n as usize].clone(), *a))
-                        .collect(),
-                    quantity: e.quantity,
-                }
-            })
-            .collect()
-    }
-
-    /// Offers no goods of the import took: (count, the first few ids).
-    pub fn unused(&self) -> (usize, Vec<String>) {
-        let mut count = 0;
-        let mut first = Vec::new();
-        for (goods, offers) in &self.goods {
-            for o in offers.iter().filter(|o| !o.used) {
-                count += 1;
-                if first.len() < 5 {
-                    first.push(match &o.characteristic {
-                        Some(c) => format!("{goods}#{c}"),
-                        None => goods.to_string(),
-                    });
-                }
-            }
-        }
-        (count, first)
     }
 }

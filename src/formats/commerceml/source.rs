@@ -43,6 +43,10 @@ impl Cml {
         })
     }
 
+    pub fn locator(&self) -> Locator {
+        self.locator.clone()
+    }
+
     /// The position of the last event, naming the element, e.g. `Товар/Ид`.
     pub fn pos(&self, field: &str) -> Position {
         self.xml.pos_in(field)
