@@ -1,35 +1,8 @@
-//! One snapshot per sample: what the library reads from it, written as canonical JSON, with the
-//! warnings — or, for inputs that must fail, the error message and its exit-code class.
-//!
-//! Inputs are opened under their crate-relative name (`samples/…`), so the positions in messages
-//! are stable wherever the crate is checked out.
+//! Reader behaviour beyond the per-sample snapshots of `registry.rs`.
 
 mod support;
 
 use kassa_bridge::Diagnostics;
-
-use support::rel;
-
-#[test]
-fn every_sample_reads_as_snapshotted() {
-    insta::glob!("../samples", "kassatka-*/*.xml", |path| {
-        insta::assert_snapshot!(support::describe_reading(&rel(path), None));
-    });
-}
-
-/// A guard that the glob above really covers every sample (a renamed folder must not silently
-/// leave fixtures unchecked).
-#[test]
-fn the_glob_covers_every_sample() {
-    let all = [support::samples_in("kassatka-xml"), support::samples_in("kassatka-receipts")].concat();
-    assert!(all.len() >= 22, "expected at least 22 samples, found {}", all.len());
-    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    for sample in all {
-        let suffix = sample.trim_start_matches("samples/").replace('/', "__");
-        let snap = snapshots.join(format!("snapshots_readers__every_sample_reads_as_snapshotted@{suffix}.snap"));
-        assert!(snap.exists(), "no reader snapshot for {sample} (expected {})", snap.display());
-    }
-}
 
 /// The API layout repeats a product once per price type. A row that leaves out a value another
 /// row gives (hostile-missing-optional: `00-00000016` without `UnitName`/`Barcode`) is still the

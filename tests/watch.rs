@@ -7,6 +7,7 @@ mod watch_common;
 
 use std::fs;
 use std::io::Write;
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -201,6 +202,34 @@ fn a_commerceml_pair_is_converted_as_one_catalogue() {
     assert!(f.run_until_idle(LIMIT).success(), "{}", f.logs());
     assert!(start.elapsed() >= Duration::from_millis(300), "waited pair-wait for its partner");
     assert!(f.path("outbox/import_2.json").exists(), "{}", f.logs());
+}
+
+/// 1C's newer exchange: five `___` parts (classifier, goods, offers, prices, stock) dropped
+/// together are one job, merged by Ид into one catalogue.
+#[test]
+fn a_package_of_five_parts_is_one_job() {
+    let f = Fixture::new("", "name = \"cml\"\ninbox = \"inbox\"\n[[route.target]]\nformat = \"canonical-json\"\n");
+    let dir = root().join("samples/commerceml/package-parts");
+    let parts = [
+        "import___0a1b2c3d-classifier.xml",
+        "goods/1/import___5e6f7a8b-goods.xml",
+        "goods/1/offers___9c0d1e2f-offers.xml",
+        "goods/1/prices___3a4b5c6d-prices.xml",
+        "goods/1/rests___7e8f9a0b-rests.xml",
+    ];
+    for part in parts {
+        let name = Path::new(part).file_name().unwrap().to_string_lossy().into_owned();
+        drop_file(&f.inbox(), &name, &fs::read(dir.join(part)).unwrap());
+    }
+    assert!(f.run_until_idle(LIMIT).success(), "{}", f.logs());
+    assert_eq!(list(&f.path("outbox")), ["import___0a1b2c3d-classifier.json"], "{}", f.logs());
+    assert_eq!(list(&f.path("done")).len(), 5, "{}", f.logs());
+    let json = fs::read_to_string(f.path("outbox/import___0a1b2c3d-classifier.json")).unwrap();
+    for expected in
+        ["\"amount\": \"5490\"", "\"Количество\": \"25\"", "\"SN175060009539\"", "\"deleted\": true", "Обувь"]
+    {
+        assert!(json.contains(expected), "{expected} is not in the catalogue:\n{json}");
+    }
 }
 
 /// With a flag file configured a file is taken only after its flag appears; the flag is removed.

@@ -412,12 +412,9 @@ impl CatalogWriter for BifitJsonWriter {
         self.write_product(p, diag)
     }
 
-    /// `visible: false`: Bifit's item stays, hidden (the reference marks this soft delete INFERRED).
+    /// `visible: false`: Bifit's item stays, hidden (the reference marks this soft delete INFERRED);
+    /// the reader reads it back as deleted, so nothing is lost.
     fn deleted(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
-        diag.warn(Warning::new(
-            "deleted-hidden",
-            format!("product {} ({}) is marked deleted in the source; written hidden (visible: false)", p.code, p.name),
-        ))?;
         self.write_product(p, diag)
     }
 

@@ -201,7 +201,11 @@ pub fn package_in(dir: &Path, named: Option<&str>) -> Result<(&'static Format, V
     if let Some(name) = named {
         let format = find(name)?;
         let package = format.package.ok_or_else(|| {
-            Error::usage(format!("{}: a folder is read as a package of files, and {} has none", dir.display(), format.name))
+            Error::usage(format!(
+                "{}: a folder is read as a package of files, and {} has none",
+                dir.display(),
+                format.name
+            ))
         })?;
         return Ok((format, (package.files_in)(dir)?));
     }
@@ -215,7 +219,8 @@ pub fn package_in(dir: &Path, named: Option<&str>) -> Result<(&'static Format, V
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| Error::usage(format!("{}: a folder, and no format reads folders", dir.display()))))
+    Err(first_error
+        .unwrap_or_else(|| Error::usage(format!("{}: a folder, and no format reads folders", dir.display()))))
 }
 
 /// Finds a format by name or alias (case-insensitive).

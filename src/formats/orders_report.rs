@@ -112,7 +112,7 @@ impl OrdersReportWriter {
                 .filter(|(k, _)| k.as_str() != "currentStatusType")
                 .map(|(k, v)| format!("{k}: {}", v.trim_matches('"')))
                 .collect::<Vec<_>>()
-                .join("; "),
+                .join(" | "),
         ]
     }
 }

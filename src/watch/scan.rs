@@ -176,11 +176,8 @@ impl Inbox {
                 result.ready.push(Ready::One(name.clone()));
                 continue;
             };
-            let members: Vec<&String> = self
-                .tracks
-                .keys()
-                .filter(|other| route.package_of(other).is_some_and(|(_, k)| k == key))
-                .collect();
+            let members: Vec<&String> =
+                self.tracks.keys().filter(|other| route.package_of(other).is_some_and(|(_, k)| k == key)).collect();
             let ready_members: Vec<String> =
                 members.iter().filter(|m| ready.contains(m)).map(|m| m.to_string()).collect();
             let all_ready = ready_members.len() == members.len();
@@ -219,4 +216,3 @@ impl Inbox {
         self.tracks.get(name).map(|t| (t.size, t.mtime))
     }
 }
-

@@ -45,7 +45,9 @@ pub(super) fn read_document(
         match cml.next()? {
             Ev::Start { name, empty, .. } => match name.as_str() {
                 "Ид" => o.id = fields::optional_text(Some(cml.text(&name, empty)?.0.trim().to_string())),
-                "Номер" => o.external_id = fields::optional_text(Some(cml.text(&name, empty)?.0.trim().to_string())),
+                "Номер" => {
+                    o.external_id = fields::optional_text(Some(cml.text(&name, empty)?.0.trim().to_string()))
+                }
                 "Дата" => {
                     let (raw, at) = cml.text(&name, empty)?;
                     let (d, t) = parse_date_time(&raw).ok_or_else(|| {
@@ -188,7 +190,8 @@ fn read_parties(cml: &mut Cml, o: &mut Order) -> Result<()> {
         match cml.next()? {
             Ev::Start { name, empty, .. } if name == "Контрагент" && !empty => {
                 n += 1;
-                let prefix = if n == 1 { "Контрагент/".to_string() } else { format!("Контрагент {n}/") };
+                let prefix =
+                    if n == 1 { "Контрагент/".to_string() } else { format!("Контрагент {n}/") };
                 let (mut id, mut party_name, mut full) = (None, None, None);
                 loop {
                     match cml.next()? {
@@ -200,7 +203,9 @@ fn read_parties(cml: &mut Cml, o: &mut Order) -> Result<()> {
                             "ПолноеНаименование" if n == 1 => {
                                 full = fields::optional_text(Some(cml.text(&el, empty)?.0))
                             }
-                            "Роль" => keep_unless(cml, &mut o.extra, &format!("{prefix}Роль"), empty, &["покупатель"])?,
+                            "Роль" => {
+                                keep_unless(cml, &mut o.extra, &format!("{prefix}Роль"), empty, &["покупатель"])?
+                            }
                             _ => flatten(cml, &mut o.extra, &el, empty, &prefix)?,
                         },
                         Ev::End => break,
@@ -240,7 +245,9 @@ fn read_discounts(cml: &mut Cml, extra: &mut Extra, parent: &str) -> Result<Deci
                         "УчтеноВСумме" => {
                             keep_unless(cml, extra, &format!("{parent}/УчтеноВСумме"), empty, &["true", "да"])?
                         }
-                        "Наименование" => keep_unless(cml, extra, &format!("{parent}/Наименование"), empty, &["скидка"])?,
+                        "Наименование" => {
+                            keep_unless(cml, extra, &format!("{parent}/Наименование"), empty, &["скидка"])?
+                        }
                         _ => flatten(cml, extra, &el, empty, &format!("{parent}/"))?,
                     },
                     Ev::End => break,
@@ -340,7 +347,9 @@ fn read_line_vat(cml: &mut Cml, line: &mut OrderLine) -> Result<()> {
                 let (mut tax, mut rate) = (String::new(), String::new());
                 loop {
                     match cml.next()? {
-                        Ev::Start { name: el, empty, .. } if el == "Наименование" => tax = cml.text(&el, empty)?.0,
+                        Ev::Start { name: el, empty, .. } if el == "Наименование" => {
+                            tax = cml.text(&el, empty)?.0
+                        }
                         Ev::Start { name: el, empty, .. } if el == "Ставка" => rate = cml.text(&el, empty)?.0,
                         Ev::Start { name: el, empty, .. } => {
                             flatten(cml, &mut line.extra, &el, empty, "СтавкаНалога/")?
@@ -351,7 +360,11 @@ fn read_line_vat(cml: &mut Cml, line: &mut OrderLine) -> Result<()> {
                     }
                 }
                 let lower = rate.trim().to_lowercase();
-                let vat = if lower == "без налога" || lower == "без ндс" { Some(Vat::NoVat) } else { rate.parse().ok() };
+                let vat = if lower == "без налога" || lower == "без ндс" {
+                    Some(Vat::NoVat)
+                } else {
+                    rate.parse().ok()
+                };
                 match vat {
                     Some(v) if tax.trim().to_lowercase() == "ндс" => line.vat = Some(v),
                     _ if rate.trim().is_empty() => {}
@@ -377,8 +390,12 @@ fn read_requisite_pairs(cml: &mut Cml) -> Result<Vec<(String, String)>> {
                 let (mut key, mut values) = (String::new(), Vec::new());
                 loop {
                     match cml.next()? {
-                        Ev::Start { name: el, empty, .. } if el == "Наименование" => key = cml.text(&el, empty)?.0,
-                        Ev::Start { name: el, empty, .. } if el == "Значение" => values.push(cml.text(&el, empty)?.0),
+                        Ev::Start { name: el, empty, .. } if el == "Наименование" => {
+                            key = cml.text(&el, empty)?.0
+                        }
+                        Ev::Start { name: el, empty, .. } if el == "Значение" => {
+                            values.push(cml.text(&el, empty)?.0)
+                        }
                         Ev::Start { name: el, empty, .. } => {
                             cml.skip(&el, empty)?;
                         }

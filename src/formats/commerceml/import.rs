@@ -195,10 +195,7 @@ impl Reader<'_> {
     fn read_goods(&mut self, cml: &mut Cml, attrs: Attrs, empty: bool) -> Result<()> {
         let start = cml.offset();
         if empty {
-            return Err(Error::syntax(
-                cml.pos_at(start, "Товар"),
-                "an empty <Товар>: expected Ид and Наименование",
-            ));
+            return Err(Error::syntax(cml.pos_at(start, "Товар"), "an empty <Товар>: expected Ид and Наименование"));
         }
         let mut attrs = attrs;
         let mut p = Product::new("", "");
@@ -343,7 +340,13 @@ impl Reader<'_> {
     }
 
     /// A list of `item{Наименование, value…}`: (name, values, offset of the first value).
-    fn read_pairs(&mut self, cml: &mut Cml, list: &str, item: &str, value_el: &str) -> Result<Vec<(String, Vec<String>, u64)>> {
+    fn read_pairs(
+        &mut self,
+        cml: &mut Cml,
+        list: &str,
+        item: &str,
+        value_el: &str,
+    ) -> Result<Vec<(String, Vec<String>, u64)>> {
         let mut out = Vec::new();
         loop {
             match cml.next()? {

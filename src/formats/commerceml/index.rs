@@ -68,8 +68,7 @@ impl OffersIndex {
         let prices: Vec<(u32, Option<Decimal>)> =
             offer.prices.into_iter().map(|(type_id, amount)| (self.type_number(type_id), amount)).collect();
         let entries = self.goods.entry(goods.into()).or_default();
-        let Some(known) = entries.iter_mut().find(|e| e.characteristic.as_deref() == characteristic.as_deref())
-        else {
+        let Some(known) = entries.iter_mut().find(|e| e.characteristic.as_deref() == characteristic.as_deref()) else {
             entries.push(IndexedOffer {
                 characteristic: characteristic.map(Into::into),
                 file,

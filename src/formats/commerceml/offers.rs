@@ -416,7 +416,8 @@ fn read_rests(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resul
                 match cml.next()? {
                     Ev::Start { name: el, empty, .. } if el == "Количество" => {
                         let (raw, at) = cml.text(&el, empty)?;
-                        if let Some(q) = fields::decimal(&raw, || cml.pos_at(at, "Остаток/Количество"))? {
+                        if let Some(q) = fields::decimal(&raw, || cml.pos_at(at, "Остаток/Количество"))?
+                        {
                             add(None, q, &mut total);
                         }
                     }

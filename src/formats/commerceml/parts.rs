@@ -118,9 +118,9 @@ pub(super) fn offers_at_end(path: &Path) -> bool {
     })
 }
 
-/// The part names 1C and site plugins give the files of one export.
-const PART_NAMES: [&str; 9] =
-    ["import", "offers", "prices", "rests", "propertiesgoods", "pricelists", "units", "storages", "goods"];
+/// The part names 1C and site plugins give the files of one export (1C's newer exchange also
+/// writes `propertiesGoods___…`, `units___…` and more, recognised by their `___`).
+const PART_NAMES: [&str; 4] = ["import", "offers", "prices", "rests"];
 
 /// The key the files of one package share, from a file name: `import0_1.xml` and
 /// `offers0_1.xml` → `0_1`; `import.xml`, `offers.xml`, `import_0.xml`, `import_1.xml` → ``;
@@ -196,6 +196,7 @@ mod tests {
         assert_eq!(package_key("rests___5f0c-11aa.xml").as_deref(), Some("___"));
         assert_eq!(package_key("propertiesGoods___ab.xml").as_deref(), Some("___"));
         assert_eq!(package_key("goods.txt"), None);
+        assert_eq!(package_key("goods.xml"), None);
         assert_eq!(package_key("catalog.xml"), None);
         assert_eq!(package_key("___x.xml"), None);
     }

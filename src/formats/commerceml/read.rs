@@ -321,8 +321,11 @@ impl Reader<'_> {
 fn offer_product(offer: Offer, pos: Position, diag: &mut Diagnostics, types: &mut PriceTypes) -> Result<Product> {
     let name = if offer.name.trim().is_empty() {
         diag.warn(
-            Warning::new("value-assumed", format!("offer {} has no Наименование; its Ид is used as its name", offer.id))
-                .at(pos),
+            Warning::new(
+                "value-assumed",
+                format!("offer {} has no Наименование; its Ид is used as its name", offer.id),
+            )
+            .at(pos),
         )?;
         offer.id.clone()
     } else {
