@@ -1,11 +1,11 @@
 //! The `table` reader: spreadsheet and CSV price lists.
 //!
-//! The binary samples in `samples/table/` are made by `generate_samples` below
-//! (`cargo test --test table -- --ignored generate_samples` rewrites them).
+//! The binary samples in `samples/table/` are made by `table_samples` (`cargo test --test table
+//! -- --ignored generate_samples` rewrites them).
 
 mod support;
+mod table_samples;
 
-use std::io::{Cursor, Write};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -19,152 +19,12 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use support::{exit_class, open_sample, root, warnings_text, SharedBuf};
-
-// ---------------------------------------------------------------------------------------------
-// Sample data, written both as xlsx and as ods
-
-#[derive(Clone, Copy)]
-enum C<'a> {
-    S(&'a str),
-    N(f64),
-    /// A number shown as a percentage (stored as 0.1 for 10 %).
-    P(f64),
-    E,
-}
-
-use C::{E, N, P, S};
-
-/// `price-list.*`: a title row above the header, float prices, integer-valued float barcodes,
-/// codes with leading zeros stored as text, a percentage VAT cell, a formula-like float.
-fn price_list() -> Vec<Vec<C<'static>>> {
-    vec![
-        vec![S("Прайс-лист ООО «Ромашка» на 01.03.2024")],
-        vec![S("Код"), S("Наименование"), S("Штрихкод"), S("Цена"), S("Ед. изм."), S("НДС"), S("Группа")],
-        vec![S("00123"), S("Молоко 3,2% 1 л"), N(4607001000433.0), N(89.9), S("шт"), S("20%"), S("Молочные")],
-        vec![N(456.0), S("Сыр «Российский»"), N(4607001000440.0), N(1990.1), S("кг"), P(0.1), S("Молочные")],
-        vec![],
-        vec![
-            S("00124"),
-            S("Хлеб бородинский"),
-            S("4607001000457; 4607001000464"),
-            N(45.9),
-            N(796.0),
-            S("без НДС"),
-            S("Хлеб"),
-        ],
-        vec![S("A-17"), S("Пакет-майка"), E, N(5.0), S("шт"), N(20.0)],
-        // 12.3 × 3 as a formula leaves 36.900000000000006 in the file; Excel shows 36.9.
-        vec![S("00125"), S("Жевательная резинка ×3"), N(4607001000471.0), N(12.3 * 3.0), S("уп"), S("20")],
-    ]
-}
-
-/// `sci-barcode.xlsx`: ten good rows, then a barcode Excel turned into `4.6E+12` text in C12.
-fn sci_barcode() -> Vec<Vec<C<'static>>> {
-    let mut rows = vec![vec![S("Код"), S("Наименование"), S("Штрихкод"), S("Цена")]];
-    for i in 1..=10 {
-        rows.push(vec![N(f64::from(i)), S("Товар"), N(4607001000400.0 + f64::from(i)), N(10.0)]);
-    }
-    rows.push(vec![N(11.0), S("Товар 11"), S("4.6E+12"), N(10.0)]);
-    rows
-}
-
-/// `unusual.xlsx`, sheet «Прайс»: titles no reader would guess, mapped by `mapping.toml`.
-fn unusual() -> Vec<Vec<C<'static>>> {
-    vec![
-        vec![S("Поставщик: ООО «Альфа»")],
-        vec![],
-        vec![
-            S("Арт. поставщика"),
-            S("Полное наименование"),
-            S("EAN-13"),
-            S("Опт, руб."),
-            S("Розница, руб."),
-            S("Примечание"),
-            S("Остаток"),
-        ],
-        vec![S("AL-001"), S("Чай чёрный 100 г"), N(4601234567893.0), N(120.5), N(159.9), S("новинка"), N(15.0)],
-        vec![S("AL-002"), S("Кофе молотый 250 г"), S("4601234567886"), N(310.0), N(399.99), E, N(3.0)],
-    ]
-}
-
-fn xlsx(sheets: &[(&str, Vec<Vec<C>>)]) -> Vec<u8> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-    let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2024, 3, 1).expect("a date");
-    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    let percent = Format::new().set_num_format("0%");
-    for (name, rows) in sheets {
-        let sheet = book.add_worksheet();
-        sheet.set_name(*name).expect("a sheet name");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32, c as u16);
-                match *cell {
-                    S(s) => sheet.write_string(r, c, s).map(|_| ()),
-                    N(n) => sheet.write_number(r, c, n).map(|_| ()),
-                    P(n) => sheet.write_number_with_format(r, c, n, &percent).map(|_| ()),
-                    E => Ok(()),
-                }
-                .expect("a cell");
-            }
-        }
-    }
-    book.save_to_buffer().expect("an xlsx")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A minimal OpenDocument spreadsheet (mimetype, manifest, content).
-fn ods(sheet: &str, rows: &[Vec<C>]) -> Vec<u8> {
-    use zip::write::SimpleFileOptions;
-    let mut content = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#,
-    );
-    content.push_str(&format!("<table:table table:name=\"{}\">\n", escape(sheet)));
-    for row in rows {
-        content.push_str("<table:table-row>");
-        for cell in row.iter().chain(row.is_empty().then_some(&E)) {
-            content.push_str(&match *cell {
-                S(s) => format!("<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>", escape(s)),
-                N(n) => format!("<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"),
-                P(n) => format!("<table:table-cell office:value-type=\"percentage\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"),
-                E => "<table:table-cell/>".to_string(),
-            });
-        }
-        content.push_str("</table:table-row>\n");
-    }
-    content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>\n");
-    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
- <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
- <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>
-"#;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("mimetype", stored).expect("zip");
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").expect("zip");
-    zip.start_file("META-INF/manifest.xml", deflated).expect("zip");
-    zip.write_all(manifest.as_bytes()).expect("zip");
-    zip.start_file("content.xml", deflated).expect("zip");
-    zip.write_all(content.as_bytes()).expect("zip");
-    zip.finish().expect("zip").into_inner()
-}
+use table_samples::{xlsx, C, E, M, N, S};
 
 #[test]
 #[ignore = "rewrites samples/table; run on purpose"]
 fn generate_samples() {
-    let dir = root().join("samples/table");
-    std::fs::create_dir_all(&dir).expect("samples/table");
-    std::fs::write(dir.join("price-list.xlsx"), xlsx(&[("Лист1", price_list())])).expect("write");
-    std::fs::write(dir.join("price-list.ods"), ods("Лист1", &price_list())).expect("write");
-    std::fs::write(dir.join("sci-barcode.xlsx"), xlsx(&[("Лист1", sci_barcode())])).expect("write");
-    let info = vec![vec![S("Прайс поставщика на второй странице")]];
-    std::fs::write(dir.join("unusual.xlsx"), xlsx(&[("Инфо", info), ("Прайс", unusual())])).expect("write");
+    table_samples::write_all(&root().join("samples/table"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +69,24 @@ fn read_table(input: RawInput, read: &ReadOptions) -> Result<Vec<Record>, kassa_
     Ok(sink.records)
 }
 
+/// Reads without `--strict`: the records and what was reported.
+fn read_lenient(input: RawInput, read: &ReadOptions) -> (Vec<Record>, Diagnostics) {
+    let mut sink = CollectSink::default();
+    let mut diag = Diagnostics::new(false);
+    table::read(input, read, &mut sink, &mut diag).expect("the table reads");
+    (sink.records, diag)
+}
+
+/// The warnings of one kind: how many, and the text of the first.
+fn warning(diag: &Diagnostics, kind: &str) -> (u64, String) {
+    let group = diag.groups().get(kind).unwrap_or_else(|| panic!("no {kind} warning: {}", warnings_text(diag)));
+    (group.count, group.examples[0].to_string())
+}
+
+fn xlsx_input(rows: Vec<Vec<C>>) -> RawInput {
+    RawInput::from_bytes("p.xlsx", xlsx(&[("Лист1", rows)])).expect("bytes")
+}
+
 fn products(records: &[Record]) -> Vec<&kassa_bridge::model::Product> {
     records.iter().filter_map(|r| if let Record::Product(p) = r { Some(p) } else { None }).collect()
 }
@@ -223,7 +101,18 @@ fn price_text(records: &[Record], code: &str) -> Vec<String> {
 
 #[test]
 fn samples_read_as_snapshotted() {
-    for sample in ["price-list.xlsx", "price-list.ods", "price-list.csv", "sci-barcode.xlsx"] {
+    let samples = [
+        "price-list.xlsx",
+        "price-list.ods",
+        "price-list.csv",
+        "sci-barcode.xlsx",
+        "shop-price-list.xlsx",
+        "shop-price-list.csv",
+        "tdsheet-two-header-rows.xlsx",
+        "excel95-no-codepage.xls",
+        "excel95-bad-sheet-offset.xls",
+    ];
+    for sample in samples {
         let rel = format!("samples/table/{sample}");
         insta::assert_snapshot!(
             sample.replace(['.', '-'], "_"),
@@ -423,4 +312,217 @@ proptest! {
         let normal = |v: &[Decimal]| v.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>();
         prop_assert_eq!(normal(&read), normal(&values));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Price lists as shops keep them
+
+fn prices_of(records: &[Record], code: &str) -> Vec<(String, String, Option<bool>)> {
+    let p = products(records).into_iter().find(|p| p.code == code).unwrap_or_else(|| panic!("no product {code}"));
+    p.prices
+        .iter()
+        .map(|pr| (pr.price_type.clone(), pr.amount.expect("an amount").to_string(), pr.includes_vat))
+        .collect()
+}
+
+#[test]
+fn a_shop_price_list_reads_prices_groups_and_skips_what_is_not_a_product() {
+    for (sample, row) in [("shop-price-list.xlsx", "row"), ("shop-price-list.csv", "line")] {
+        let input = open_sample(&format!("samples/table/{sample}"));
+        assert_eq!(formats::detect(&input).expect("detected").name, table::NAME, "{sample}");
+        let (records, diag) = read_lenient(input, &ReadOptions::default());
+        let groups: Vec<&str> = records
+            .iter()
+            .filter_map(|r| if let Record::Group(g) = r { Some(g.code.as_str()) } else { None })
+            .collect();
+        assert_eq!(groups, ["Молочные продукты", "Хлеб"], "{sample}");
+        let parents: Vec<(&str, Option<&str>)> =
+            products(&records).iter().map(|p| (p.code.as_str(), p.parent.as_deref())).collect();
+        let dairy = Some("Молочные продукты");
+        assert_eq!(
+            parents,
+            [("00123", dairy), ("460700100043300001", dairy), ("00124", Some("Хлеб")), ("00125", Some("Хлеб"))],
+            "{sample}: every product kept, the 18-digit code as text"
+        );
+        let with_vat = |amount: &str| ("Розничная".to_string(), amount.to_string(), Some(true));
+        let without_vat = |amount: &str| ("цена без НДС,руб".to_string(), amount.to_string(), Some(false));
+        assert_eq!(prices_of(&records, "460700100043300001"), [with_vat("1990"), without_vat("1658.33")]);
+        assert_eq!(prices_of(&records, "00125"), [with_vat("52.50"), without_vat("43.75")]);
+        let (count, text) = warning(&diag, "total-rows-skipped");
+        assert_eq!(count, 1);
+        assert!(
+            text.contains(&format!("1 «Итого»/«Всего» row(s) skipped, they are not products: {row} 14 «Итого:»")),
+            "{text}"
+        );
+        let (count, text) = warning(&diag, "text-rows-skipped");
+        assert_eq!(count, 1, "one warning for the kind");
+        assert!(text.contains("2 row(s) of text without a code or a price skipped"), "{text}");
+        assert!(text.contains(&format!("{row} 16 «Цены действительны до 31.03.2024», {row} 17 «Менеджер:")), "{text}");
+        let (_, text) = warning(&diag, "price-text-stripped");
+        assert!(text.contains("2 price cell(s) held text") && text.contains("«1 990 руб.» → 1990"), "{text}");
+        assert_eq!(diag.total(), 3, "{sample}: {}", warnings_text(&diag));
+        assert!(diag.notes()[1].contains("2 group heading row(s) read as groups"), "{:?}", diag.notes());
+    }
+}
+
+#[test]
+fn the_price_titles_people_use_become_prices_named_by_their_titles() {
+    let titles =
+        ["Опт", "Цена", "Цена, руб.", "Цена розн.", "Розница", "Стоимость", "цена с НДС, руб", "цена без НДС,руб"];
+    let mut header = vec![S("Код"), S("Наименование")];
+    header.extend(titles.iter().map(|t| S(t)));
+    let mut row = vec![S("1"), S("Хлеб")];
+    row.extend((1..=titles.len()).map(|n| N(n as f64)));
+    let (records, _) = read_lenient(xlsx_input(vec![header, row]), &ReadOptions::default());
+    let expected: Vec<(String, String, Option<bool>)> = [
+        ("Опт", None),
+        ("Розничная", None),
+        ("Цена, руб.", None),
+        ("Цена розн.", None),
+        ("Розница", None),
+        ("Стоимость", None),
+        ("цена с НДС, руб", Some(true)),
+        ("цена без НДС,руб", Some(false)),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (ty, vat))| (ty.to_string(), (i + 1).to_string(), *vat))
+    .collect();
+    assert_eq!(prices_of(&records, "1"), expected);
+}
+
+/// Runs the binary in the crate root: exit code, stdout, stderr.
+fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kassa-bridge")).current_dir(root()).args(args).output().expect("runs");
+    (out.status.code().expect("exited normally"), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_list_with_wholesale_first_sells_at_the_retail_price() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("opt.xlsx");
+    let rows = vec![vec![S("Код"), S("Наименование"), S("Опт"), S("Цена")], vec![S("1"), S("Хлеб"), N(40.0), N(45.9)]];
+    std::fs::write(&path, xlsx(&[("Лист1", rows)])).expect("write");
+    let path = path.to_str().expect("a UTF-8 path");
+    let (code, stdout, stderr) = run(&["convert", path, "-t", "bifit-csv", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    let csv = encoding_rs::WINDOWS_1251.decode(&stdout).0.into_owned();
+    assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with(";1;;Хлеб;;45.9;")), "{csv}");
+    let (code, stdout, stderr) = run(&["convert", path, "-t", "kassatka-xml", "--kassatka-dialect", "1c", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    let xml = String::from_utf8(stdout).expect("UTF-8");
+    assert!(xml.contains(r#"Name="Хлеб" UnitCode="" UnitName="" Article="" Price="45.9""#), "{xml}");
+}
+
+#[test]
+fn the_shop_price_list_converts_to_bifit_csv_with_every_product_and_its_selling_price() {
+    let (code, stdout, stderr) = run(&["convert", "samples/table/shop-price-list.xlsx", "-t", "bifit-csv", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    let csv = encoding_rs::WINDOWS_1251.decode(&stdout).0.into_owned();
+    let products: Vec<(&str, &str)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .filter(|cells| cells[17] != "1") // GROUPED: a folder
+        .map(|cells| (cells[1], cells[5]))
+        .collect();
+    let expected = [("00123", "89.9"), ("460700100043300001", "1990"), ("00124", "45.9"), ("00125", "52.50")];
+    assert_eq!(products, expected, "{csv}");
+    assert!(stderr.contains("[total-rows-skipped]") && stderr.contains("[text-rows-skipped]"), "{stderr}");
+}
+
+#[test]
+fn a_table_without_a_price_column_says_so_loudly_and_inspect_reports_it() {
+    let text = "Код;Наименование;Остаток\n1;Хлеб;5\n";
+    let input = || RawInput::from_bytes("stock.csv", text.as_bytes().to_vec()).expect("bytes");
+    let (records, diag) = read_lenient(input(), &opts(&[]));
+    assert!(products(&records)[0].prices.is_empty());
+    let (_, message) = warning(&diag, "prices-missing");
+    assert_eq!(
+        message,
+        "stock.csv: CSV (UTF-8): no price column found among the titles «Код», «Наименование», «Остаток»; products \
+         are read WITHOUT prices; map one with --column price=TITLE (or a letter such as price=D) [prices-missing]"
+    );
+    let mut diag = Diagnostics::new(false);
+    let report = kassa_bridge::inspect::inspect(input(), Some("table"), &opts(&[]), &mut diag).expect("inspects");
+    assert_eq!(report.findings.iter().map(|f| f.check).collect::<Vec<_>>(), ["prices-missing"]);
+}
+
+#[test]
+fn a_header_under_a_title_block_or_in_two_rows_is_found() {
+    let (records, diag) = read_lenient(open_sample("samples/table/tdsheet-two-header-rows.xlsx"), &opts(&[]));
+    assert!(diag.notes()[0].contains("sheet «TDSheet», header rows 3–4: code ← A «Код»"), "{:?}", diag.notes());
+    let retail = |a: &str| ("Розничная".to_string(), a.to_string(), None);
+    let wholesale = |a: &str| ("Оптовая".to_string(), a.to_string(), None);
+    assert_eq!(prices_of(&records, "000000124"), [retail("129.9"), wholesale("110")]);
+    assert_eq!(products(&records)[0].parent.as_deref(), Some("Бытовая химия"));
+    // A merged title row above the sub-titles: the sub-titles are the header.
+    let rows = vec![
+        vec![M("Товар", 0, 1), E, M("Цены", 0, 1)],
+        vec![S("Код"), S("Наименование"), S("Розничная"), S("Оптовая")],
+        vec![S("7"), S("Соль"), N(20.0), N(15.0)],
+    ];
+    let (records, diag) = read_lenient(xlsx_input(rows), &opts(&[]));
+    assert!(diag.notes()[0].contains("header row 2:"), "{:?}", diag.notes());
+    assert_eq!(prices_of(&records, "7"), [retail("20"), wholesale("15")]);
+}
+
+#[test]
+fn headings_group_the_products_under_them_but_a_row_with_a_price_is_a_product() {
+    let header = vec![S("Код"), S("Наименование"), S("Цена")];
+    let rows = vec![header.clone(), vec![E, S("Напитки")], vec![E, S("Соки")], vec![S("1"), S("Сок"), N(90.0)]];
+    let (records, _) = read_lenient(xlsx_input(rows), &opts(&[]));
+    let groups = records.iter().filter(|r| matches!(r, Record::Group(_))).count();
+    assert_eq!(groups, 2, "a heading with no products of its own is still a group");
+    assert_eq!(products(&records)[0].parent.as_deref(), Some("Соки"));
+    // A name and a price without a code is a product missing its code, not a heading.
+    let err = read_table(xlsx_input(vec![header.clone(), vec![E, S("Сок"), N(90.0)]]), &opts(&[])).unwrap_err();
+    assert!(err.to_string().contains("Лист1!A2 (Код): bad value \"\": expected a product code"), "{err}");
+    // A code alone is a product missing its name.
+    let err = read_table(xlsx_input(vec![header, vec![S("00123")]]), &opts(&[])).unwrap_err();
+    assert!(err.to_string().contains("Лист1!B2 (Наименование)"), "{err}");
+}
+
+#[test]
+fn price_text_in_another_currency_is_kept_and_other_text_is_an_error() {
+    let header = vec![S("Код"), S("Наименование"), S("Цена")];
+    let rows = vec![header.clone(), vec![S("1"), S("Ноутбук"), S("28500<span>грн</span>")]];
+    let (records, diag) = read_lenient(xlsx_input(rows), &opts(&[]));
+    assert_eq!(price_text(&records, "1"), ["Розничная=28500"]);
+    let (_, text) = warning(&diag, "price-currency-foreign");
+    assert!(text.contains("1 price cell(s) are in another currency (грн): the amounts are kept as written"), "{text}");
+    assert!(text.contains("Лист1!C2 (Цена) «28500<span>грн</span>» → 28500"), "{text}");
+    let err = read_table(xlsx_input(vec![header, vec![S("2"), S("Стол"), S("договорная")]]), &opts(&[])).unwrap_err();
+    assert_eq!(exit_class(err.kind()).1, "bad-input");
+    assert!(
+        err.to_string().starts_with("p.xlsx: Лист1!C2 (Цена): bad value \"договорная\": expected a price"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_excel_95_file_without_a_code_page_reads_as_cyrillic() {
+    let (records, diag) = read_lenient(open_sample("samples/table/excel95-no-codepage.xls"), &opts(&[]));
+    let names: Vec<&str> = products(&records).iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Хлеб бородинский", "Молоко 3,2%"]);
+    assert_eq!(price_text(&records, "001"), ["Розничная=45.9"]);
+    assert!(diag.notes()[0].contains("sheet «Лист1», header row 1: code ← A «Код»"), "{:?}", diag.notes());
+    assert_eq!(warning(&diag, "xls-codepage-guessed").0, 1);
+}
+
+#[test]
+fn a_file_that_makes_the_spreadsheet_library_panic_is_a_clear_error() {
+    let sample = "samples/table/excel95-bad-sheet-offset.xls";
+    let err = read_table(open_sample(sample), &opts(&[])).unwrap_err();
+    assert_eq!(exit_class(err.kind()).1, "bad-input");
+    let (code, _, stderr) = run(&["convert", sample, "-t", "bifit-csv", "-o", "-"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: {sample}: the spreadsheet library failed on this file (range start index 2147418112 out of range \
+             for slice of length 4096); open it in Excel or LibreOffice, save it as .xlsx and convert that"
+        )
+    );
 }

@@ -129,6 +129,83 @@ pub fn decimal(cell: &Cell) -> Result<Option<Decimal>, CellError> {
     parse_decimal(&raw).or_else(|e| fail(cell, e.expected))
 }
 
+/// What a price cell may hold.
+const PRICE_EXPECTED: &str = "a price: a number, or a number with a currency such as «1 990 руб.» or «28500 грн»";
+
+/// Currency signs and words of rubles, as `currency_key` makes them.
+const RUBLES: &[&str] = &["руб", "р", "₽", "rub", "rur", "рубль", "рубля", "рублей"];
+/// Other currencies seen in price lists.
+const OTHER_CURRENCIES: &[&str] =
+    &["грн", "₴", "uah", "$", "usd", "€", "eur", "тг", "тенге", "₸", "kzt", "byn", "у.е", "уе", "сум", "uzs"];
+
+/// What was around the number in a price cell and has been set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stripped {
+    /// The currency as written (`руб.`, `грн`), empty when only markup was stripped.
+    pub currency: String,
+    /// A currency other than rubles: the amount is kept as written, not converted.
+    pub foreign: bool,
+}
+
+/// A price: a number, or text with a number and a currency or HTML markup around it
+/// (`1 990 руб.`, `1 990,00 р.`, `28500<span>грн</span>`); the number is read exactly and what was
+/// stripped is returned so the caller can say so. Any other text is an error.
+pub fn price(cell: &Cell) -> Result<Option<(Decimal, Option<Stripped>)>, CellError> {
+    let Cell::Text(raw) = cell else {
+        return Ok(decimal(cell)?.map(|d| (d, None)));
+    };
+    if let Ok(plain) = parse_decimal(raw) {
+        return Ok(plain.map(|d| (d, None)));
+    }
+    let bad = || CellError { value: raw.trim().to_string(), expected: PRICE_EXPECTED.to_string() };
+    let (text, had_markup) = strip_markup(raw);
+    let digit = |c: char| c.is_ascii_digit();
+    let (Some(first), Some(last)) = (text.find(digit), text.rfind(digit)) else {
+        return Err(bad());
+    };
+    let start = match text[..first].chars().next_back() {
+        Some(sign @ ('-' | '+')) => first - sign.len_utf8(),
+        _ => first,
+    };
+    let (before, number, after) = (text[..start].trim(), &text[start..=last], text[last + 1..].trim());
+    let currency = match (before.is_empty(), after.is_empty()) {
+        (true, true) => "",
+        (true, false) => after,
+        (false, true) => before,
+        (false, false) => return Err(bad()),
+    };
+    let key = currency_key(currency);
+    let foreign = OTHER_CURRENCIES.contains(&key.as_str());
+    let known = foreign || RUBLES.contains(&key.as_str()) || (key.is_empty() && had_markup);
+    match parse_decimal(number) {
+        Ok(Some(amount)) if known => Ok(Some((amount, Some(Stripped { currency: currency.to_string(), foreign })))),
+        _ => Err(bad()),
+    }
+}
+
+/// `Руб.` → `руб`, `у. е.` → `у.е`: lower case, no spaces, no final dot.
+fn currency_key(currency: &str) -> String {
+    let key: String = currency.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    key.trim_end_matches('.').to_string()
+}
+
+/// The text without HTML tags and with `&nbsp;` as a space; `true` when anything was removed.
+fn strip_markup(raw: &str) -> (String, bool) {
+    let mut text = String::with_capacity(raw.len());
+    let mut in_tag = false;
+    for c in raw.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.replace("&nbsp;", " ").replace("&#160;", " ");
+    let changed = text != raw;
+    (text, changed)
+}
+
 /// What a code column needs when a spreadsheet has mangled it.
 const SCIENTIFIC: &str = "a code or barcode stored as text; the spreadsheet shows it in scientific notation, \
      so its last digits are lost: format the column as text (Формат ячеек → Текстовый), type the codes again and save";
@@ -218,6 +295,30 @@ mod tests {
         assert_eq!(vat(&Cell::Number(0.0)), Ok(Some(Vat::Vat0)));
         assert_eq!(vat(&Cell::Text("без НДС".into())), Ok(Some(Vat::NoVat)));
         assert!(vat(&Cell::Number(0.18)).is_err());
+    }
+
+    fn stripped(currency: &str, foreign: bool) -> Option<Stripped> {
+        Some(Stripped { currency: currency.to_string(), foreign })
+    }
+
+    #[test]
+    fn price_text_with_a_currency_or_markup_keeps_its_number() {
+        let price_of = |s: &str| price(&Cell::Text(s.to_string()));
+        assert_eq!(price_of("1 990,10"), Ok(Some((dec("1990.10"), None))));
+        assert_eq!(price_of("1 990 руб."), Ok(Some((dec("1990"), stripped("руб.", false)))));
+        assert_eq!(price_of("1 990,00 р."), Ok(Some((dec("1990.00"), stripped("р.", false)))));
+        assert_eq!(price_of("₽ 45.90"), Ok(Some((dec("45.90"), stripped("₽", false)))));
+        assert_eq!(price_of("-5 руб"), Ok(Some((dec("-5"), stripped("руб", false)))));
+        assert_eq!(price_of("28500<span>грн</span>"), Ok(Some((dec("28500"), stripped("грн", true)))));
+        assert_eq!(price_of("<b>120</b>"), Ok(Some((dec("120"), stripped("", false)))));
+        assert_eq!(price(&Cell::Number(1990.1)), Ok(Some((dec("1990.1"), None))));
+        assert_eq!(price(&Cell::Empty), Ok(None));
+        for bad in ["договорная", "от 1 990 руб.", "1990 руб/кг", "1 990 руб. 50 коп.", "12 штук", "руб."]
+        {
+            let err = price_of(bad).unwrap_err();
+            assert_eq!(err.value, bad, "{bad}");
+            assert!(err.expected.starts_with("a price: a number"), "{bad}: {}", err.expected);
+        }
     }
 
     #[test]

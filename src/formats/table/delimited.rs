@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::cells::Cell;
-use super::mapping::{title_key, Field};
+use super::mapping::Field;
 use super::{Row, Rows};
 use crate::error::{Position, Result};
 use crate::formats::csv_text::CsvSource;
@@ -41,8 +41,8 @@ fn split(line: &str, delimiter: u8) -> Vec<String> {
 
 /// How many fields the titles of a line name, split by `delimiter`.
 fn titles_matched(line: &str, delimiter: u8) -> usize {
-    let keys: Vec<String> = split(line, delimiter).iter().map(|c| title_key(c)).collect();
-    Field::ALL.iter().filter(|f| keys.iter().any(|k| f.is_title(k))).count()
+    let cells = split(line, delimiter);
+    Field::ALL.iter().filter(|f| cells.iter().any(|c| f.is_title(c))).count()
 }
 
 /// The delimiter of the header line (the first line whose titles name two fields), else the
@@ -67,11 +67,16 @@ pub fn sniff_delimiter(head: &str) -> u8 {
     }
 }
 
-/// 1 when the first line has Russian price-list titles (two fields or more), else 0.
+/// How many lines a title block above a CSV header may take, for sniffing.
+const SNIFF_LINES: usize = 10;
+
+/// 1 when the first line has Russian price-list titles (two fields or more), or a line below a
+/// title block does (three or more, to be surer), else 0.
 pub fn sniff(head: &str) -> u8 {
-    let first = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let best = [b';', b',', b'\t'].into_iter().map(|d| titles_matched(first, d)).max().unwrap_or(0);
-    u8::from(best >= 2)
+    let lines = head.trim_start_matches('\u{feff}').lines().filter(|l| !l.trim().is_empty()).take(SNIFF_LINES);
+    let matched = |line: &str| [b';', b',', b'\t'].into_iter().map(|d| titles_matched(line, d)).max().unwrap_or(0);
+    let found = lines.enumerate().any(|(i, line)| matched(line) >= if i == 0 { 2 } else { 3 });
+    u8::from(found)
 }
 
 impl CsvRows {
@@ -124,6 +129,18 @@ impl Rows for CsvRows {
 
     fn place(&self) -> String {
         format!("CSV ({})", self.csv.encoding.name())
+    }
+
+    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> String {
+        let cell = format!("line {row}, column {}", column + 1);
+        match title {
+            Some(t) => format!("{cell} ({t})"),
+            None => cell,
+        }
+    }
+
+    fn row_word(&self) -> &'static str {
+        "line"
     }
 
     fn limit_width(&mut self, width: usize) {

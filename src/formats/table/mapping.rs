@@ -11,9 +11,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::cells::Cell;
+use super::price_titles::{price_title, price_types, PriceColumn};
 use crate::error::{Error, Position, Result};
 use crate::options::ReadOptions;
-use crate::price_choice::DEFAULT_PRICE_TYPE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -61,19 +61,23 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.key() == s)
     }
 
-    /// True when a title key (see `title_key`) names this field without a mapping.
-    pub fn is_title(self, key: &str) -> bool {
-        self.titles().contains(&key)
+    /// True when a column title names this field without a mapping.
+    pub fn is_title(self, title: &str) -> bool {
+        match self {
+            Field::Price => price_title(title).is_some(),
+            _ => self.title_keys().contains(&title_key(title).as_str()),
+        }
     }
 
-    /// The title keys (see `title_key`) recognised without a mapping.
-    fn titles(self) -> &'static [&'static str] {
+    /// The title keys (see `title_key`) recognised without a mapping; prices are recognised by
+    /// `price_title`, which understands the many ways people write them.
+    fn title_keys(self) -> &'static [&'static str] {
         match self {
             Field::Code => &["код", "кодтовара", "внешнийкод", "кодноменклатуры"],
             Field::Name => &["наименование", "название", "товар", "наименованиетовара", "номенклатура"],
             Field::Barcode => &["штрихкод", "штрихкоды", "шк", "ean", "ean13", "баркод"],
             Field::Article => &["артикул", "арт"],
-            Field::Price => RETAIL_TITLES,
+            Field::Price => &[],
             Field::Unit => &["едизм", "единица", "единицаизмерения", "едизмерения", "ед"],
             Field::Vat => &["ндс", "ставкандс"],
             Field::Group => &["группа", "категория", "группатоваров"],
@@ -81,19 +85,6 @@ impl Field {
         }
     }
 }
-
-/// Price titles that mean the retail price: read as price type `Розничная`.
-const RETAIL_TITLES: &[&str] = &[
-    "цена",
-    "ценаруб",
-    "розничнаяцена",
-    "розничнаяценаруб",
-    "ценарозничная",
-    "ценарозн",
-    "ценапродажи",
-    "розница",
-    "розницаруб",
-];
 
 /// How many non-blank rows are searched for the header row.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -309,7 +300,8 @@ impl Settings {
     /// How much a row looks like the header: the number of fields its titles name, and whether
     /// every title the mapping names is in it.
     pub fn header_score(&self, cells: &[Cell]) -> (usize, bool) {
-        let keys: Vec<String> = cells.iter().map(|c| title_key(&c.shown())).collect();
+        let titles: Vec<String> = cells.iter().map(Cell::shown).collect();
+        let keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
         let mut all_found = true;
         let mut fields = 0;
         for (_, r) in &self.columns {
@@ -322,7 +314,7 @@ impl Settings {
             }
         }
         for field in Field::ALL.into_iter().filter(|f| !self.explicit(*f)) {
-            if keys.iter().any(|k| field.titles().contains(&k.as_str())) {
+            if titles.iter().any(|t| field.is_title(t)) {
                 fields += 1;
             }
         }
@@ -353,10 +345,11 @@ impl Settings {
 #[derive(Debug, Clone)]
 pub struct Resolved {
     columns: Vec<(Field, usize, bool)>,
-    /// Price columns and the price type each is read as.
-    pub prices: Vec<(usize, String)>,
+    pub prices: Vec<PriceColumn>,
     titles: Vec<String>,
     pub header_row: Option<u64>,
+    /// The row of sub-titles under the header row (a 1C printout's second header row).
+    sub_title_row: Option<u64>,
     prices_mapped: bool,
 }
 
@@ -369,9 +362,18 @@ impl Resolved {
         self.titles.get(column).map(String::as_str).filter(|t| !t.is_empty())
     }
 
+    /// The titles of the header row, for messages (`«Код», «Наименование»`).
+    pub fn listed_titles(&self) -> String {
+        listed(&self.titles)
+    }
+
+    pub fn set_sub_title_row(&mut self, row: u64) {
+        self.sub_title_row = Some(row);
+    }
+
     /// The furthest column read, so a reader can skip the rest.
     pub fn width(&self) -> usize {
-        self.columns.iter().map(|(_, c, _)| c + 1).chain(self.prices.iter().map(|(c, _)| c + 1)).max().unwrap_or(0)
+        self.columns.iter().map(|(_, c, _)| c + 1).chain(self.prices.iter().map(|p| p.column + 1)).max().unwrap_or(0)
     }
 
     fn describe(&self, column: usize) -> String {
@@ -388,9 +390,14 @@ impl Resolved {
         for field in Field::ALL {
             if field == Field::Price {
                 let how = if self.prices_mapped { " (as mapped)" } else { "" };
-                for (c, ty) in &self.prices {
-                    parts.push(format!("price «{ty}» ← {}{how}", self.describe(*c)));
-                    used.push(*c);
+                for p in &self.prices {
+                    let vat = match p.includes_vat {
+                        Some(true) => " (VAT included)",
+                        Some(false) => " (VAT excluded)",
+                        None => "",
+                    };
+                    parts.push(format!("price «{}»{vat} ← {}{how}", p.price_type, self.describe(p.column)));
+                    used.push(p.column);
                 }
             } else if let Some((_, c, explicit)) = self.columns.iter().find(|(f, _, _)| *f == field) {
                 let how = if *explicit { " (as mapped)" } else { "" };
@@ -398,9 +405,10 @@ impl Resolved {
                 used.push(*c);
             }
         }
-        let header = match self.header_row {
-            Some(n) => format!("header row {n}"),
-            None => "no header row".to_string(),
+        let header = match (self.header_row, self.sub_title_row) {
+            (Some(n), Some(sub)) => format!("header rows {n}–{sub}"),
+            (Some(n), None) => format!("header row {n}"),
+            (None, _) => "no header row".to_string(),
         };
         let unused: Vec<String> = (0..self.titles.len())
             .filter(|c| !used.contains(c) && self.title(*c).is_some())
@@ -416,7 +424,7 @@ impl Resolved {
 pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str) -> Result<Resolved> {
     let titles: Vec<String> = header.map(|(_, cells)| cells.iter().map(Cell::shown).collect()).unwrap_or_default();
     let keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
-    let listed = titles.iter().filter(|t| !t.is_empty()).map(|t| format!("«{t}»")).collect::<Vec<_>>().join(", ");
+    let listed = listed(&titles);
     let mut columns: Vec<(Field, usize, bool)> = Vec::new();
     let mut price_columns: Vec<usize> = Vec::new();
     for (field, r) in &settings.columns {
@@ -448,31 +456,24 @@ pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str)
     }
     for field in Field::ALL.into_iter().filter(|f| !settings.explicit(*f)) {
         let taken = |i: usize| columns.iter().any(|(_, c, _)| *c == i) || price_columns.contains(&i);
-        if let Some(i) = keys.iter().enumerate().position(|(i, k)| !taken(i) && field.titles().contains(&k.as_str())) {
-            if field == Field::Price {
-                price_columns.push(i);
-            } else {
-                columns.push((field, i, false));
-            }
+        let matching: Vec<usize> = (0..titles.len()).filter(|i| !taken(*i) && field.is_title(&titles[*i])).collect();
+        if field == Field::Price {
+            // Every price column is read: «Цена» and «Опт» are two prices of the product.
+            price_columns.extend(matching);
+        } else if let Some(&i) = matching.first() {
+            columns.push((field, i, false));
         }
     }
-    let mut prices: Vec<(usize, String)> = Vec::new();
-    for c in price_columns {
-        let ty = match titles.get(c).filter(|t| !t.is_empty()) {
-            Some(t) if RETAIL_TITLES.contains(&title_key(t).as_str()) => DEFAULT_PRICE_TYPE.to_string(),
-            Some(t) => t.clone(),
-            None if prices.is_empty() => DEFAULT_PRICE_TYPE.to_string(),
-            None => format!("Цена ({})", column_letters(c)),
-        };
-        if prices.iter().any(|(_, t)| *t == ty) {
-            return Err(Error::usage(format!(
-                "{place}: two price columns would both be price type «{ty}»; map one of them by another title"
-            )));
-        }
-        prices.push((c, ty));
-    }
+    let prices = price_types(&price_columns, &titles, place)?;
     let header_row = header.map(|(n, _)| n);
-    let resolved = Resolved { columns, prices, titles, header_row, prices_mapped: settings.explicit(Field::Price) };
+    let resolved = Resolved {
+        columns,
+        prices,
+        titles,
+        header_row,
+        sub_title_row: None,
+        prices_mapped: settings.explicit(Field::Price),
+    };
     let has = |f| resolved.get(f).is_some();
     if !has(Field::Name) || !(has(Field::Code) || has(Field::Article)) {
         let missing = if has(Field::Name) { "a code (or article) column" } else { "a name column" };
@@ -488,12 +489,20 @@ pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str)
     Ok(resolved)
 }
 
+fn listed(titles: &[String]) -> String {
+    titles.iter().filter(|t| !t.is_empty()).map(|t| format!("«{t}»")).collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn cells(titles: &[&str]) -> Vec<Cell> {
         titles.iter().map(|t| Cell::Text(t.to_string())).collect()
+    }
+
+    fn price(column: usize, price_type: &str, includes_vat: Option<bool>) -> PriceColumn {
+        PriceColumn { column, price_type: price_type.to_string(), includes_vat }
     }
 
     #[test]
@@ -525,7 +534,7 @@ mod tests {
         assert_eq!(settings.header_score(&row), (7, true));
         let m = resolve(&settings, Some((2, &row)), "Лист1").unwrap();
         assert_eq!(m.get(Field::Barcode), Some(2));
-        assert_eq!(m.prices, [(3, "Розничная".to_string())]);
+        assert_eq!(m.prices, [price(3, "Розничная", None)]);
         assert!(m.note().ends_with("not read: H «Остаток»"), "{}", m.note());
     }
 
@@ -538,8 +547,25 @@ mod tests {
         };
         let m = resolve(&settings, Some((1, &row)), "Лист1").unwrap();
         assert_eq!(m.get(Field::Article), Some(0));
-        assert_eq!(m.prices, [(2, "Опт".to_string()), (3, "Розничная".to_string())]);
+        assert_eq!(m.prices, [price(2, "Опт", None), price(3, "Розничная", None)]);
         let none = resolve(&Settings::default(), Some((1, &cells(&["Цена", "Товар"]))), "Лист1").unwrap_err();
         assert!(none.to_string().contains("no code (or article) column"), "{none}");
+    }
+
+    #[test]
+    fn every_price_column_is_read_and_the_first_retail_one_is_sold_at() {
+        let row = cells(&["Код", "Товар", "Опт", "цена без НДС,руб", "цена с НДС, руб", "Цена розн.", "Остаток"]);
+        let m = resolve(&Settings::default(), Some((5, &row)), "Лист1").unwrap();
+        assert_eq!(
+            m.prices,
+            [
+                price(2, "Опт", None),
+                price(3, "цена без НДС,руб", Some(false)),
+                price(4, "Розничная", Some(true)),
+                price(5, "Цена розн.", None),
+            ]
+        );
+        assert!(m.note().contains("price «Розничная» (VAT included) ← E «цена с НДС, руб»"), "{}", m.note());
+        assert!(m.note().ends_with("not read: G «Остаток»"), "{}", m.note());
     }
 }

@@ -1,22 +1,29 @@
 //! `table`: price lists from spreadsheets (xlsx, xlsm, xls, xlsb, ods via calamine) and plain CSV.
 //! Read only; a catalog.
 //!
-//! The header row is found among the first 20 non-blank rows (or named with `--header-row`),
-//! columns are recognised by their Russian titles or mapped (`--column`, `--mapping FILE`), and
-//! what was matched is reported as a note. Each data row is a product; a group column creates
-//! groups (code = name). Spreadsheets are read whole (calamine loads the sheet); CSV is streamed.
+//! The header row is found among the first 20 non-blank rows (or named with `--header-row`; a
+//! second row of sub-titles under it is merged in, see `header`), columns are recognised by their
+//! Russian titles or mapped (`--column`, `--mapping FILE`), and what was matched is reported as a
+//! note. Every price column is a price of the product (`price_titles`). A data row is a product
+//! unless it is a total, free text or a group heading (`row_kinds`); a group column or a heading
+//! creates groups (code = name). Spreadsheets are read whole (calamine loads the sheet); CSV is
+//! streamed.
 
 pub mod cells;
 mod delimited;
+mod header;
 pub mod mapping;
+mod price_titles;
+mod row_kinds;
 mod sheet;
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use self::cells::{Cell, CellError};
-use self::mapping::{Field, Resolved, Settings, HEADER_SEARCH_ROWS};
-use crate::diagnostics::Diagnostics;
+use self::mapping::{Field, Resolved, Settings};
+use self::row_kinds::{RowKind, RowReport};
+use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, Position, Result};
 use crate::formats::bifit_csv::normalize_okei;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
@@ -48,6 +55,12 @@ pub trait Rows {
     fn file(&self) -> &Arc<str>;
     /// `sheet «Лист1»` or `CSV (windows-1251)`, for messages.
     fn place(&self) -> String;
+    /// A cell for messages that name the file once: `Лист1!D8 (Цена)`, `line 8, column 4 (Цена)`.
+    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> String;
+    /// What a row is called in messages: `row` in a sheet, `line` in a CSV.
+    fn row_word(&self) -> &'static str {
+        "row"
+    }
     /// How many columns rows need to carry from now on (a CSV reads no more).
     fn limit_width(&mut self, _width: usize) {}
 }
@@ -55,7 +68,7 @@ pub trait Rows {
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let settings = Settings::from_options(opts)?;
     if sheet::kind(&input.head).is_some() {
-        let mut rows = sheet::SheetRows::open(input, settings.sheet.as_deref())?;
+        let mut rows = sheet::SheetRows::open(input, settings.sheet.as_deref(), diag)?;
         convert(&mut rows, &settings, sink, diag)
     } else {
         let forced = crate::formats::forced_encoding(opts)?;
@@ -67,16 +80,36 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
 fn convert(rows: &mut dyn Rows, settings: &Settings, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     rows.limit_width(settings.width().max(64));
     let mut pending = VecDeque::new();
-    let header = find_header(rows, settings, &mut pending)?;
+    let header = header::find_header(rows, settings, &mut pending)?;
     let place = format!("{}: {}", rows.file(), rows.place());
-    let resolved = mapping::resolve(settings, header.as_ref().map(|r| (r.number, r.cells.as_slice())), &place)?;
+    let mut resolved =
+        mapping::resolve(settings, header.as_ref().map(|h| (h.row.number, h.row.cells.as_slice())), &place)?;
+    if let Some(sub) = header.as_ref().and_then(|h| h.sub_title_row) {
+        resolved.set_sub_title_row(sub);
+    }
     rows.limit_width(resolved.width());
     diag.note(format!("{place}, {}", resolved.note()));
+    if resolved.prices.is_empty() {
+        let titles = match resolved.header_row {
+            Some(_) => format!("among the titles {}", resolved.listed_titles()),
+            None => "(the table has no header row and no price column is mapped)".to_string(),
+        };
+        diag.warn(
+            Warning::new(
+                "prices-missing",
+                format!(
+                    "no price column found {titles}; products are read WITHOUT prices; map one with --column \
+                     price=TITLE (or a letter such as price=D)"
+                ),
+            )
+            .at(Position::in_file(rows.file()).with_field(rows.place())),
+        )?;
+    }
     let mut doc = Header::new(DataKind::Catalog);
     doc.source_format = Some(NAME.into());
     sink.begin(&doc, diag)?;
     let first = settings.first_row.map_or(0, u64::from);
-    let mut groups = HashSet::new();
+    let mut table = TableState::default();
     loop {
         let row = match pending.pop_front() {
             Some(row) => row,
@@ -86,70 +119,87 @@ fn convert(rows: &mut dyn Rows, settings: &Settings, sink: &mut dyn RecordSink, 
             },
         };
         if row.number >= first {
-            read_row(&row, &resolved, rows, &mut groups, sink, diag)?;
+            table.row(&row, &resolved, rows, sink, diag)?;
         }
     }
+    table.finish(rows, diag)?;
     sink.finish(diag)
 }
 
-/// The header row (`None` when the table has none); rows read past it are left in `pending`.
-fn find_header(rows: &mut dyn Rows, settings: &Settings, pending: &mut VecDeque<Row>) -> Result<Option<Row>> {
-    match settings.header_row.map(u64::from) {
-        Some(0) => Ok(None),
-        Some(wanted) => loop {
-            match rows.next_row()? {
-                Some(row) if row.number < wanted => continue,
-                Some(row) if row.number == wanted => return Ok(Some(row)),
-                Some(_) => {
-                    return Err(Error::usage(format!(
-                        "{}: {}: row {wanted} is empty, so it cannot be the header row",
-                        rows.file(),
-                        rows.place()
-                    )));
+/// What reading a table carries from row to row.
+#[derive(Default)]
+struct TableState {
+    /// Groups already written, by code.
+    groups: HashSet<String>,
+    /// Group headings not yet followed by a product (row number, name): at the end of the table
+    /// they were footer text.
+    headings: Vec<(u64, String)>,
+    /// The last heading products followed: their group.
+    current_heading: Option<String>,
+    report: RowReport,
+}
+
+impl TableState {
+    fn row(
+        &mut self,
+        row: &Row,
+        m: &Resolved,
+        rows: &dyn Rows,
+        sink: &mut dyn RecordSink,
+        diag: &mut Diagnostics,
+    ) -> Result<()> {
+        match row_kinds::classify(row, m) {
+            RowKind::Blank => {}
+            RowKind::Total => self.report.total(rows, row),
+            RowKind::Text => self.report.text(rows, row.number, row_kinds::row_excerpt(row)),
+            RowKind::Heading(name) => self.headings.push((row.number, name)),
+            RowKind::Product => {
+                for (number, name) in std::mem::take(&mut self.headings) {
+                    self.report.heading(rows, number, &name);
+                    self.group(&name, sink, diag)?;
+                    self.current_heading = Some(name);
                 }
-                None => {
-                    return Err(Error::usage(format!(
-                        "{}: {} has no row {wanted} for the header",
-                        rows.file(),
-                        rows.place()
-                    )))
-                }
-            }
-        },
-        None => {
-            let mut scanned = Vec::new();
-            while scanned.len() < HEADER_SEARCH_ROWS {
-                match rows.next_row()? {
-                    Some(row) => scanned.push(row),
-                    None => break,
-                }
-            }
-            let mut best: Option<(usize, usize)> = None;
-            for (i, row) in scanned.iter().enumerate() {
-                let (score, all_titles) = settings.header_score(&row.cells);
-                if all_titles && (score >= 2 || settings.maps_titles()) && !matches!(best, Some((_, s)) if s >= score) {
-                    best = Some((i, score));
-                }
-            }
-            let mut scanned = VecDeque::from(scanned);
-            match best {
-                Some((i, _)) => {
-                    let header = scanned.drain(..=i).next_back();
-                    pending.extend(scanned);
-                    Ok(header)
-                }
-                None if settings.needs_no_titles() => {
-                    pending.extend(scanned);
-                    Ok(None)
-                }
-                None => Err(Error::usage(format!(
-                    "{}: {}: no header row in the first {HEADER_SEARCH_ROWS} rows (titles such as Код, Наименование, \
-                     Штрихкод, Цена); name it with --header-row N, or map the columns with --column code=A …",
-                    rows.file(),
-                    rows.place()
-                ))),
+                let product = read_product(row, m, rows, &mut self.report)?;
+                self.product(product, m, row, rows, sink, diag)?;
             }
         }
+        Ok(())
+    }
+
+    /// Writes the group `name` (code = name) the first time it is seen.
+    fn group(&mut self, name: &str, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+        if !self.groups.insert(name.to_string()) {
+            return Ok(());
+        }
+        let group = Group { code: name.to_string(), name: name.to_string(), parent: None, extra: Default::default() };
+        sink.record(Record::Group(group), diag)
+    }
+
+    /// The product's group: its group column, else the heading above it.
+    fn product(
+        &mut self,
+        mut product: Product,
+        m: &Resolved,
+        row: &Row,
+        rows: &dyn Rows,
+        sink: &mut dyn RecordSink,
+        diag: &mut Diagnostics,
+    ) -> Result<()> {
+        let r = RowReader { row, m, rows };
+        if let Some(group) = r.field(Field::Group, cells::text)? {
+            self.group(&group, sink, diag)?;
+            product.parent = Some(group);
+        } else {
+            product.parent = self.current_heading.clone();
+        }
+        sink.record(Record::Product(product), diag)
+    }
+
+    fn finish(&mut self, rows: &dyn Rows, diag: &mut Diagnostics) -> Result<()> {
+        for (number, name) in std::mem::take(&mut self.headings) {
+            self.report.text(rows, number, row_kinds::excerpt(&name));
+        }
+        self.report.report(rows, diag)
     }
 }
 
@@ -176,20 +226,11 @@ impl RowReader<'_> {
     }
 }
 
-fn read_row(
-    row: &Row,
-    m: &Resolved,
-    rows: &dyn Rows,
-    groups: &mut HashSet<String>,
-    sink: &mut dyn RecordSink,
-    diag: &mut Diagnostics,
-) -> Result<()> {
+/// A product row (see `row_kinds::classify`): code or article, name, prices and the rest.
+fn read_product(row: &Row, m: &Resolved, rows: &dyn Rows, report: &mut RowReport) -> Result<Product> {
     let r = RowReader { row, m, rows };
     let code = r.field(Field::Code, cells::code)?;
     let name = r.field(Field::Name, cells::text)?;
-    if code.is_none() && name.is_none() {
-        return Ok(());
-    }
     let article = r.field(Field::Article, cells::code)?;
     let Some(code) = code.or_else(|| article.clone()) else {
         let column = m.get(Field::Code).or(m.get(Field::Article)).unwrap_or_default();
@@ -210,36 +251,28 @@ fn read_row(
     let mut product = Product::new(code, name);
     product.article = article;
     product.barcodes = r.field(Field::Barcode, cells::barcodes)?;
-    for (column, price_type) in &m.prices {
-        let amount =
-            cells::decimal(r.cell(Some(*column))).map_err(|e| Error::bad_value(r.at(*column), e.value, e.expected))?;
-        if let Some(amount) = amount {
-            product.prices.push(Price {
-                price_type: price_type.clone(),
-                amount: Some(amount),
-                code: None,
-                includes_vat: None,
-            });
+    for column in &m.prices {
+        let cell = r.cell(Some(column.column));
+        let at = || r.at(column.column);
+        let title = m.title(column.column);
+        let Some((amount, stripped)) = cells::price(cell).map_err(|e| Error::bad_value(at(), e.value, e.expected))?
+        else {
+            continue;
+        };
+        if let Some(stripped) = stripped {
+            report.stripped_price(rows.cell_name(row.number, column.column, title), cell, amount, &stripped);
         }
+        product.prices.push(Price {
+            price_type: column.price_type.clone(),
+            amount: Some(amount),
+            code: None,
+            includes_vat: column.includes_vat,
+        });
     }
     product.unit = r.field(Field::Unit, cells::text)?.map(|u| unit(&u));
     product.vat = r.field(Field::Vat, cells::vat)?;
     product.comment = r.field(Field::Comment, cells::text)?;
-    if let Some(group) = r.field(Field::Group, cells::text)? {
-        if groups.insert(group.clone()) {
-            sink.record(
-                Record::Group(Group {
-                    code: group.clone(),
-                    name: group.clone(),
-                    parent: None,
-                    extra: Default::default(),
-                }),
-                diag,
-            )?;
-        }
-        product.parent = Some(group);
-    }
-    sink.record(Record::Product(product), diag)
+    Ok(product)
 }
 
 /// Common unit abbreviations and their ОКЕИ codes (keys as `title_key` makes them).

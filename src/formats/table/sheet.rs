@@ -1,14 +1,19 @@
 //! Spreadsheets through calamine: xlsx/xlsm, xls, xlsb and ods. A sheet is read whole (calamine
 //! loads it into memory); rows are then handed out one at a time.
+//!
+//! calamine can panic on a malformed file (some Excel 95 files do); every call into it runs under
+//! `guarded`, so a user's file gets an error naming it, never a crash.
 
 use std::io::{Cursor, Read};
-use std::sync::Arc;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Once};
 
-use calamine::{open_workbook_from_rs, Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{open_workbook_from_rs, Data, Ods, Range, Reader, Sheets, Xls, XlsOptions, Xlsb, Xlsx};
 
 use super::cells::Cell;
 use super::mapping::column_letters;
 use super::{Row, Rows};
+use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, Position, Result};
 use crate::text::{read_error, RawInput};
 
@@ -71,46 +76,145 @@ fn open_error(file: &Arc<str>, e: impl std::fmt::Display) -> Error {
     Error::syntax(Position::in_file(file), format!("not a readable spreadsheet (xlsx, xlsm, xls, xlsb or ods): {e}"))
 }
 
+type Book<'a> = Sheets<Cursor<&'a [u8]>>;
+
+/// An `.xls` through calamine, with the code page forced when given.
+fn open_xls<'a>(bytes: &'a [u8], codepage: Option<u16>, file: &Arc<str>) -> Result<Book<'a>> {
+    let mut options = XlsOptions::default();
+    options.force_codepage = codepage;
+    Ok(Sheets::Xls(Xls::new_with_options(Cursor::new(bytes), options).map_err(|e| open_error(file, e))?))
+}
+
+/// The code page of Windows Cyrillic, what Russian Excel 95 wrote.
+const WINDOWS_1251: u16 = 1251;
+
+/// The workbook, and whether its text was read as Windows-1251 by a guess.
+fn open_book<'a>(bytes: &'a [u8], file: &Arc<str>) -> Result<(Book<'a>, bool)> {
+    let book = match kind(bytes) {
+        Some(Kind::Ole) => {
+            let mut book = open_xls(bytes, None, file)?;
+            if is_biff5(bytes) && text_is_undecoded(&mut book) {
+                return Ok((open_xls(bytes, Some(WINDOWS_1251), file)?, true));
+            }
+            book
+        }
+        _ if contains(&bytes[..bytes.len().min(256)], ODS_MIMETYPE) => {
+            Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(file, e))?)
+        }
+        _ if contains(bytes, b"xl/workbook.bin") => {
+            Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(file, e))?)
+        }
+        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(file, e))?),
+    };
+    Ok((book, false))
+}
+
+/// An Excel 5.0/95 (BIFF5) file: its compound file holds a `Book` stream (BIFF8 has `Workbook`).
+/// Directory entries are 128-byte records after the 512-byte header: a UTF-16 name, its length
+/// in bytes with the terminator (10 for `Book`) at 64, the type at 66 (2: a stream).
+fn is_biff5(bytes: &[u8]) -> bool {
+    const BOOK: &[u8] = b"B\0o\0o\0k\0\0\0";
+    bytes.chunks_exact(128).skip(4).any(|e| e.starts_with(BOOK) && e[64..66] == [10, 0] && e[66] == 2)
+}
+
+/// True when every text of the workbook (sheet names, string cells) is in U+0000–U+00FF and some
+/// is above ASCII: how calamine shows a BIFF5 file without a CODEPAGE record, one character per
+/// byte («Êîä» for «Код»). With a CODEPAGE record, Cyrillic comes out as Cyrillic.
+fn text_is_undecoded(book: &mut Book) -> bool {
+    let names = book.sheet_names();
+    let mut texts: Vec<String> = names.clone();
+    for name in &names {
+        if let Ok(range) = book.worksheet_range(name) {
+            texts.extend(range.used_cells().filter_map(|(_, _, d)| match d {
+                Data::String(s) => Some(s.clone()),
+                _ => None,
+            }));
+        }
+    }
+    let chars = || texts.iter().flat_map(|t| t.chars());
+    chars().all(|c| u32::from(c) <= 0xFF) && chars().any(|c| u32::from(c) >= 0x80)
+}
+
+thread_local! {
+    /// Whether panics on this thread are being caught by `guarded` (and so not printed).
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+static QUIET_HOOK: Once = Once::new();
+
+/// Runs `f` — calamine on a user's file — and turns a panic into an error naming the file.
+/// The panic is not printed as a crash: a hook installed once stays quiet on a thread inside
+/// `guarded` and hands every other panic to the hook that was there before.
+fn guarded<T>(file: &Arc<str>, f: impl FnOnce() -> T) -> Result<T> {
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_guarded = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was_guarded));
+    result.map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no details".to_string());
+        Error::syntax(
+            Position::in_file(file),
+            format!(
+                "the spreadsheet library failed on this file ({why}); open it in Excel or LibreOffice, save it as \
+                 .xlsx and convert that"
+            ),
+        )
+    })
+}
+
+/// The sheet's name and cells, and whether the text was read as Windows-1251 by a guess.
+fn load(bytes: &[u8], sheet: Option<&str>, file: &Arc<str>) -> Result<(String, Range<Data>, bool)> {
+    let (mut book, guessed) = open_book(bytes, file)?;
+    let names = book.sheet_names();
+    let name = match sheet.map(str::trim) {
+        None => names.first().cloned(),
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| names.iter().find(|n| n.trim().to_lowercase() == wanted.to_lowercase()))
+            .or_else(|| wanted.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| names.get(i)))
+            .cloned(),
+    };
+    let Some(name) = name else {
+        let list = names.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ");
+        return Err(Error::usage(match sheet {
+            Some(wanted) => {
+                format!("{file}: no sheet {wanted:?}; the sheets are {list} (name one or give its number from 1)")
+            }
+            None => format!("{file}: the workbook has no sheets"),
+        }));
+    };
+    let range = book.worksheet_range(&name).map_err(|e| open_error(file, e))?;
+    Ok((name, range, guessed))
+}
+
 impl SheetRows {
     /// Reads the workbook and picks the sheet: by name, then by 1-based number; the first by default.
-    pub fn open(input: RawInput, sheet: Option<&str>) -> Result<Self> {
+    pub fn open(input: RawInput, sheet: Option<&str>, diag: &mut Diagnostics) -> Result<Self> {
         let file = input.name.clone();
         let mut bytes = Vec::new();
         input.into_reader().read_to_end(&mut bytes).map_err(|e| read_error(&file, &e))?;
-        let mut book: Sheets<Cursor<Vec<u8>>> = match kind(&bytes) {
-            Some(Kind::Ole) => {
-                Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(&file, e))?)
-            }
-            _ if contains(&bytes[..bytes.len().min(256)], ODS_MIMETYPE) => {
-                Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(&file, e))?)
-            }
-            _ if contains(&bytes, b"xl/workbook.bin") => {
-                Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(&file, e))?)
-            }
-            _ => {
-                Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| open_error(&file, e))?)
-            }
-        };
-        let names = book.sheet_names();
-        let name = match sheet.map(str::trim) {
-            None => names.first().cloned(),
-            Some(wanted) => names
-                .iter()
-                .find(|n| n.as_str() == wanted)
-                .or_else(|| names.iter().find(|n| n.trim().to_lowercase() == wanted.to_lowercase()))
-                .or_else(|| wanted.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| names.get(i)))
-                .cloned(),
-        };
-        let Some(name) = name else {
-            let list = names.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ");
-            return Err(Error::usage(match sheet {
-                Some(wanted) => {
-                    format!("{file}: no sheet {wanted:?}; the sheets are {list} (name one or give its number from 1)")
-                }
-                None => format!("{file}: the workbook has no sheets"),
-            }));
-        };
-        let range = book.worksheet_range(&name).map_err(|e| open_error(&file, e))?;
+        let (name, range, guessed) = guarded(&file, || load(&bytes, sheet, &file))??;
+        if guessed {
+            diag.warn(
+                Warning::new(
+                    "xls-codepage-guessed",
+                    "an Excel 5.0/95 file that does not say its code page: its text was read as Windows-1251 \
+                     (Cyrillic); if letters look wrong, save it as .xlsx and convert that",
+                )
+                .at(Position::in_file(&file)),
+            )?;
+        }
         let start = range.start().unwrap_or((0, 0));
         Ok(SheetRows { file, sheet: name, range, start, next: 0 })
     }
@@ -159,12 +263,15 @@ impl Rows for SheetRows {
     }
 
     fn position(&self, row: u64, column: usize, title: Option<&str>) -> Position {
+        Position::in_file(&self.file).with_field(self.cell_name(row, column, title))
+    }
+
+    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> String {
         let cell = format!("{}!{}{row}", self.sheet_ref(), column_letters(column));
-        let field = match title {
+        match title {
             Some(t) => format!("{cell} ({t})"),
             None => cell,
-        };
-        Position::in_file(&self.file).with_field(field)
+        }
     }
 
     fn file(&self) -> &Arc<str> {
@@ -173,5 +280,38 @@ impl Rows for SheetRows {
 
     fn place(&self) -> String {
         format!("sheet «{}»", self.sheet)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_guarded_is_an_error_naming_the_file() {
+        let file: Arc<str> = "old.xls".into();
+        let err = guarded(&file, || -> u8 { panic!("range end index 2 out of range") }).unwrap_err();
+        assert!(matches!(err.kind(), crate::error::ErrorKind::Syntax { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "old.xls: the spreadsheet library failed on this file (range end index 2 out of range); open it in \
+             Excel or LibreOffice, save it as .xlsx and convert that"
+        );
+        let err = guarded(&file, || -> u8 { std::panic::panic_any(7u8) }).unwrap_err();
+        assert!(err.to_string().contains("(no details)"), "{err}");
+        assert_eq!(guarded(&file, || 5).unwrap(), 5);
+        assert!(!GUARDED.with(std::cell::Cell::get), "the thread is unguarded again");
+    }
+
+    #[test]
+    fn biff5_is_told_by_its_book_stream() {
+        let mut bytes = vec![0u8; 1024];
+        let entry = &mut bytes[640..768];
+        entry[..10].copy_from_slice(b"B\0o\0o\0k\0\0\0");
+        entry[64] = 10;
+        entry[66] = 2;
+        assert!(is_biff5(&bytes));
+        bytes[640] = b'W';
+        assert!(!is_biff5(&bytes));
     }
 }
