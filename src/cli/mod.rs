@@ -111,7 +111,8 @@ pub struct ReadArgs {
     /// Spreadsheets and table CSV: a TOML mapping file (sheet, header-row, [columns]).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
-    /// The UTC offset of local times in the input (atol-report), e.g. +03:00 (the default).
+    /// The UTC offset of local times in the input (atol-report, CommerceML orders), e.g. +03:00
+    /// (the default).
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub input_utc_offset: Option<String>,
 }
