@@ -31,6 +31,9 @@ pub struct Finding {
 #[derive(Debug, Clone, Serialize)]
 pub struct InspectReport {
     pub file: String,
+    /// The other files of a package read with `file`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
     pub format: &'static str,
     pub format_detected: bool,
     pub encoding: String,
@@ -38,6 +41,8 @@ pub struct InspectReport {
     pub counts: Counts,
     pub prices: u64,
     pub barcodes: u64,
+    /// Products marked deleted in the source.
+    pub deleted: u64,
     pub receipt_lines: u64,
     pub findings: Vec<Finding>,
     /// All findings, including those not kept in `findings`.
@@ -72,6 +77,7 @@ pub fn inspect(
     }
     Ok(InspectReport {
         file,
+        with: opts.with.iter().map(|p| p.display().to_string()).collect(),
         format: format.name,
         format_detected: from.is_none(),
         encoding,
@@ -79,6 +85,7 @@ pub fn inspect(
         counts: checks.counts,
         prices: checks.prices,
         barcodes: checks.barcodes,
+        deleted: checks.deleted,
         receipt_lines: checks.lines,
         findings: checks.findings,
         findings_total: checks.findings_total,
@@ -91,6 +98,7 @@ struct Checks {
     counts: Counts,
     prices: u64,
     barcodes: u64,
+    deleted: u64,
     lines: u64,
     product_codes: HashMap<String, u32>,
     barcode_owner: HashMap<String, String>,
@@ -131,6 +139,7 @@ impl Checks {
         if let Some(parent) = &p.parent {
             self.product_parents.push((p.code.clone(), parent.clone()));
         }
+        self.deleted += u64::from(p.deleted);
         self.prices += p.prices.len() as u64;
         for price in &p.prices {
             let label = if price.price_type.is_empty() { "(unnamed)".to_string() } else { price.price_type.clone() };

@@ -34,6 +34,9 @@ pub fn print_warnings(diag: &Diagnostics) {
 
 pub fn print_inspect(report: &InspectReport, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}", report.file)?;
+    for other in &report.with {
+        writeln!(out, "  + {other}")?;
+    }
     let how = if report.format_detected { "detected" } else { "as named" };
     writeln!(out, "  format:    {} ({how})", report.format)?;
     writeln!(out, "  encoding:  {}", report.encoding)?;
@@ -51,6 +54,9 @@ pub fn print_inspect(report: &InspectReport, out: &mut dyn Write) -> std::io::Re
             writeln!(out, "  products:  {}", report.counts.products)?;
             writeln!(out, "  prices:    {}", report.prices)?;
             writeln!(out, "  barcodes:  {}", report.barcodes)?;
+            if report.deleted > 0 {
+                writeln!(out, "  deleted:   {} (marked deleted in the source)", report.deleted)?;
+            }
         }
     }
     if report.findings_total == 0 {

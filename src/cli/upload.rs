@@ -58,7 +58,7 @@ pub enum UploadTarget {
 
 #[derive(Debug, Args)]
 pub struct UploadKassatkaArgs {
-    /// The catalogue: any readable catalogue format (or a CommerceML folder).
+    /// The catalogue: any readable catalogue format (or a folder holding a package).
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
     /// Print the process key and return without waiting for the job.
@@ -85,7 +85,7 @@ pub enum BifitMode {
 
 #[derive(Debug, Args)]
 pub struct UploadBifitArgs {
-    /// The catalogue: any readable catalogue format (or a CommerceML folder).
+    /// The catalogue: any readable catalogue format (or a folder holding a package).
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
     /// `csv`: Bifit's batch import; `api`: per item, sending only new and changed items.

@@ -1,6 +1,6 @@
 //! The journal: what happened to every file, append-only JSON Lines, synced after every line.
 //!
-//! A job is keyed by the SHA-256 of its content (of both files for a CommerceML pair) and its
+//! A job is keyed by the SHA-256 of its content (of all its files for a package) and its
 //! route. `started` is written after the file is claimed into `processing/` and before anything is
 //! converted, and names the outputs the job will write; `done` is written only after every output
 //! has been renamed into place. So after a crash, a file in `processing/` whose last record is

@@ -465,7 +465,8 @@ fn read_requisites(cml: &mut Cml, o: &mut Order, offset: FixedOffset) -> Result<
     // «Отменен» true says no more than a refused or deleted status does.
     if let Some(value) = cancelled {
         let said_by_status = matches!(o.status, Some(OrderStatus::Refused | OrderStatus::Deleted));
-        if !(yes_no(&value) == Some(true) && said_by_status) && !value.trim().is_empty() {
+        let redundant = yes_no(&value) == Some(true) && said_by_status;
+        if !redundant && !value.trim().is_empty() {
             o.extra.insert("Отменен".into(), value);
         }
     }

@@ -2,7 +2,7 @@
 //! exchange files of 1C with web shops. Catalogues and orders are read; orders are written.
 //!
 //! **Packages** (reference `real-files.md` §1). One export is any number of files: `import.xml`
-//! + `offers.xml`, `import0_1.xml` + `offers0_1.xml`, `import_0.xml` (classifier) +
+//! with `offers.xml`, `import0_1.xml` with `offers0_1.xml`, `import_0.xml` (classifier) +
 //! `import_1.xml` (goods), or 1C's `import___<guid>.xml`, `offers___…`, `prices___…`,
 //! `rests___…` parts, also in sub-folders. A file's role comes from the parts it holds (`parts.rs`:
 //! a streaming pre-scan of the root's children), never from its name: an `offers.xml` that begins
