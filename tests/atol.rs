@@ -123,13 +123,6 @@ fn show(out: &Output) -> String {
 // 1. Every sample as a snapshot
 // ---------------------------------------------------------------------------------------------
 
-/// Without `##@@&&` nothing in one hostile file's content says which of the two ATOL files it is
-/// (the extension `.txt` fits both), so it is read the way a user must: naming the format.
-fn describe_reading(rel_path: &str) -> String {
-    let named = rel_path.ends_with("hostile-no-magic.txt").then_some("atol-goods");
-    support::describe_reading(rel_path, named)
-}
-
 // ---------------------------------------------------------------------------------------------
 // 2. Acceptance: a full 1C export to Кассатка and БИФИТ and back
 // ---------------------------------------------------------------------------------------------
