@@ -45,6 +45,9 @@ pub struct Header {
     /// The registry name of the format the data was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_format: Option<String>,
+    /// The variant of the source format the data was read in, e.g. `api` or `1c` for kassatka-xml.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_layout: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -53,7 +56,7 @@ pub struct Header {
 
 impl Header {
     pub fn new(kind: DataKind) -> Self {
-        Header { kind, source_format: None, export_date: None, extra: Extra::new() }
+        Header { kind, source_format: None, source_layout: None, export_date: None, extra: Extra::new() }
     }
 }
 

@@ -41,6 +41,20 @@ pub enum KassatkaDialect {
     OneC,
 }
 
+impl KassatkaDialect {
+    /// The name kept in `Header::source_layout` (and the CLI value).
+    pub fn layout_name(self) -> &'static str {
+        match self {
+            KassatkaDialect::Api => "api",
+            KassatkaDialect::OneC => "1c",
+        }
+    }
+
+    pub fn from_layout_name(name: &str) -> Option<Self> {
+        [KassatkaDialect::Api, KassatkaDialect::OneC].into_iter().find(|d| d.layout_name() == name)
+    }
+}
+
 /// How БИФИТ Касса goods files carry folders (the reference marks the CSV's `GROUP` and
 /// `GROUPED` columns as INFERRED, so this is a choice).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -100,8 +114,10 @@ pub struct WriteOptions {
     /// The decimal separator in written numbers; `None` is the format's own default (a comma for
     /// the 1C/Frontol files, a point elsewhere).
     pub decimal_separator: Option<DecimalSeparator>,
+    /// The kassatka-xml layout; `None` writes the layout a kassatka-xml input was read in
+    /// (`Header::source_layout`), else the API layout.
     #[serde(default)]
-    pub kassatka_dialect: KassatkaDialect,
+    pub kassatka_dialect: Option<KassatkaDialect>,
     /// The output encoding for text formats that allow a choice (`bifit-csv`: windows-1251).
     pub encoding: Option<String>,
     #[serde(default)]

@@ -266,7 +266,7 @@ fn a_full_1c_export_goes_to_kassatka_1c_layout_and_back() {
         let t = trip(
             sample,
             "kassatka-xml",
-            &WriteOptions { kassatka_dialect: KassatkaDialect::OneC, ..Default::default() },
+            &WriteOptions { kassatka_dialect: Some(KassatkaDialect::OneC), ..Default::default() },
         );
         let (groups, mut expected) = facts(&t.original.records);
         for p in products(&t.original.records).into_iter().filter(|p| p.weighted) {
@@ -292,7 +292,7 @@ fn a_full_1c_export_goes_to_kassatka_1c_layout_and_back() {
     let t = trip(
         ACCEPTANCE_SAMPLES[0],
         "kassatka-xml",
-        &WriteOptions { kassatka_dialect: KassatkaDialect::OneC, ..Default::default() },
+        &WriteOptions { kassatka_dialect: Some(KassatkaDialect::OneC), ..Default::default() },
     );
     let text = cp1251(&t.back_bytes);
     assert!(
@@ -382,9 +382,11 @@ fn every_readable_goods_sample_round_trips_through_its_own_writer() {
         "samples/atol-goods/frontol6-units-lf.txt",
     ] {
         let (doc, _) = read_sample(sample);
+        // A file that deletes everything first is written as a full export again (else warned).
+        let full = doc.header.extra.get("atol-commands").is_some_and(|c| c.contains("DELETEALLWARES"));
         for sep in [None, Some(DecimalSeparator::Point)] {
             let mut diag = Diagnostics::new(false);
-            let opts = WriteOptions { decimal_separator: sep, ..Default::default() };
+            let opts = WriteOptions { decimal_separator: sep, atol_full_export: full, ..Default::default() };
             let bytes = write_bytes("atol-goods", &doc.header, &doc.records, &opts, &mut diag).unwrap();
             assert_eq!(diag.total(), 0, "{sample}: {}", warnings_text(&diag));
             let mut rdiag = Diagnostics::new(false);

@@ -348,7 +348,7 @@ fn five_thousand_generated_rows_survive_bifit_csv_to_kassatka_1c_and_back_byte_f
     assert_eq!(csv.records.len(), 5000);
     assert!(groups(&csv).iter().any(|g| g.parent.is_some()), "nested folders are generated");
 
-    let one_c = WriteOptions { kassatka_dialect: KassatkaDialect::OneC, ..WriteOptions::default() };
+    let one_c = WriteOptions { kassatka_dialect: Some(KassatkaDialect::OneC), ..WriteOptions::default() };
     let xml = write(&csv.header, &csv.records, "kassatka-xml", &one_c, &mut diag).expect("kassatka-xml 1c writes");
     // The 1C layout needs IncludesVAT on every price and bifit-csv does not say: it is written as
     // Да, with one warning per product that has prices. Nothing else is lost.

@@ -65,7 +65,7 @@ fn failed_conversions_leave_nothing_behind() {
         ("kassatka-xml/hostile-bad-number.xml", &["-t", "canonical-json"], 3),
         ("kassatka-xml/hostile-truncated.xml", &["-t", "canonical-json"], 3),
         ("kassatka-receipts/hostile-truncated.xml", &["-t", "kassatka-receipts"], 3),
-        ("kassatka-xml/1c-processing.xml", &["-t", "kassatka-xml", "--strict"], 4),
+        ("kassatka-xml/1c-processing.xml", &["-t", "kassatka-xml", "--kassatka-dialect", "api", "--strict"], 4),
     ];
     for (input, opts, want) in cases {
         let out = dir.path().join("out.file");

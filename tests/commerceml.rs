@@ -138,7 +138,7 @@ fn the_pair_converts_to_kassatka_xml_with_the_chosen_price_type() {
     let (header, records, _) = read_doc(IMPORT, Some(OFFERS));
     let opts = WriteOptions {
         price_type: Some("Оптовая".into()),
-        kassatka_dialect: KassatkaDialect::OneC,
+        kassatka_dialect: Some(KassatkaDialect::OneC),
         ..WriteOptions::default()
     };
     let mut diag = Diagnostics::new(false);

@@ -199,6 +199,18 @@ fn barcode() -> impl Strategy<Value = String> {
     prop_oneof![3 => "[0-9]{8,13}", 1 => code()].prop_filter("`,` separates barcodes", |b| !b.contains(','))
 }
 
+/// A barcode the API layout's `Product@Barcode` holds: digits (schema type `BarcodeText`).
+fn api_barcode() -> impl Strategy<Value = String> {
+    "[0-9]{8,13}"
+}
+
+/// A barcode the 1C layout holds: also internal codes such as `SN175060009539` — Latin letters,
+/// digits and `-._/` (schema type `BarcodeText1C`), not in scientific notation.
+fn one_c_barcode() -> impl Strategy<Value = String> {
+    prop_oneof![3 => "[0-9]{8,13}", 1 => "[A-Z]{1,2}[0-9]{6,12}", 1 => "[0-9A-Za-z._/-]{1,14}"]
+        .prop_filter("a code in scientific notation is read as spreadsheet damage", |s| check_code(s).is_ok())
+}
+
 /// Text for attribute values (names, comments, price types): Cyrillic, `&`, `<`, `>`, quotes,
 /// inner and outer spaces, tabs and line breaks (the writer must write those three as character
 /// references: see `assert_portable_xml`), and any printable Unicode. Constraint: no control
@@ -277,10 +289,16 @@ fn api_price() -> impl Strategy<Value = Price> {
         .prop_map(|(price_type, amount)| Price { price_type, amount, code: None, includes_vat: None })
 }
 
-/// A product the API layout holds: at most one barcode, no article, VAT, weighted flag, extras,
-/// price codes or IncludesVAT. (Code and parent are set by `catalog`.)
+/// A product the API layout holds: at most one barcode (digits), no article, VAT, weighted flag,
+/// extras, price codes or IncludesVAT. (Code and parent are set by `catalog`.)
 fn api_product() -> impl Strategy<Value = Product> {
-    (attr_text(), option::of(barcode()), option::of(unit()), vec(api_price(), 0..4), option::of(non_blank_attr_text()))
+    (
+        attr_text(),
+        option::of(api_barcode()),
+        option::of(unit()),
+        vec(api_price(), 0..4),
+        option::of(non_blank_attr_text()),
+    )
         .prop_map(|(name, barcode, unit, prices, comment)| Product {
             barcodes: barcode.into_iter().collect(),
             unit,
@@ -308,7 +326,7 @@ fn one_c_price(known_vat_inclusion: bool) -> impl Strategy<Value = Price> {
 fn one_c_product() -> impl Strategy<Value = Product> {
     (
         attr_text(),
-        vec(barcode(), 0..4),
+        vec(one_c_barcode(), 0..4),
         option::of(unit()),
         vec(one_c_price(true), 0..4),
         option::of(non_blank_attr_text()),
@@ -423,7 +441,7 @@ fn catalog(dialect: KassatkaDialect) -> impl Strategy<Value = (Header, Vec<Recor
                     records.extend(of(Some(&g.code)));
                 }
             }
-            let opts = WriteOptions { price_type, kassatka_dialect: dialect, ..WriteOptions::default() };
+            let opts = WriteOptions { price_type, kassatka_dialect: Some(dialect), ..WriteOptions::default() };
             (header, records, opts)
         })
 }
@@ -518,7 +536,7 @@ proptest! {
     ) {
         let header = Header { source_format: Some("kassatka-xml".into()), ..Header::new(DataKind::Catalog) };
         let records = vec![Record::Product(product)];
-        let opts = WriteOptions { kassatka_dialect: dialect, ..WriteOptions::default() };
+        let opts = WriteOptions { kassatka_dialect: Some(dialect), ..WriteOptions::default() };
         let (bytes, wdiag) = write_doc("kassatka-xml", &opts, &header, &records)?;
         let (read, _) = read_doc("kassatka-xml", bytes.clone())?;
         if read.records != records {
@@ -778,8 +796,15 @@ fn any_order(years: Years) -> impl Strategy<Value = Order> {
 /// rule is the canonical format's own: every record is of the header's kind.
 fn any_document(years: Years) -> impl Strategy<Value = (Header, Vec<Record>)> {
     let header = |kind| {
-        (option::of(any_text()), option::of(any_date(years)), any_extra())
-            .prop_map(move |(source_format, export_date, extra)| Header { kind, source_format, export_date, extra })
+        (option::of(any_text()), option::of(any_text()), option::of(any_date(years)), any_extra()).prop_map(
+            move |(source_format, source_layout, export_date, extra)| Header {
+                kind,
+                source_format,
+                source_layout,
+                export_date,
+                extra,
+            },
+        )
     };
     let catalog_record = prop_oneof![any_group().prop_map(Record::Group), any_product().prop_map(Record::Product)];
     prop_oneof![
@@ -1223,7 +1248,7 @@ fn line_breaks_and_tabs_are_written_as_character_references() {
     product.comment = Some("Комментарий\r\nв две строки".into());
     let header = Header::new(DataKind::Catalog);
     for dialect in [KassatkaDialect::Api, KassatkaDialect::OneC] {
-        let opts = WriteOptions { kassatka_dialect: dialect, ..WriteOptions::default() };
+        let opts = WriteOptions { kassatka_dialect: Some(dialect), ..WriteOptions::default() };
         let (bytes, _) = write_doc("kassatka-xml", &opts, &header, &[Record::Product(product.clone())]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains("Name=\"две&#10;строки&#9;и&#13;конец\""), "{text}");
@@ -1247,7 +1272,7 @@ fn kassatka_xml_warns_about_the_service_flag_and_vat_without_prices() {
     product.service = true;
     product.vat = Some(Vat::Vat20);
     for dialect in [KassatkaDialect::Api, KassatkaDialect::OneC] {
-        let opts = WriteOptions { kassatka_dialect: dialect, ..WriteOptions::default() };
+        let opts = WriteOptions { kassatka_dialect: Some(dialect), ..WriteOptions::default() };
         let (_, diag) =
             write_doc("kassatka-xml", &opts, &Header::new(DataKind::Catalog), &[Record::Product(product.clone())])
                 .unwrap();

@@ -40,7 +40,8 @@ fn seed_nomenclature_round_trips_through_the_api_dialect() {
 }
 
 /// The seed does not say whether its prices include VAT; the 1C layout needs `Да`/`Нет`, so the
-/// writer assumes `Да` and says so. Apart from that flag the seed comes back unchanged.
+/// writer assumes `Да` and says so. Apart from that flag (and the layout it is read back in) the
+/// seed comes back unchanged.
 #[test]
 fn seed_nomenclature_round_trips_through_the_1c_dialect() {
     let (a, b, diag) = through(
@@ -50,6 +51,8 @@ fn seed_nomenclature_round_trips_through_the_1c_dialect() {
     );
     assert!(diag.total() > 0, "the assumed IncludesVAT must be reported");
     assert!(diag.kept().all(|w| w.kind == "value-assumed"), "{}", warnings_text(&diag));
+    assert!(a.contains("\"source_layout\": \"api\"") && b.contains("\"source_layout\": \"1c\""), "{b}");
+    let b = b.replace("\"source_layout\": \"1c\"", "\"source_layout\": \"api\"");
     let without_assumed: String = b
         .lines()
         .filter(|l| l.trim() != "\"includes_vat\": true" && l.trim() != "\"includes_vat\": true,")
@@ -131,4 +134,50 @@ fn every_sample_a_writer_accepts_silently_round_trips_exactly() {
         checked += 1;
     }
     assert!(checked >= 12, "only {checked} silent conversions were checked");
+}
+
+/// kassatka-xml → canonical JSON → kassatka-xml writes the layout the file was read in when no
+/// `--kassatka-dialect` is given; the flag still wins.
+#[test]
+fn the_layout_read_is_the_layout_written_without_a_flag() {
+    for (sample, layout, other) in [
+        ("samples/kassatka-xml/1c-processing.xml", KassatkaDialect::OneC, KassatkaDialect::Api),
+        ("samples/kassatka-xml/seed-nomenclature.xml", KassatkaDialect::Api, KassatkaDialect::OneC),
+    ] {
+        let doc = read_sample(sample);
+        assert_eq!(doc.header.source_layout.as_deref(), Some(layout.layout_name()), "{sample}");
+        let json = canonical(&doc.header, &doc.records);
+        assert!(json.contains(&format!("\"source_layout\": \"{}\"", layout.layout_name())), "{json}");
+        let mut diag = Diagnostics::new(false);
+        let from_json = read_text("canonical-json", "a.json", &json, &mut diag).unwrap();
+        let write = |opts: &WriteOptions| {
+            write_doc(&from_json.header, &from_json.records, "kassatka-xml", opts, &mut Diagnostics::new(false))
+                .unwrap()
+        };
+        let unflagged = write(&WriteOptions::default());
+        assert_eq!(unflagged, write(&write_options(layout, None)), "{sample}: no flag writes {layout:?}");
+        assert_eq!(unflagged.contains("<Products>"), layout == KassatkaDialect::Api, "{unflagged}");
+        let flagged = write(&write_options(other, None));
+        assert_eq!(flagged.contains("<Products>"), other == KassatkaDialect::Api, "{sample}: the flag wins\n{flagged}");
+    }
+}
+
+/// The remembered layout is kassatka-xml's own: another source format's layout is not used, and
+/// a layout the writer does not know is warned about (the API layout is written).
+#[test]
+fn only_a_known_kassatka_layout_is_followed() {
+    let doc = read_sample("samples/kassatka-xml/1c-processing.xml");
+    let mut header = doc.header.clone();
+    header.source_format = Some("atol-goods".into());
+    let mut diag = Diagnostics::new(false);
+    let text = write_doc(&header, &doc.records, "kassatka-xml", &WriteOptions::default(), &mut diag).unwrap();
+    assert!(text.contains("<Products>"), "another format's layout is not followed:\n{text}");
+
+    header.source_format = Some("kassatka-xml".into());
+    header.source_layout = Some("2c".into());
+    let mut diag = Diagnostics::new(false);
+    let text = write_doc(&header, &doc.records, "kassatka-xml", &WriteOptions::default(), &mut diag).unwrap();
+    assert!(text.contains("<Products>"), "{text}");
+    let assumed: Vec<String> = diag.kept().filter(|w| w.kind == "value-assumed").map(|w| w.message.clone()).collect();
+    assert_eq!(assumed, ["the input's kassatka-xml layout \"2c\" is not api or 1c; written in the api layout"]);
 }

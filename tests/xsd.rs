@@ -88,6 +88,7 @@ fn the_schemas_agree_with_the_samples() {
     let valid = [
         ("kassatka-xml/seed-nomenclature.xml", NOMENCLATURE),
         ("kassatka-xml/1c-processing.xml", NOMENCLATURE),
+        ("kassatka-xml/1c-internal-barcodes.xml", NOMENCLATURE),
         ("kassatka-xml/hostile-cp1251-declared.xml", NOMENCLATURE),
         ("kassatka-xml/hostile-mojibake.xml", NOMENCLATURE),
         ("kassatka-xml/hostile-utf8-bom.xml", NOMENCLATURE),
@@ -185,4 +186,85 @@ fn scattered_catalogue_output_validates() {
     let text =
         write_doc(&header, &records, "kassatka-xml", &write_options(KassatkaDialect::Api, None), &mut diag).unwrap();
     validate_text(NOMENCLATURE, "scattered.api.xml", &text).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Internal barcodes that are not EAN (`E18087200306`, `SN175060009539`): the 1C layout carries
+/// them, the API layout's one `Product@Barcode` takes digits only and warns about the rest, and a
+/// barcode neither layout can hold is warned about too. Every output validates.
+#[test]
+fn internal_barcodes_are_carried_or_warned_and_the_output_validates() {
+    use kassa_bridge::model::{Product, Record};
+
+    let (doc, _) = read_sample_lenient("samples/kassatka-xml/1c-internal-barcodes.xml");
+    let barcodes = |records: &[Record]| -> Vec<(String, Vec<String>)> {
+        records
+            .iter()
+            .filter_map(|r| if let Record::Product(p) = r { Some((p.code.clone(), p.barcodes.clone())) } else { None })
+            .collect()
+    };
+    let mut outputs = Vec::new();
+
+    let mut diag = Diagnostics::new(false);
+    let one_c =
+        write_doc(&doc.header, &doc.records, "kassatka-xml", &write_options(KassatkaDialect::OneC, None), &mut diag)
+            .unwrap();
+    assert_eq!(diag.total(), 0, "the 1C layout holds every barcode");
+    assert!(
+        one_c.contains("Price=\"4590.00\" Barcode=\"E18087200306\">")
+            && one_c.contains("<Barcode Barcode=\"SN175060009539\"/>"),
+        "{one_c}"
+    );
+    let back = support::read_text("kassatka-xml", "1c.xml", &one_c, &mut Diagnostics::new(false)).unwrap();
+    assert_eq!(barcodes(&back.records), barcodes(&doc.records));
+    outputs.push(("internal-barcodes.1c.xml", one_c));
+
+    let mut diag = Diagnostics::new(false);
+    let api =
+        write_doc(&doc.header, &doc.records, "kassatka-xml", &write_options(KassatkaDialect::Api, None), &mut diag)
+            .unwrap();
+    let dropped: Vec<String> = diag.kept().filter(|w| w.kind == "field-dropped").map(|w| w.message.clone()).collect();
+    assert!(
+        dropped[0].starts_with("product 00061: kassatka-xml cannot hold barcodes E18087200306 (not digits"),
+        "{dropped:?}"
+    );
+    assert!(
+        dropped[1].starts_with("product 00062: kassatka-xml cannot hold barcodes SN175060009539 (not digits"),
+        "{dropped:?}"
+    );
+    let back = support::read_text("kassatka-xml", "api.xml", &api, &mut Diagnostics::new(false)).unwrap();
+    assert_eq!(
+        barcodes(&back.records),
+        [
+            ("00061".to_string(), vec!["4601234005180".to_string()]),
+            ("00062".into(), vec![]),
+            ("00063".into(), vec!["4601234005197".into()])
+        ],
+        "the first barcode of digits is the API layout's one"
+    );
+    outputs.push(("internal-barcodes.api.xml", api));
+
+    // A barcode with a space or Cyrillic fits neither layout: left out of the 1C layout, warned.
+    let mut p = Product::new("9", "Товар");
+    p.barcodes = vec!["ШК 001".into(), "SN-1/2".into()];
+    let mut diag = Diagnostics::new(false);
+    let odd = write_doc(
+        &doc.header,
+        &[Record::Product(p)],
+        "kassatka-xml",
+        &write_options(KassatkaDialect::OneC, None),
+        &mut diag,
+    )
+    .unwrap();
+    assert!(odd.contains("<Barcode Barcode=\"SN-1/2\"/>") && !odd.contains("ШК 001"), "{odd}");
+    assert!(support::warning_messages(&diag)
+        .iter()
+        .any(|m| m.contains("barcodes ШК 001 (the layout holds Latin letters, digits and - . _ / only)")));
+    outputs.push(("odd-barcode.1c.xml", odd));
+
+    if !xmllint_ready() {
+        return;
+    }
+    for (name, text) in outputs {
+        validate_text(NOMENCLATURE, name, &text).unwrap_or_else(|e| panic!("{e}"));
+    }
 }

@@ -147,9 +147,10 @@ pub struct WriteArgs {
     #[arg(long, value_enum, value_name = "SEPARATOR")]
     pub decimal_separator: Option<DecimalSeparator>,
     /// Layout of kassatka-xml output: `api` (Кассатка's documented layout) or `1c` (as 1C
-    /// processings write it, with articles, VAT and all barcodes).
-    #[arg(long, value_enum, default_value_t = KassatkaDialect::Api, value_name = "DIALECT")]
-    pub kassatka_dialect: KassatkaDialect,
+    /// processings write it, with articles, VAT and all barcodes). Default: the layout a
+    /// kassatka-xml input was read in (also through canonical JSON), else `api`.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub kassatka_dialect: Option<KassatkaDialect>,
     /// A second price type to write as the purchase price (bifit-csv PURCHASE_PRICE, bifit-json
     /// purchasePrice); none by default.
     #[arg(long, value_name = "NAME")]

@@ -627,6 +627,7 @@ pub fn example_with_data_dir(data_dir: Option<&Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::KassatkaDialect;
 
     #[test]
     fn the_example_is_the_default_layout() {
@@ -641,6 +642,18 @@ mod tests {
         assert_eq!(r.targets[0].format.name, "kassatka-xml");
         assert_eq!(r.targets[0].output_name("goods.xml"), "goods.xml");
         assert!(!c.poll);
+    }
+
+    /// Without `kassatka-dialect` the writer follows the input's layout; with it, the key wins.
+    #[test]
+    fn the_kassatka_dialect_is_optional() {
+        let route = |write: &str| {
+            let text = format!("[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"kassatka-xml\"\n{write}");
+            Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap().routes[0].targets[0].write.kassatka_dialect
+        };
+        assert_eq!(route(""), None);
+        assert_eq!(route("[route.target.write]\nkassatka-dialect = \"1c\"\n"), Some(KassatkaDialect::OneC));
+        assert_eq!(route("[route.target.write]\nkassatka-dialect = \"api\"\n"), Some(KassatkaDialect::Api));
     }
 
     #[test]

@@ -164,7 +164,11 @@ pub fn read_text(format: &str, name: &str, text: &str, diag: &mut Diagnostics) -
 }
 
 pub fn write_options(dialect: KassatkaDialect, price_type: Option<&str>) -> WriteOptions {
-    WriteOptions { price_type: price_type.map(str::to_string), kassatka_dialect: dialect, ..WriteOptions::default() }
+    WriteOptions {
+        price_type: price_type.map(str::to_string),
+        kassatka_dialect: Some(dialect),
+        ..WriteOptions::default()
+    }
 }
 
 /// The samples every writer must handle: those that read without an error (warnings allowed).

@@ -5,12 +5,14 @@
 //! Fields read: 1 code, 2 barcodes (comma-separated), 3 name, 4 receipt text, 5 price, 6 stock,
 //! 8 flags (flag 1 = weighed), 13 payment subject (4 = service), 16 parent group, 17 goods `1` /
 //! group `0`, 23 tax group, 26 article, 66 measure (Frontol's own unit enumeration). Every other
-//! non-empty field travels in `extra` as `fieldN` and is written back in place.
+//! non-empty field travels in `extra` as `fieldN` and is written back in place. Consecutive
+//! lines of one code are one product with all their barcodes (`cards.rs`).
 
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, Result};
+use crate::formats::atol::cards::Cards;
 use crate::formats::atol::{bad_header, clean_text, Fields, Lines};
 use crate::formats::fields;
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit};
@@ -52,8 +54,34 @@ const CLEAR_COMMANDS: [&str; 4] = ["DELETEALLWARES", "DELETEALLBARCODES", "DELET
 /// Commands whose data lines delete things the model has no way to say.
 const DELETE_COMMANDS: [&str; 2] = ["DELETEWARESBYWARECODE", "DELETEBARCODESBYWARECODE"];
 
-/// Fields the reader maps (the rest go to `extra` as `fieldN`).
-const MAPPED_FIELDS: [usize; 13] = [1, 2, 3, 4, 5, 6, 8, 13, 16, 17, 23, 26, 66];
+/// Fields the reader maps, with their names for messages (the rest go to `extra` as `fieldN`).
+const MAPPED_FIELDS: [(usize, &str); 13] = [
+    (1, "code"),
+    (2, "barcodes"),
+    (3, "name"),
+    (4, "receipt text"),
+    (5, "price"),
+    (6, "stock"),
+    (8, "flags"),
+    (13, "payment subject"),
+    (16, "parent group"),
+    (17, "goods or group"),
+    (23, "tax group"),
+    (26, "article"),
+    (66, "measure"),
+];
+
+fn is_mapped(n: usize) -> bool {
+    MAPPED_FIELDS.iter().any(|(m, _)| *m == n)
+}
+
+/// `field 3 (name)`, or `field 7` for a field the reader does not map.
+pub(super) fn field_label(n: usize) -> String {
+    match MAPPED_FIELDS.iter().find(|(m, _)| *m == n) {
+        Some((_, name)) => format!("field {n} ({name})"),
+        None => format!("field {n}"),
+    }
+}
 
 pub fn sniff(head: &str) -> u8 {
     if head.trim_start_matches('\u{feff}').starts_with(MAGIC) {
@@ -97,12 +125,15 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut begun = false;
     let mut command: Option<String> = None;
     let mut skipped_commands: Vec<String> = Vec::new();
+    let mut cards = Cards::default();
     while let Some(line) = lines.next_line()? {
         if line.trim().is_empty() {
             continue;
         }
         if let Some(name) = line.trim().strip_prefix("$$$") {
             let name = name.trim().to_uppercase();
+            // A card's lines are consecutive goods lines of one section.
+            cards.flush(sink, diag)?;
             if !begun {
                 commands.push(name.clone());
             }
@@ -144,9 +175,17 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             sink.begin(&header, diag)?;
             begun = true;
         }
-        let record = goods_record(&line, &lines)?;
-        sink.record(record, diag)?;
+        match goods_record(&line, &lines)? {
+            Record::Product(product) => cards.push(product, &line, &lines, sink, diag)?,
+            group => {
+                cards.flush(sink, diag)?;
+                sink.record(group, diag)?;
+            }
+        }
     }
+    cards.flush(sink, diag)?;
+    // A file of commands only (a «clear the base» request, tax or classifier sections) is an
+    // empty catalogue, not an error.
     if !begun {
         header.extra.insert("atol-commands".into(), commands.join(","));
         sink.begin(&header, diag)?;
@@ -216,7 +255,7 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
             25 => p.weighted && value == code,
             _ => false,
         };
-        if !value.is_empty() && !is_default && !MAPPED_FIELDS.contains(&n) {
+        if !value.is_empty() && !is_default && !is_mapped(n) {
             extra.insert(format!("field{n}"), value.to_string());
         }
     }
@@ -391,7 +430,7 @@ impl AtolGoodsWriter {
         let mut dropped = Vec::new();
         for (k, v) in &extra {
             match k.strip_prefix("field").and_then(|n| n.parse::<usize>().ok()) {
-                Some(n) if n > 0 && !MAPPED_FIELDS.contains(&n) => set(&mut f, n, v.clone()),
+                Some(n) if n > 0 && !is_mapped(n) => set(&mut f, n, v.clone()),
                 Some(66) => {}
                 _ if ["ReceiptText", "Stock", "Flags", "PaymentSubject", "TaxGroup"].contains(&k.as_str()) => {}
                 _ => dropped.push(k.as_str()),
@@ -419,7 +458,24 @@ impl AtolGoodsWriter {
 }
 
 impl CatalogWriter for AtolGoodsWriter {
-    fn start(&mut self, _: &Header, diag: &mut Diagnostics) -> Result<()> {
+    fn start(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        // An ATOL input's delete commands (a full export, a «clear the base» request) are its
+        // meaning as much as its goods: say so when they are not written.
+        let deletes: Vec<String> = match header.extra.get("atol-commands") {
+            Some(commands) if !self.opts.atol_full_export => {
+                commands.split(',').filter(|c| CLEAR_COMMANDS.contains(c)).map(|c| format!("$$${c}")).collect()
+            }
+            _ => Vec::new(),
+        };
+        if !deletes.is_empty() {
+            diag.warn(Warning::new(
+                "field-dropped",
+                format!(
+                    "the input's commands {} are not written (--atol-full-export writes the delete commands)",
+                    deletes.join(", ")
+                ),
+            ))?;
+        }
         let mut text = format!("{MAGIC}\r\n#\r\n");
         if self.opts.atol_full_export {
             // The correct spelling (1C itself writes `$$$DELETEALLBACODES`, which Frontol may skip).

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::error::{Error, Position, Result};
 use crate::text::{read_error, RawInput, TextInput};
 
+mod cards;
 pub mod goods;
 pub mod report;
 

@@ -9,7 +9,10 @@
 //!   `BalanceControl` (`Да`/`Нет`), `Product` straight under `ProductGroup` with `Article`, and
 //!   nested `Prices/Price` (with VAT) and `Barcodes/Barcode`.
 //!
-//! The writer writes either (`--kassatka-dialect`).
+//! The reader notes which layout a file is in (`Header::source_layout`: `api` or `1c`, from where
+//! the first product sits, else the 1C root attributes). The writer writes either
+//! (`--kassatka-dialect`); without the flag, the layout a kassatka-xml input was read in (also
+//! through canonical JSON), else the API layout.
 
 mod read;
 mod write;

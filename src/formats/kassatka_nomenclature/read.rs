@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::{Attrs, XmlEvent, XmlSource};
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
-use crate::options::ReadOptions;
+use crate::options::{KassatkaDialect, ReadOptions};
 use crate::sink::RecordSink;
 use crate::text::RawInput;
 
@@ -21,7 +21,17 @@ pub const ONE_C_ROOT_ATTRIBUTES: [&str; 3] = ["DropNomenclature", "CNO", "Balanc
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let mut xml = XmlSource::open(input, forced)?;
-    KassatkaNomenclatureReader { xml: &mut xml, sink, diag, pending: None, groups_seen: HashSet::new() }.run()
+    KassatkaNomenclatureReader {
+        xml: &mut xml,
+        sink,
+        diag,
+        pending: None,
+        groups_seen: HashSet::new(),
+        header: None,
+        layout: None,
+        held_groups: Vec::new(),
+    }
+    .run()
 }
 
 struct KassatkaNomenclatureReader<'a> {
@@ -33,6 +43,11 @@ struct KassatkaNomenclatureReader<'a> {
     pending: Option<Product>,
     /// A writer may split one group over two `ProductGroup` elements; emit the group once.
     groups_seen: HashSet<String>,
+    /// The header until it is passed on: it names the layout, which the first product shows.
+    header: Option<Header>,
+    layout: Option<KassatkaDialect>,
+    /// Groups read before the first product, passed on with the header.
+    held_groups: Vec<Group>,
 }
 
 /// Parses `13.04.2018` and the 1C 7.7 short form `01.01.24`.
@@ -68,6 +83,10 @@ impl KassatkaNomenclatureReader<'_> {
                         }
                     }
                     header.extra.extend(attrs.into_extra());
+                    // Only 1C processings write these; the products' placement decides first.
+                    if ONE_C_ROOT_ATTRIBUTES.iter().any(|a| header.extra.contains_key(*a)) {
+                        header.source_layout = Some(KassatkaDialect::OneC.layout_name().into());
+                    }
                     break empty;
                 }
                 XmlEvent::Start { name, .. } => {
@@ -85,12 +104,47 @@ impl KassatkaNomenclatureReader<'_> {
                 }
             }
         };
-        self.sink.begin(&header, self.diag)?;
+        self.header = Some(header);
         if !root_empty {
             self.read_root_children()?;
         }
         self.flush_pending()?;
+        self.begin()?;
         self.sink.finish(self.diag)
+    }
+
+    /// Notes the layout the first product is written in: inside a `Products` wrapper (API) or
+    /// straight under its `ProductGroup` (1C).
+    fn note_layout(&mut self, layout: KassatkaDialect) {
+        self.layout.get_or_insert(layout);
+    }
+
+    /// Passes the header (with the layout) and the groups held for it on, once.
+    fn begin(&mut self) -> Result<()> {
+        let Some(mut header) = self.header.take() else { return Ok(()) };
+        if let Some(layout) = self.layout {
+            header.source_layout = Some(layout.layout_name().into());
+        }
+        self.sink.begin(&header, self.diag)?;
+        for group in std::mem::take(&mut self.held_groups) {
+            self.sink.record(Record::Group(group), self.diag)?;
+        }
+        Ok(())
+    }
+
+    /// Passes a record on; groups before the first product wait with the header (a few records:
+    /// the groups a file lists before its first goods).
+    fn emit(&mut self, record: Record) -> Result<()> {
+        if self.header.is_some() {
+            match record {
+                Record::Group(group) if self.layout.is_none() => {
+                    self.held_groups.push(group);
+                    return Ok(());
+                }
+                _ => self.begin()?,
+            }
+        }
+        self.sink.record(record, self.diag)
     }
 
     fn read_root_children(&mut self) -> Result<()> {
@@ -99,7 +153,10 @@ impl KassatkaNomenclatureReader<'_> {
                 XmlEvent::Start { name, attrs, empty } => match name.as_str() {
                     "ProductGroup" => self.read_group(attrs, empty)?,
                     // Tolerated: products straight under the root, and a `Products` wrapper there.
-                    "Product" => self.read_product(attrs, empty, None)?,
+                    "Product" => {
+                        self.note_layout(KassatkaDialect::OneC);
+                        self.read_product(attrs, empty, None)?
+                    }
                     "Products" if !empty => self.read_products(None)?,
                     _ => self.unknown_element(&name, empty, ROOT)?,
                 },
@@ -121,7 +178,7 @@ impl KassatkaNomenclatureReader<'_> {
             self.flush_pending()?;
             if self.groups_seen.insert(code.clone()) {
                 let group = Group { code: code.clone(), name, parent, extra: attrs.into_extra() };
-                self.sink.record(Record::Group(group), self.diag)?;
+                self.emit(Record::Group(group))?;
             }
         }
         if empty {
@@ -132,7 +189,10 @@ impl KassatkaNomenclatureReader<'_> {
                 XmlEvent::Start { name, attrs, empty } => match name.as_str() {
                     "Products" if !empty => self.read_products(group_code.as_deref())?,
                     "Products" => {}
-                    "Product" => self.read_product(attrs, empty, group_code.as_deref())?,
+                    "Product" => {
+                        self.note_layout(KassatkaDialect::OneC);
+                        self.read_product(attrs, empty, group_code.as_deref())?
+                    }
                     _ => self.unknown_element(&name, empty, "ProductGroup")?,
                 },
                 XmlEvent::End { .. } => return Ok(()),
@@ -146,6 +206,7 @@ impl KassatkaNomenclatureReader<'_> {
         loop {
             match self.xml.next_event()? {
                 XmlEvent::Start { name, attrs, empty } if name == "Product" => {
+                    self.note_layout(KassatkaDialect::Api);
                     self.read_product(attrs, empty, group)?
                 }
                 XmlEvent::Start { name, empty, .. } => self.unknown_element(&name, empty, "Products")?,
@@ -310,7 +371,7 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn flush_pending(&mut self) -> Result<()> {
         match self.pending.take() {
-            Some(p) => self.sink.record(Record::Product(p), self.diag),
+            Some(p) => self.emit(Record::Product(p)),
             None => Ok(()),
         }
     }

@@ -28,6 +28,7 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
         NAME,
         KassatkaNomenclatureWriter {
             xml: XmlOut::new(out),
+            dialect: opts.kassatka_dialect.unwrap_or_default(),
             opts: opts.clone(),
             current: None,
             groups: HashMap::new(),
@@ -44,6 +45,8 @@ struct OpenGroup {
 
 struct KassatkaNomenclatureWriter {
     xml: XmlOut<Box<dyn Write>>,
+    /// `--kassatka-dialect`, else the layout the input was read in (set in `start`), else API.
+    dialect: KassatkaDialect,
     opts: WriteOptions,
     current: Option<OpenGroup>,
     groups: HashMap<String, Group>,
@@ -56,9 +59,50 @@ fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
+/// The API layout's `Product@Barcode` holds an EAN/UPC: digits only, like every barcode in the
+/// seed (schema type `BarcodeText`).
+fn fits_api_barcode(b: &str) -> bool {
+    !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// The 1C layout holds 1C's barcodes as they are, internal codes such as `SN175060009539` too
+/// (schema type `BarcodeText1C`).
+fn fits_1c_barcode(b: &str) -> bool {
+    !b.is_empty() && b.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._/".contains(&c))
+}
+
+/// The API layout's one barcode: the first that `Product@Barcode` can hold.
+fn api_barcode(p: &Product) -> Option<&String> {
+    p.barcodes.iter().find(|b| fits_api_barcode(b))
+}
+
+fn join(barcodes: &[&String]) -> String {
+    barcodes.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")
+}
+
 impl KassatkaNomenclatureWriter {
     fn dialect(&self) -> KassatkaDialect {
-        self.opts.kassatka_dialect
+        self.dialect
+    }
+
+    /// Without `--kassatka-dialect`, a catalogue read from kassatka-xml (directly or through
+    /// canonical JSON) is written in the layout it was read in.
+    fn choose_dialect(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        if self.opts.kassatka_dialect.is_some() || header.source_format.as_deref() != Some(NAME) {
+            return Ok(());
+        }
+        let Some(layout) = &header.source_layout else { return Ok(()) };
+        match KassatkaDialect::from_layout_name(layout) {
+            Some(dialect) => self.dialect = dialect,
+            None => diag.warn(Warning::new(
+                "value-assumed",
+                format!(
+                    "the input's {NAME} layout {layout:?} is not api or 1c; written in the {} layout",
+                    self.dialect.layout_name()
+                ),
+            ))?,
+        }
+        Ok(())
     }
 
     fn group_attrs(&self, key: &GroupKey) -> (String, String, String) {
@@ -140,7 +184,7 @@ impl KassatkaNomenclatureWriter {
     }
 
     fn write_api_product(&mut self, p: &Product) -> Result<()> {
-        let barcode = p.barcodes.first().cloned().unwrap_or_default();
+        let barcode = api_barcode(p).cloned().unwrap_or_default();
         let parent = p.parent.clone().unwrap_or_default();
         let (unit_code, unit_name) = p.unit.as_ref().map(|u| (u.code.clone(), u.name.clone())).unwrap_or_default();
         let comment = p.comment.clone().unwrap_or_default();
@@ -175,7 +219,8 @@ impl KassatkaNomenclatureWriter {
         let parent = p.parent.clone().unwrap_or_default();
         let (unit_code, unit_name) = p.unit.as_ref().map(|u| (u.code.clone(), u.name.clone())).unwrap_or_default();
         let article = p.article.clone().unwrap_or_default();
-        let barcode = p.barcodes.first().cloned().unwrap_or_default();
+        // The list holds every barcode; the attribute repeats the first.
+        let barcode = p.barcodes.first().filter(|b| fits_1c_barcode(b)).cloned().unwrap_or_default();
         let mut attrs: Vec<(&str, &str)> = vec![
             ("ParentCode", &parent),
             ("Code", &p.code),
@@ -213,9 +258,10 @@ impl KassatkaNomenclatureWriter {
             }
             self.xml.end("Prices").map_err(io)?;
         }
-        if !p.barcodes.is_empty() {
+        let listed: Vec<&String> = p.barcodes.iter().filter(|b| fits_1c_barcode(b)).collect();
+        if !listed.is_empty() {
             self.xml.start("Barcodes", &[]).map_err(io)?;
-            for b in &p.barcodes {
+            for b in listed {
                 self.xml.empty("Barcode", &[("Barcode", b)]).map_err(io)?;
             }
             self.xml.end("Barcodes").map_err(io)?;
@@ -227,8 +273,15 @@ impl KassatkaNomenclatureWriter {
     fn warn_losses(&self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
         let mut lost: Vec<String> = Vec::new();
         if self.dialect() == KassatkaDialect::Api {
-            if p.barcodes.len() > 1 {
-                lost.push(format!("barcodes {} (only the first fits)", p.barcodes[1..].join(", ")));
+            let written = api_barcode(p);
+            let (digits, others): (Vec<&String>, Vec<&String>) =
+                p.barcodes.iter().filter(|b| Some(*b) != written).partition(|b| fits_api_barcode(b));
+            if !digits.is_empty() {
+                let which = if written == p.barcodes.first() { "the first" } else { "one" };
+                lost.push(format!("barcodes {} (only {which} fits)", join(&digits)));
+            }
+            if !others.is_empty() {
+                lost.push(format!("barcodes {} (not digits; Product@Barcode holds digits only)", join(&others)));
             }
             if let Some(a) = &p.article {
                 lost.push(format!("article {a:?}"));
@@ -240,6 +293,13 @@ impl KassatkaNomenclatureWriter {
                 lost.push("price codes / IncludesVAT".into());
             }
         } else {
+            let unfit: Vec<&String> = p.barcodes.iter().filter(|b| !fits_1c_barcode(b)).collect();
+            if !unfit.is_empty() {
+                lost.push(format!(
+                    "barcodes {} (the layout holds Latin letters, digits and - . _ / only)",
+                    join(&unfit)
+                ));
+            }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
                 diag.warn(Warning::new(
                     "value-assumed",
@@ -281,6 +341,7 @@ impl KassatkaNomenclatureWriter {
 
 impl CatalogWriter for KassatkaNomenclatureWriter {
     fn start(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        self.choose_dialect(header, diag)?;
         self.xml.declaration().map_err(io)?;
         let date =
             header.export_date.map(|d| d.format("%d.%m.%Y").to_string()).or_else(|| header.extra.get("Date").cloned());

@@ -1,0 +1,131 @@
+//! Goods cards from goods lines. Frontol converters write one line per barcode: the same code on
+//! consecutive lines, each with one barcode and otherwise the same fields (reference
+//! `real-files.md` §2), and Frontol loads them as one card with several barcodes. So consecutive
+//! lines of one code are merged into one product here, holding one pending card at a time; lines
+//! of a code that are not consecutive stay separate products, with a warning.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
+
+use crate::diagnostics::{Diagnostics, Warning};
+use crate::error::Result;
+use crate::formats::atol::goods::field_label;
+use crate::formats::atol::{Fields, Lines};
+use crate::model::{Product, Record};
+use crate::sink::RecordSink;
+
+#[derive(Default)]
+pub struct Cards {
+    pending: Option<Card>,
+    /// 64-bit fingerprints of the codes already read, to notice a code that comes back after
+    /// other goods. Fingerprints rather than the codes keep this at about 9–18 bytes a code (a
+    /// million codes in about 20 MB); two codes sharing one is about a 1-in-10^7 chance there.
+    seen: HashSet<u64>,
+    fingerprint: RandomState,
+}
+
+struct Card {
+    product: Product,
+    /// The card's first line (the values kept) and its number, for comparing and naming.
+    first_line: String,
+    first_number: u64,
+}
+
+impl Cards {
+    /// Takes the product of a goods line: merged into the pending card when it has the same
+    /// code; otherwise the pending card is passed on and this one waits for its next lines.
+    pub fn push(
+        &mut self,
+        mut product: Product,
+        line: &str,
+        lines: &Lines,
+        sink: &mut dyn RecordSink,
+        diag: &mut Diagnostics,
+    ) -> Result<()> {
+        if let Some(card) = &mut self.pending {
+            if card.product.code == product.code {
+                return card.merge(product, line, lines, diag);
+            }
+        }
+        self.flush(sink, diag)?;
+        if !self.seen.insert(self.fingerprint.hash_one(&product.code)) {
+            diag.warn(
+                Warning::new(
+                    "duplicate-code",
+                    format!(
+                        "code {} comes again after other lines; only consecutive lines of one code are one card, \
+                         so this is read as a second product with the same code",
+                        product.code
+                    ),
+                )
+                .at(lines.pos()),
+            )?;
+        }
+        let barcodes = std::mem::take(&mut product.barcodes);
+        let mut card = Card { product, first_line: line.to_string(), first_number: lines.number() };
+        card.add_barcodes(barcodes, lines, diag)?;
+        self.pending = Some(card);
+        Ok(())
+    }
+
+    /// Passes the pending card on (before a group, a command, or at the end of the file).
+    pub fn flush(&mut self, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
+        match self.pending.take() {
+            Some(card) => sink.record(Record::Product(card.product), diag),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Card {
+    /// Adds a line's barcodes in order; one the card already has is kept once (warned).
+    fn add_barcodes(&mut self, barcodes: Vec<String>, lines: &Lines, diag: &mut Diagnostics) -> Result<()> {
+        for b in barcodes {
+            if self.product.barcodes.contains(&b) {
+                diag.warn(
+                    Warning::new(
+                        "value-dropped",
+                        format!("code {}: barcode {b} is listed again; kept once", self.product.code),
+                    )
+                    .at(lines.field_pos(2, "barcodes")),
+                )?;
+            } else {
+                self.product.barcodes.push(b);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the line's barcodes (in order, without repeats). Values that differ from the first
+    /// line's are dropped with a warning naming the fields.
+    fn merge(&mut self, mut other: Product, line: &str, lines: &Lines, diag: &mut Diagnostics) -> Result<()> {
+        let barcodes = std::mem::take(&mut other.barcodes);
+        let kept = std::mem::take(&mut self.product.barcodes);
+        // Compared as read, so `1,000` and `1.000` (the same coefficient) are not a difference.
+        let same = self.product == other;
+        self.product.barcodes = kept;
+        self.add_barcodes(barcodes, lines, diag)?;
+        if same {
+            return Ok(());
+        }
+        let (first, this) = (Fields::split(&self.first_line), Fields::split(line));
+        let differences: Vec<String> = (1..=first.0.len().max(this.0.len()))
+            .filter(|n| *n != 2 && first.get(*n) != this.get(*n))
+            .map(|n| format!("{} {:?} / {:?}", field_label(n), first.get(n), this.get(n)))
+            .collect();
+        diag.warn(
+            Warning::new(
+                "value-dropped",
+                format!(
+                    "code {}: lines {} and {} are one card (one line per barcode) but differ in {}; \
+                     the first line's values are kept",
+                    self.product.code,
+                    self.first_number,
+                    lines.number(),
+                    differences.join(", ")
+                ),
+            )
+            .at(lines.pos()),
+        )
+    }
+}
