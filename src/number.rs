@@ -122,7 +122,8 @@ pub fn check_code(s: &str) -> Result<(), NumberError> {
         && mantissa.chars().filter(|c| *c == '.' || *c == ',').count() <= 1
         && mantissa.starts_with(|c: char| c.is_ascii_digit());
     let exponent_ok = !exponent_digits.is_empty() && exponent_digits.chars().all(|c| c.is_ascii_digit());
-    let has_fraction = mantissa.contains(['.', ',']);
+    // A separator with digits after it: `4,60713E+12`. `00000000,E000` is a list of two codes.
+    let has_fraction = mantissa.find(['.', ',']).is_some_and(|i| i + 1 < mantissa.len());
     // `1E5` may be a real code; a sign or a fraction in front of the exponent is Excel's doing.
     if mantissa_ok && exponent_ok && (signed || has_fraction) {
         Err(NumberError { expected: CODE_EXPECTED })
@@ -189,6 +190,9 @@ mod tests {
         assert!(check_code("4,60713E+12").is_err());
         assert!(check_code("1.5E+3").is_err());
         assert!(check_code("46E+12").is_err());
+        // Two codes in one ATOL cell, the second a letter code: not a mangled number.
+        assert!(check_code("00000000,E000").is_ok());
+        assert!(check_code("4,E+12").is_err());
     }
 
     #[test]
