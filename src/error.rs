@@ -73,6 +73,18 @@ impl fmt::Display for Position {
     }
 }
 
+/// How much of a bad value a message quotes.
+const EXCERPT_CHARS: usize = 80;
+
+/// The value itself when short; else its start, an ellipsis and its length.
+pub fn excerpt(value: String) -> String {
+    if value.chars().count() <= EXCERPT_CHARS {
+        return value;
+    }
+    let start: String = value.chars().take(EXCERPT_CHARS).collect();
+    format!("{start}… ({} bytes in all)", value.len())
+}
+
 /// `file: line 3, column 7: ` before a message, or nothing when the position is unknown.
 fn at(pos: &Position) -> String {
     if pos.is_empty() {
@@ -126,6 +138,10 @@ pub enum ErrorKind {
     /// `--strict` turned a warning into an error.
     #[error("{0} (an error because of --strict)")]
     Strict(Warning),
+
+    /// The input goes beyond one of the limits that keep memory bounded (README "Limits").
+    #[error("{}{what} goes beyond the limit of {limit}: raise it with {option} if the file is right", at(pos))]
+    Limit { pos: Position, what: String, limit: String, option: &'static str },
 }
 
 impl Error {
@@ -141,8 +157,9 @@ impl Error {
         ErrorKind::Io { path: path.into(), source }.into()
     }
 
+    /// A bad value, quoted in a short excerpt: a message never echoes a 10 MB line.
     pub fn bad_value(pos: Position, value: impl Into<String>, expected: impl Into<String>) -> Self {
-        ErrorKind::BadValue { pos, value: value.into(), expected: expected.into() }.into()
+        ErrorKind::BadValue { pos, value: excerpt(value.into()), expected: expected.into() }.into()
     }
 
     pub fn syntax(pos: Position, message: impl Into<String>) -> Self {
@@ -161,13 +178,19 @@ impl Error {
         ErrorKind::Conversion { pos, message: message.into() }.into()
     }
 
+    /// `what` (e.g. "a CSV row of 12 000 columns") is beyond `limit`, which `option` raises.
+    pub fn limit(pos: Position, what: impl Into<String>, limit: impl Into<String>, option: &'static str) -> Self {
+        ErrorKind::Limit { pos, what: what.into(), limit: limit.into(), option }.into()
+    }
+
     /// The position in the input, when the input is to blame.
     pub fn position(&self) -> Option<&Position> {
         match &*self.0 {
             ErrorKind::BadValue { pos, .. }
             | ErrorKind::Syntax { pos, .. }
             | ErrorKind::Encoding { pos, .. }
-            | ErrorKind::Conversion { pos, .. } => Some(pos),
+            | ErrorKind::Conversion { pos, .. }
+            | ErrorKind::Limit { pos, .. } => Some(pos),
             ErrorKind::Strict(w) => w.position.as_ref(),
             _ => None,
         }
@@ -179,7 +202,8 @@ impl Error {
             ErrorKind::BadValue { pos, .. }
             | ErrorKind::Syntax { pos, .. }
             | ErrorKind::Encoding { pos, .. }
-            | ErrorKind::Conversion { pos, .. } => pos,
+            | ErrorKind::Conversion { pos, .. }
+            | ErrorKind::Limit { pos, .. } => pos,
             _ => return self,
         };
         if pos.file.is_none() {

@@ -92,27 +92,7 @@ pub struct GenerateSummary {
     pub files: Vec<PathBuf>,
 }
 
-/// `200MB`, `10 MB`, `1GB`, `64KiB`, `1.5GiB`, `123456` (bytes). Decimal sizes are read as
-/// decimals, not floats.
-pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let number = rust_decimal::Decimal::from_str_exact(number)
-        .map_err(|_| format!("{text:?}: expected a size such as 200MB, 1GB or 4096"))?;
-    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => 1_000_000,
-        "g" | "gb" => 1_000_000_000,
-        "kib" => 1 << 10,
-        "mib" => 1 << 20,
-        "gib" => 1 << 30,
-        other => return Err(format!("{text:?}: unknown unit {other:?} (B, KB, MB, GB, KiB, MiB, GiB)")),
-    };
-    let bytes = number.checked_mul(rust_decimal::Decimal::from(factor)).map(|b| b.round());
-    bytes.and_then(|b| u64::try_from(b).ok()).ok_or_else(|| format!("{text:?}: too large"))
-}
+pub use crate::limits::parse_size;
 
 // ---------------------------------------------------------------------------------------------
 // Randomness

@@ -4,6 +4,7 @@
 //! The library knows nothing of the terminal: it reads, converts, checks and reports through
 //! values (`Error`, `Diagnostics`, `InspectReport`). The `kassa-bridge` binary is a thin CLI on top.
 
+pub mod budget;
 pub mod convert;
 pub mod diagnostics;
 pub mod durations;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod formats;
 pub mod generate;
 pub mod inspect;
+pub mod limits;
 pub mod model;
 pub mod number;
 pub mod okei;

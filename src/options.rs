@@ -24,6 +24,9 @@ pub struct ReadOptions {
     pub mapping: Option<std::path::PathBuf>,
     /// Local times without an offset (the ATOL report) are at this UTC offset; +03:00 by default.
     pub utc_offset: Option<String>,
+    /// What a reader may hold at once (`[route.read.limits]` in the drop folder's configuration).
+    #[serde(default)]
+    pub limits: crate::limits::Limits,
 }
 
 /// Which of the two Кассатка nomenclature layouts to write.

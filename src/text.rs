@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1251};
 
+use crate::budget::RecordBudget;
 use crate::error::{Error, Position, Result};
 
 /// How many bytes are peeked for sniffing formats and encodings.
@@ -262,7 +263,8 @@ impl RawInput {
         let decoder = DecodingReader::new(raw, detected.encoding, detected.bom_len);
         let tracker = LineTracker::new(decoder);
         let lines = tracker.index.clone();
-        Ok(TextInput { name, encoding: detected, reader: BufReader::with_capacity(64 * 1024, tracker), lines })
+        let budget = tracker.budget.clone();
+        Ok(TextInput { name, encoding: detected, reader: BufReader::with_capacity(64 * 1024, tracker), lines, budget })
     }
 }
 
@@ -272,6 +274,8 @@ pub struct TextInput {
     pub encoding: DetectedEncoding,
     pub reader: BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>,
     pub lines: LineIndex,
+    /// Off until the reader sets a limit and marks its records' ends.
+    pub budget: RecordBudget,
 }
 
 impl TextInput {
@@ -549,22 +553,27 @@ impl LineIndex {
     }
 }
 
-/// Passes bytes through while recording them in a `LineIndex`.
+/// Passes bytes through while recording them in a `LineIndex`, and stops a record that goes
+/// beyond its budget.
 pub struct LineTracker<R> {
     inner: R,
     index: LineIndex,
+    budget: RecordBudget,
+    read: u64,
 }
 
 impl<R: Read> LineTracker<R> {
     pub fn new(inner: R) -> Self {
-        LineTracker { inner, index: LineIndex::default() }
+        LineTracker { inner, index: LineIndex::default(), budget: RecordBudget::default(), read: 0 }
     }
 }
 
 impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.budget.check(self.read)?;
         let n = self.inner.read(buf)?;
         self.index.push(&buf[..n]);
+        self.read += n as u64;
         Ok(n)
     }
 }
@@ -573,6 +582,9 @@ impl<R: Read> Read for LineTracker<R> {
 /// the cause was a bad byte.
 pub fn read_error(name: &Arc<str>, err: &io::Error) -> Error {
     let pos = Position::in_file(name);
+    if let Some(e) = crate::budget::record_too_long(err) {
+        return crate::budget::too_long_error(Position { byte: Some(e.offset), ..pos }, e);
+    }
     match decode_failure(err) {
         Some(failure) => Error::encoding(Position { byte: Some(failure.raw_offset), ..pos }, failure.to_string()),
         None => Error::io(name.to_string(), io::Error::new(err.kind(), err.to_string())),

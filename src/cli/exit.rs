@@ -41,7 +41,10 @@ pub const TABLE: &[(u8, &str)] = &[
 pub fn code_for(kind: &ErrorKind) -> u8 {
     match kind {
         ErrorKind::Io { .. } => IO,
-        ErrorKind::BadValue { .. } | ErrorKind::Syntax { .. } | ErrorKind::Encoding { .. } => BAD_INPUT,
+        ErrorKind::BadValue { .. }
+        | ErrorKind::Syntax { .. }
+        | ErrorKind::Encoding { .. }
+        | ErrorKind::Limit { .. } => BAD_INPUT,
         ErrorKind::UnknownFormat { .. }
         | ErrorKind::Undetected { .. }
         | ErrorKind::Ambiguous { .. }

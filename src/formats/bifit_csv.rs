@@ -94,7 +94,7 @@ fn truthy(s: &str) -> bool {
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
-    let mut csv = CsvSource::open(input, forced, b';')?;
+    let mut csv = CsvSource::open(input, forced, b';', &opts.limits)?;
     if csv.column("NAME").is_none() {
         return Err(Error::syntax(csv.pos(None), "no NAME column in the header row: not a БИФИТ goods file"));
     }

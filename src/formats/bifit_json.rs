@@ -138,7 +138,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     sink.begin(&header, diag)?;
     // Bifit's numeric id of each folder → its code, to resolve `parentId`.
     let mut folder_codes: HashMap<String, String> = HashMap::new();
-    for_each_object(input, forced, |object, number| {
+    for_each_object(input, forced, &opts.limits, |object, number| {
         let (item, outer): (RawObject, Option<RawObject>) = match object.get("item") {
             Some(raw) => {
                 let item: RawObject = serde_json::from_str(raw.get()).map_err(|_| {

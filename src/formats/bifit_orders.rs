@@ -80,7 +80,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut header = Header::new(DataKind::Orders);
     header.source_format = Some(NAME.into());
     sink.begin(&header, diag)?;
-    for_each_object(input, forced, |object, number| {
+    for_each_object(input, forced, &opts.limits, |object, number| {
         // The create body wraps the order in `onlineOrder`.
         let object: RawObject = match object.get("onlineOrder") {
             Some(raw) => serde_json::from_str(raw.get()).map_err(|_| {

@@ -143,14 +143,18 @@ struct ReadState<'a> {
     records: u64,
     /// The real error when a sink failed inside serde (serde only carries a message).
     failure: Option<Error>,
+    /// Marks each record's end for the record budget.
+    mark: crate::budget::ConsumedMark,
 }
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let text = input.into_text(forced)?;
     let name = text.name.clone();
-    let state = RefCell::new(ReadState { sink, diag, header: None, records: 0, failure: None });
-    let mut de = serde_json::Deserializer::from_reader(text.reader);
+    text.budget.limit_to(opts.limits.max_record_size);
+    let (reader, mark) = text.budget.counted(text.reader, 0);
+    let state = RefCell::new(ReadState { sink, diag, header: None, records: 0, failure: None, mark });
+    let mut de = serde_json::Deserializer::from_reader(reader);
     let result = DocumentSeed(&state).deserialize(&mut de).and_then(|()| de.end());
     let mut state = state.into_inner();
     if let Some(failure) = state.failure.take() {
@@ -257,6 +261,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
             let mut st = self.0.borrow_mut();
             let st = &mut *st;
             st.records += 1;
+            st.mark.mark();
             let kind = st.header.as_ref().map(|h| h.kind);
             if kind != Some(record.kind()) {
                 return Err(de::Error::custom(format!(

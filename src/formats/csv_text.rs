@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use crate::budget::RecordBudget;
 use crate::error::{Error, Position, Result};
+use crate::limits::Limits;
 use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
 type Source = std::io::BufReader<crate::text::LineTracker<crate::text::DecodingReader<Box<dyn std::io::Read + Send>>>>;
@@ -41,12 +43,20 @@ pub struct CsvSource {
     index: HashMap<String, usize, BuildHasherDefault<Fnv>>,
     record: csv::StringRecord,
     rows: u64,
+    budget: RecordBudget,
+    limits: Limits,
 }
 
 impl CsvSource {
     /// Opens a delimited file whose first row names the columns (matched case-insensitively).
-    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, delimiter: u8) -> Result<Self> {
-        let TextInput { name, encoding, reader, lines } = input.into_text(forced)?;
+    pub fn open(
+        input: RawInput,
+        forced: Option<&'static encoding_rs::Encoding>,
+        delimiter: u8,
+        limits: &Limits,
+    ) -> Result<Self> {
+        let TextInput { name, encoding, reader, lines, budget } = input.into_text(forced)?;
+        budget.limit_to(limits.max_record_size);
         let reader =
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(reader);
         let mut src = CsvSource {
@@ -58,6 +68,8 @@ impl CsvSource {
             index: HashMap::default(),
             record: csv::StringRecord::new(),
             rows: 0,
+            budget,
+            limits: *limits,
         };
         if !src.next_row()? {
             return Err(Error::syntax(Position::in_file(&src.name), "the file is empty: expected a header row"));
@@ -83,7 +95,9 @@ impl CsvSource {
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => return Ok(false),
                 Ok(true) => {
+                    self.budget.mark(self.reader.position().byte());
                     self.rows += 1;
+                    self.check_limits()?;
                     if self.record.iter().all(|f| f.trim().is_empty()) {
                         continue;
                     }
@@ -94,10 +108,39 @@ impl CsvSource {
         }
     }
 
+    /// Columns and field sizes of the row just read: memory is bounded by the record budget, but
+    /// a row beyond these is not a price list.
+    fn check_limits(&self) -> Result<()> {
+        let columns = self.record.len() as u64;
+        if columns > self.limits.max_columns {
+            return Err(Error::limit(
+                self.pos(None),
+                format!("a row of {columns} columns"),
+                self.limits.max_columns.to_string(),
+                "--max-columns",
+            ));
+        }
+        match self.record.iter().position(|f| f.len() as u64 > self.limits.max_value_size) {
+            Some(c) => Err(Error::limit(
+                self.pos(Some(c)),
+                format!("a field of {} bytes", self.record[c].len()),
+                crate::limits::describe_size(self.limits.max_value_size),
+                "--max-value-size",
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn csv_error(&self, e: csv::Error) -> Error {
         let line = e.position().map(|p| p.line());
         match e.into_kind() {
-            csv::ErrorKind::Io(io) => read_error(&self.name, &io),
+            csv::ErrorKind::Io(io) => match crate::budget::record_too_long(&io) {
+                Some(too_long) => {
+                    let pos = Position { line, ..Position::in_file(&self.name) };
+                    crate::budget::too_long_error(pos, too_long)
+                }
+                None => read_error(&self.name, &io),
+            },
             other => {
                 let mut pos = Position::in_file(&self.name);
                 pos.line = line;

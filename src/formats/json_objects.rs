@@ -13,6 +13,7 @@ use serde::Deserializer as _;
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Position, Result};
+use crate::limits::Limits;
 use crate::text::{read_error, RawInput};
 
 /// One JSON object: field name → raw JSON text of the value.
@@ -22,11 +23,14 @@ pub type RawObject = IndexMap<String, Box<RawValue>>;
 pub fn for_each_object(
     input: RawInput,
     forced: Option<&'static encoding_rs::Encoding>,
+    limits: &Limits,
     mut each: impl FnMut(RawObject, u64) -> Result<()>,
 ) -> Result<()> {
     let text = input.into_text(forced)?;
     let name = text.name.clone();
+    text.budget.limit_to(limits.max_record_size);
     let mut reader = text.reader;
+    let mut skipped = 0u64;
     let first = loop {
         let buf = reader.fill_buf().map_err(|e| read_error(&name, &e))?;
         match buf.iter().position(|b| !b.is_ascii_whitespace()) {
@@ -35,8 +39,16 @@ pub fn for_each_object(
             None => {
                 let n = buf.len();
                 reader.consume(n);
+                skipped += n as u64;
+                text.budget.mark(skipped);
             }
         }
+    };
+    // Each object is one record: its end is marked before it is handed on.
+    let (reader, mark) = text.budget.counted(reader, skipped);
+    let mut each = |object: RawObject, number: u64| {
+        mark.mark();
+        each(object, number)
     };
     let mut count = 0u64;
     let mut failure: Option<Error> = None;

@@ -32,7 +32,7 @@ pub fn parse_date_time(raw: &str) -> Option<DateTime<FixedOffset>> {
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
-    let mut xml = XmlSource::open(input, forced)?;
+    let mut xml = XmlSource::open(input, forced, &opts.limits)?;
     let mut header = Header::new(DataKind::Receipts);
     header.source_format = Some(NAME.into());
     loop {

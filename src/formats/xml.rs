@@ -11,6 +11,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 
 use crate::error::{Error, Position, Result};
+use crate::limits::Limits;
 use crate::model::Extra;
 use crate::text::{read_error, DecodingReader, DetectedEncoding, LineIndex, LineTracker, RawInput, TextInput};
 
@@ -136,11 +137,16 @@ pub struct XmlSource {
     event_start: u64,
     /// An event read while collecting text, handed out by the next call.
     peeked: Option<(XmlEvent, u64)>,
+    budget: crate::budget::RecordBudget,
+    limits: Limits,
+    /// Elements open now, against `limits.max_depth`.
+    depth: u64,
 }
 
 impl XmlSource {
-    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Self> {
-        let TextInput { name, encoding, reader, lines } = input.into_text(forced)?;
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, limits: &Limits) -> Result<Self> {
+        let TextInput { name, encoding, reader, lines, budget } = input.into_text(forced)?;
+        budget.limit_to(limits.max_record_size);
         let mut reader = quick_xml::Reader::from_reader(reader);
         let config = reader.config_mut();
         // Not quick-xml's trimming: it trims each piece of text between entity references, so
@@ -148,7 +154,18 @@ impl XmlSource {
         config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
-        Ok(XmlSource { reader, name, encoding, lines, buf: Vec::with_capacity(4096), event_start: 0, peeked: None })
+        Ok(XmlSource {
+            reader,
+            name,
+            encoding,
+            lines,
+            buf: Vec::with_capacity(4096),
+            event_start: 0,
+            peeked: None,
+            budget,
+            limits: *limits,
+            depth: 0,
+        })
     }
 
     pub fn locator(&self) -> Locator {
@@ -172,7 +189,10 @@ impl XmlSource {
 
     fn convert_error(&self, err: quick_xml::Error) -> Error {
         match err {
-            quick_xml::Error::Io(io) => read_error(&self.name, &io),
+            quick_xml::Error::Io(io) => match crate::budget::record_too_long(&io) {
+                Some(e) => crate::budget::too_long_error(self.lines.position_at(&self.name, e.offset), e),
+                None => read_error(&self.name, &io),
+            },
             other => {
                 let pos = self.lines.position_at(&self.name, self.reader.error_position());
                 Error::syntax(pos, format!("the XML is not well-formed: {other}"))
@@ -200,6 +220,7 @@ impl XmlSource {
                 Ok(e) => e,
                 Err(e) => return Err(self.convert_error(e)),
             };
+            self.budget.mark(self.reader.buffer_position());
             // Own everything the event borrows from `buf`, then give the buffer back for reuse.
             let step = match event {
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => Step::Skip,
@@ -229,6 +250,15 @@ impl XmlSource {
                 // bytes do, counted back from the end of the event.
                 Event::Start(e) => {
                     self.event_start = self.reader.buffer_position() - e.len() as u64 - 2;
+                    self.depth += 1;
+                    if self.depth > self.limits.max_depth {
+                        return Err(Error::limit(
+                            self.pos(),
+                            format!("elements nested {} deep", self.depth),
+                            self.limits.max_depth.to_string(),
+                            "--max-depth",
+                        ));
+                    }
                     Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: false })
                 }
                 Event::Empty(e) => {
@@ -237,12 +267,16 @@ impl XmlSource {
                 }
                 Event::End(e) => {
                     self.event_start = self.reader.buffer_position() - e.len() as u64 - 3;
+                    self.depth = self.depth.saturating_sub(1);
                     Step::Event(XmlEvent::End { name: String::from_utf8_lossy(e.name().as_ref()).into_owned() })
                 }
                 Event::Eof => Step::Event(XmlEvent::Eof),
             };
             self.buf = buf;
             let event_start = self.event_start;
+            if let Some(t) = &text {
+                self.check_value(t.value.len() as u64, t.start)?;
+            }
             let owned = match step {
                 Step::Skip => continue,
                 Step::Literal(piece, lead) => {
@@ -287,6 +321,20 @@ impl XmlSource {
         }
     }
 
+    /// A text or attribute value longer than `max_value_size`: memory is already bounded by the
+    /// record budget, but a value this long is not a name or a price.
+    fn check_value(&self, len: u64, at: u64) -> Result<()> {
+        if len <= self.limits.max_value_size {
+            return Ok(());
+        }
+        Err(Error::limit(
+            self.lines.position_at(&self.name, at),
+            format!("a value of {len} bytes"),
+            crate::limits::describe_size(self.limits.max_value_size),
+            "--max-value-size",
+        ))
+    }
+
     fn element_name(&self, e: &BytesStart) -> Result<String> {
         std::str::from_utf8(e.name().as_ref()).map(str::to_string).map_err(|e| self.text_error(e))
     }
@@ -309,6 +357,7 @@ impl XmlSource {
             // it compared bytes at every position and was a tenth of the reading time).
             let at = (attr.key.as_ref().as_ptr() as usize).wrapping_sub(raw.as_ptr() as usize);
             let at = if at < raw.len() { at } else { 0 };
+            self.check_value(value.len() as u64, self.event_start + 1 + at as u64)?;
             items.push((key, value, self.event_start + 1 + at as u64));
         }
         let taken = Vec::with_capacity(items.len());

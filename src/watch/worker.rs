@@ -103,6 +103,10 @@ pub fn advice(kind: &ErrorKind) -> &'static str {
              message says (e.g. `price-type = \"Розничная\"`)."
         }
         ErrorKind::Io { .. } => "The file could not be read: check that it is a complete, readable file.",
+        ErrorKind::Limit { .. } => {
+            "The file goes beyond a limit that keeps memory bounded: if it is right, raise the limit the message \
+             names in this route's [route.read.limits] table."
+        }
     }
 }
 

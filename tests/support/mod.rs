@@ -81,7 +81,10 @@ impl Write for SharedBuf {
 pub fn exit_class(kind: &ErrorKind) -> (u8, &'static str) {
     match kind {
         ErrorKind::Io { .. } => (6, "io"),
-        ErrorKind::BadValue { .. } | ErrorKind::Syntax { .. } | ErrorKind::Encoding { .. } => (3, "bad-input"),
+        ErrorKind::BadValue { .. }
+        | ErrorKind::Syntax { .. }
+        | ErrorKind::Encoding { .. }
+        | ErrorKind::Limit { .. } => (3, "bad-input"),
         ErrorKind::UnknownFormat { .. }
         | ErrorKind::Undetected { .. }
         | ErrorKind::Ambiguous { .. }

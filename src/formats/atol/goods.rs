@@ -106,7 +106,7 @@ fn price_is_zero(chosen: Option<rust_decimal::Decimal>) -> bool {
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
-    let mut lines = Lines::open(input, forced)?;
+    let mut lines = Lines::open(input, forced, &opts.limits)?;
     let first = lines.next_line()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
     match first {
         Some(l) if l == MAGIC => {}

@@ -6,7 +6,9 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
+use crate::budget::{record_too_long, too_long_error, RecordBudget};
 use crate::error::{Error, Position, Result};
+use crate::limits::Limits;
 use crate::text::{read_error, RawInput, TextInput};
 
 mod cards;
@@ -19,21 +21,32 @@ pub struct Lines {
     reader: Box<dyn BufRead + Send>,
     buf: String,
     number: u64,
+    /// Bytes of decoded text consumed, and the bound on one line.
+    consumed: u64,
+    budget: RecordBudget,
 }
 
 impl Lines {
-    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Self> {
-        let TextInput { name, reader, .. } = input.into_text(forced)?;
-        Ok(Lines { name, reader: Box::new(reader), buf: String::new(), number: 0 })
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, limits: &Limits) -> Result<Self> {
+        let TextInput { name, reader, budget, .. } = input.into_text(forced)?;
+        budget.limit_to(limits.max_record_size);
+        Ok(Lines { name, reader: Box::new(reader), buf: String::new(), number: 0, consumed: 0, budget })
     }
 
     /// The next line without its line end; `None` at the end of the file.
     pub fn next_line(&mut self) -> Result<Option<&str>> {
         self.buf.clear();
-        let n = self.reader.read_line(&mut self.buf).map_err(|e| read_error(&self.name, &e))?;
+        let n = self.reader.read_line(&mut self.buf).map_err(|e| match record_too_long(&e) {
+            Some(too_long) => {
+                too_long_error(Position { line: Some(self.number + 1), ..Position::in_file(&self.name) }, too_long)
+            }
+            None => read_error(&self.name, &e),
+        })?;
         if n == 0 {
             return Ok(None);
         }
+        self.consumed += n as u64;
+        self.budget.mark(self.consumed);
         self.number += 1;
         let line = self.buf.trim_end_matches(['\n', '\r']);
         Ok(Some(line))

@@ -97,7 +97,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let offset_text = opts.utc_offset.as_deref().unwrap_or("+03:00");
     let offset = parse_offset(offset_text)
         .ok_or_else(|| Error::usage(format!("--utc-offset {offset_text:?}: expected e.g. +03:00")))?;
-    let mut lines = Lines::open(input, forced)?;
+    let mut lines = Lines::open(input, forced, &opts.limits)?;
     let mut header = Header::new(DataKind::Receipts);
     header.source_format = Some(NAME.into());
     let mut head = Vec::new();

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::text::RawInput;
 
 use super::source::{Cml, Ev};
@@ -57,8 +58,8 @@ impl Parts {
 
 /// Reads the root's children up to the first that holds goods, offers or documents (a classifier
 /// before it is skipped through, however long).
-pub(super) fn scan(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Parts> {
-    let mut cml = Cml::open(input, forced)?;
+pub(super) fn scan(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, limits: &Limits) -> Result<Parts> {
+    let mut cml = Cml::open(input, forced, limits)?;
     let (_, empty) = cml.root()?;
     let mut parts = Parts::default();
     if empty {
@@ -93,7 +94,7 @@ pub fn parts_of(path: &Path) -> Option<Parts> {
     if super::sniff(&input.head_text()) == 0 {
         return None;
     }
-    scan(input, None).ok()
+    scan(input, None, &Limits::default()).ok()
 }
 
 /// How far from the end `offers_at_end` looks.
@@ -202,7 +203,7 @@ mod tests {
     }
 
     fn parts(xml: &str) -> Parts {
-        scan(RawInput::from_bytes("t.xml", xml.as_bytes().to_vec()).unwrap(), None).unwrap()
+        scan(RawInput::from_bytes("t.xml", xml.as_bytes().to_vec()).unwrap(), None, &Limits::default()).unwrap()
     }
 
     #[test]

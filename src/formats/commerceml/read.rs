@@ -35,6 +35,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         sink,
         diag,
         forced,
+        limits: opts.limits,
         utc_offset,
         header: Header::new(DataKind::Catalog),
         begun: None,
@@ -74,6 +75,7 @@ pub(super) struct Reader<'a> {
     pub sink: &'a mut dyn RecordSink,
     pub diag: &'a mut Diagnostics,
     forced: Encoding,
+    limits: crate::limits::Limits,
     /// The offset of the local times in `Документ` (CommerceML dates carry no zone).
     pub utc_offset: FixedOffset,
     header: Header,
@@ -143,7 +145,7 @@ impl Reader<'_> {
 
     /// Reads the root's children of one file.
     fn read_file(&mut self, input: RawInput, mode: Mode) -> Result<()> {
-        let mut cml = Cml::open(input, self.forced)?;
+        let mut cml = Cml::open(input, self.forced, &self.limits)?;
         let (mut attrs, empty) = cml.root()?;
         let date = cml.export_date(&mut attrs, self.diag)?;
         if self.header.export_date.is_none() {
@@ -246,7 +248,7 @@ impl Reader<'_> {
             if files.iter().any(|(p, _)| *p == path) {
                 continue;
             }
-            let parts = scan(RawInput::open(&path)?, self.forced)?;
+            let parts = scan(RawInput::open(&path)?, self.forced, &self.limits)?;
             files.push((path, parts.role()));
         }
         let of = |role: Role| files.iter().filter(move |(_, r)| *r == role).map(|(p, _)| p.clone());

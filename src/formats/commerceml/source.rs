@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, Position, Result};
 use crate::formats::xml::{Attrs, Locator, XmlEvent, XmlSource};
+use crate::limits::Limits;
 use crate::text::RawInput;
 
 use super::{local, ROOT};
@@ -28,8 +29,8 @@ pub(super) struct Cml {
 }
 
 impl Cml {
-    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Self> {
-        let xml = XmlSource::open(input, forced)?;
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, limits: &Limits) -> Result<Self> {
+        let xml = XmlSource::open(input, forced, limits)?;
         let locator = xml.locator();
         Ok(Cml { xml, locator, warned: HashSet::new() })
     }

@@ -20,7 +20,7 @@ pub const ONE_C_ROOT_ATTRIBUTES: [&str; 3] = ["DropNomenclature", "CNO", "Balanc
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
-    let mut xml = XmlSource::open(input, forced)?;
+    let mut xml = XmlSource::open(input, forced, &opts.limits)?;
     KassatkaNomenclatureReader {
         xml: &mut xml,
         sink,

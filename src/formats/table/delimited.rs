@@ -8,6 +8,7 @@ use super::mapping::Field;
 use super::{Row, Rows};
 use crate::error::{Position, Result};
 use crate::formats::csv_text::CsvSource;
+use crate::limits::Limits;
 use crate::text::RawInput;
 
 /// How many columns are read from a row before the mapping is known.
@@ -80,12 +81,12 @@ pub fn sniff(head: &str) -> u8 {
 }
 
 impl CsvRows {
-    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>) -> Result<Self> {
+    pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, limits: &Limits) -> Result<Self> {
         let head = head_text(&input, forced);
         let delimiter = sniff_delimiter(&head);
         let first_line = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let original = split(first_line, delimiter);
-        let csv = CsvSource::open(input, forced, delimiter)?;
+        let csv = CsvSource::open(input, forced, delimiter, limits)?;
         // `CsvSource` keeps its first row upper-cased; the head has it as written.
         let upper: Vec<String> = original.iter().map(|c| c.trim().to_uppercase()).collect();
         let cells: Vec<Cell> = if upper == csv.header() {

@@ -68,11 +68,11 @@ pub trait Rows {
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let settings = Settings::from_options(opts)?;
     if sheet::kind(&input.head).is_some() {
-        let mut rows = sheet::SheetRows::open(input, settings.sheet.as_deref(), diag)?;
+        let mut rows = sheet::SheetRows::open(input, settings.sheet.as_deref(), &opts.limits, diag)?;
         convert(&mut rows, &settings, sink, diag)
     } else {
         let forced = crate::formats::forced_encoding(opts)?;
-        let mut rows = delimited::CsvRows::open(input, forced)?;
+        let mut rows = delimited::CsvRows::open(input, forced, &opts.limits)?;
         convert(&mut rows, &settings, sink, diag)
     }
 }

@@ -15,6 +15,7 @@ use super::mapping::column_letters;
 use super::{Row, Rows};
 use crate::diagnostics::{Diagnostics, Warning};
 use crate::error::{Error, Position, Result};
+use crate::limits::{describe_size, Limits};
 use crate::text::{read_error, RawInput};
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -172,8 +173,85 @@ fn guarded<T>(file: &Arc<str>, f: impl FnOnce() -> T) -> Result<T> {
     })
 }
 
+/// Each part of a ZIP workbook (a sheet's XML, the shared strings) within `max_sheet_size`
+/// unpacked, checked from the archive's directory before anything is unpacked.
+fn check_parts(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
+    if kind(bytes) != Some(Kind::Zip) {
+        return Ok(());
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| open_error(file, e))?;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| open_error(file, e))?;
+        if part.size() > limits.max_sheet_size {
+            return Err(Error::limit(
+                Position::in_file(file),
+                format!("the workbook's part {} unpacking to {} bytes", part.name(), part.size()),
+                describe_size(limits.max_sheet_size),
+                "--max-sheet-size",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The cells a sheet holds and the rectangle they span: calamine allocates that whole rectangle
+/// (cells `A1` and `XFD1048576` are 17 billion of them), so it is measured first, streaming.
+#[derive(Default)]
+struct Span {
+    cells: u64,
+    rows: Option<(u32, u32)>,
+    columns: Option<(u32, u32)>,
+}
+
+impl Span {
+    fn add(&mut self, (row, column): (u32, u32), limits: &Limits, file: &Arc<str>, sheet: &str) -> Result<()> {
+        let widen = |r: Option<(u32, u32)>, v: u32| Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+        self.cells += 1;
+        self.rows = widen(self.rows, row);
+        self.columns = widen(self.columns, column);
+        let extent = |r: Option<(u32, u32)>| r.map_or(0, |(lo, hi)| u64::from(hi - lo) + 1);
+        let area = extent(self.rows) * extent(self.columns);
+        if self.cells > limits.max_cells || area > limits.max_cells {
+            let what = if self.cells > limits.max_cells {
+                format!("sheet «{sheet}» with more than {} cells", limits.max_cells)
+            } else {
+                format!(
+                    "sheet «{sheet}» whose cells span {area} cells (a cell as far as row {} column {})",
+                    row + 1,
+                    column_letters(column as usize)
+                )
+            };
+            return Err(Error::limit(Position::in_file(file), what, limits.max_cells.to_string(), "--max-cells"));
+        }
+        Ok(())
+    }
+}
+
+/// Measures the sheet before calamine loads it, where calamine can stream its cells (xlsx, xlsb).
+fn check_cells(book: &mut Book, name: &str, limits: &Limits, file: &Arc<str>) -> Result<()> {
+    let mut span = Span::default();
+    match book {
+        Sheets::Xlsx(x) => {
+            let mut cells = x.worksheet_cells_reader(name).map_err(|e| open_error(file, e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| open_error(file, e))? {
+                span.add(cell.get_position(), limits, file, name)?;
+            }
+        }
+        Sheets::Xlsb(x) => {
+            let mut cells = x.worksheet_cells_reader(name).map_err(|e| open_error(file, e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| open_error(file, e))? {
+                span.add(cell.get_position(), limits, file, name)?;
+            }
+        }
+        // xls: its cells are bounded by the file's size; ods: calamine offers no stream.
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The sheet's name and cells, and whether the text was read as Windows-1251 by a guess.
-fn load(bytes: &[u8], sheet: Option<&str>, file: &Arc<str>) -> Result<(String, Range<Data>, bool)> {
+fn load(bytes: &[u8], sheet: Option<&str>, limits: &Limits, file: &Arc<str>) -> Result<(String, Range<Data>, bool)> {
+    check_parts(bytes, limits, file)?;
     let (mut book, guessed) = open_book(bytes, file)?;
     let names = book.sheet_names();
     let name = match sheet.map(str::trim) {
@@ -194,17 +272,31 @@ fn load(bytes: &[u8], sheet: Option<&str>, file: &Arc<str>) -> Result<(String, R
             None => format!("{file}: the workbook has no sheets"),
         }));
     };
+    check_cells(&mut book, &name, limits, file)?;
     let range = book.worksheet_range(&name).map_err(|e| open_error(file, e))?;
     Ok((name, range, guessed))
 }
 
 impl SheetRows {
     /// Reads the workbook and picks the sheet: by name, then by 1-based number; the first by default.
-    pub fn open(input: RawInput, sheet: Option<&str>, diag: &mut Diagnostics) -> Result<Self> {
+    pub fn open(input: RawInput, sheet: Option<&str>, limits: &Limits, diag: &mut Diagnostics) -> Result<Self> {
         let file = input.name.clone();
         let mut bytes = Vec::new();
-        input.into_reader().read_to_end(&mut bytes).map_err(|e| read_error(&file, &e))?;
-        let (name, range, guessed) = guarded(&file, || load(&bytes, sheet, &file))??;
+        // A workbook is read whole (calamine needs it so): no more than the limit of it.
+        input
+            .into_reader()
+            .take(limits.max_sheet_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| read_error(&file, &e))?;
+        if bytes.len() as u64 > limits.max_sheet_size {
+            return Err(Error::limit(
+                Position::in_file(&file),
+                "a spreadsheet file of more than that",
+                describe_size(limits.max_sheet_size),
+                "--max-sheet-size",
+            ));
+        }
+        let (name, range, guessed) = guarded(&file, || load(&bytes, sheet, limits, &file))??;
         if guessed {
             diag.warn(
                 Warning::new(
