@@ -10,6 +10,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use kassa_bridge::formats::{self, Format, FORMATS};
+use kassa_bridge::inspect::inspect;
 use kassa_bridge::model::DataKind;
 use kassa_bridge::options::{ReadOptions, WriteOptions};
 use kassa_bridge::Diagnostics;
@@ -65,7 +66,9 @@ fn describe(format: &'static Format, sample: &str) -> String {
     });
     match result {
         Ok(()) => {
-            out.push_str(&format!("warnings:\n{}--- canonical-json ---\n{}", warnings_text(&diag), buf.text()));
+            out.push_str(&format!("warnings:\n{}", warnings_text(&diag)));
+            out.push_str(&inspect_findings(format, sample, &opts, &diag));
+            out.push_str(&format!("--- canonical-json ---\n{}", buf.text()));
         }
         Err(err) => {
             let (code, class) = exit_class(err.kind());
@@ -74,6 +77,26 @@ fn describe(format: &'static Format, sample: &str) -> String {
         }
     }
     out
+}
+
+/// What `inspect` finds in the data beyond the reader's own warnings (shown above it).
+fn inspect_findings(format: &Format, sample: &str, opts: &ReadOptions, read: &Diagnostics) -> String {
+    let first = if opts.with.is_empty() {
+        sample.to_string()
+    } else {
+        let package = format.package.expect("a package format");
+        rel(&(package.files_in)(Path::new(sample)).expect("the package's files")[0])
+    };
+    let mut diag = Diagnostics::new(false);
+    let report = inspect(open_sample(&first), Some(format.name), opts, &mut diag).expect("a readable sample inspects");
+    let warned: Vec<&str> = read.groups().keys().copied().collect();
+    let findings: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| !warned.contains(&f.check))
+        .map(|f| format!("- [{}] {}\n", f.check, f.message))
+        .collect();
+    format!("inspect findings:\n{}", if findings.is_empty() { "(none)\n".to_string() } else { findings.concat() })
 }
 
 #[test]
