@@ -16,6 +16,7 @@ pub mod mapping;
 mod price_titles;
 mod row_kinds;
 mod sheet;
+mod xls_guard;
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;

@@ -252,6 +252,9 @@ fn check_cells(book: &mut Book, name: &str, limits: &Limits, file: &Arc<str>) ->
 /// The sheet's name and cells, and whether the text was read as Windows-1251 by a guess.
 fn load(bytes: &[u8], sheet: Option<&str>, limits: &Limits, file: &Arc<str>) -> Result<(String, Range<Data>, bool)> {
     check_parts(bytes, limits, file)?;
+    if kind(bytes) == Some(Kind::Ole) {
+        super::xls_guard::check(bytes, limits, file)?;
+    }
     let (mut book, guessed) = open_book(bytes, file)?;
     let names = book.sheet_names();
     let name = match sheet.map(str::trim) {
