@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::formats::{self, Format};
 use crate::model::{Header, Record};
 use crate::options::{ReadOptions, WriteOptions};
-use crate::output::{stdout_writer, AtomicFile, OutputTarget};
+use crate::output::{HeldOutput, OutputFile, OutputTarget};
 use crate::sink::RecordSink;
 use crate::text::RawInput;
 
@@ -147,13 +147,19 @@ pub fn convert(
     let write = to.writer.expect("checked by writer_format");
     let (counts, written) = match output {
         OutputTarget::Stdout => {
-            let mut sink = write(stdout_writer(), &opts.write)?;
-            let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
-            read(input, &opts.read, &mut counting, diag)?;
-            (counting.counts, None)
+            // Held in memory while small, so a failure writes nothing (see `HeldOutput`).
+            let stdout = HeldOutput::stdout();
+            let counts = {
+                let mut sink = write(Box::new(stdout.writer()), &opts.write)?;
+                let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
+                read(input, &opts.read, &mut counting, diag)?;
+                counting.counts
+            };
+            stdout.release().map_err(|e| Error::io("<standard output>", e))?;
+            (counts, None)
         }
         OutputTarget::File(path) => {
-            let file = AtomicFile::create(path)?;
+            let file = OutputFile::open(path)?;
             let counts = {
                 let mut sink = write(Box::new(file.writer()?), &opts.write)?;
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
@@ -166,7 +172,7 @@ pub fn convert(
     };
     if let Some(flag) = &opts.write.flag_file {
         // The flag says "the file is complete": only after the output is in place.
-        std::fs::write(flag, b"").map_err(|e| crate::error::Error::io(flag, e))?;
+        std::fs::write(flag, b"").map_err(|e| Error::io(flag, e))?;
     }
     Ok(ConvertSummary { from: from.name, to: to.name, encoding, counts, output: written })
 }

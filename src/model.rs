@@ -110,7 +110,7 @@ pub struct Price {
     #[serde(default)]
     pub price_type: String,
     /// `None` when the source lists the price type with an empty amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub amount: Option<Decimal>,
     /// The price type's code in the source (1C `PriceCode`), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +219,7 @@ pub enum PaymentKind {
 #[serde(deny_unknown_fields)]
 pub struct Payment {
     pub kind: PaymentKind,
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub amount: Decimal,
 }
 
@@ -238,8 +239,10 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Party::is_empty")]
     pub store: Party,
     /// Total before discounts.
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub total: Decimal,
     /// Total after discounts: what the customer paid.
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub total_with_discount: Decimal,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<Payment>,
@@ -268,13 +271,21 @@ pub struct ReceiptLine {
     pub barcode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub price: Decimal,
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub quantity: Decimal,
-    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
+    #[serde(
+        default,
+        skip_serializing_if = "Decimal::is_zero",
+        deserialize_with = "crate::number::exact_serde::deserialize"
+    )]
     pub discount: Decimal,
     /// Price × quantity, as the source gave it.
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub sum: Decimal,
     /// `sum` − `discount`, as the source gave it.
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub sum_with_discount: Decimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat: Option<Vat>,

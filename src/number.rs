@@ -12,6 +12,10 @@ use rust_decimal::Decimal;
 pub const DECIMAL_EXPECTED: &str =
     "a number such as 1990, 1990.00, 1 990,00 or -5 (decimal point or comma, spaces between thousands)";
 
+/// What a number field accepts when the number is well formed but cannot be held exactly.
+pub const DECIMAL_RANGE_EXPECTED: &str = "a number of at most 28 digits, at most 28 of them after the decimal point \
+     (a longer one cannot be held exactly, and is never rounded)";
+
 /// Why a string is not a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberError {
@@ -90,7 +94,93 @@ pub fn parse_decimal(raw: &str) -> Result<Option<Decimal>, NumberError> {
             None => normal.to_string(),
         },
     };
-    Decimal::from_str_exact(&normal).map(Some).map_err(|_| err)
+    // Too many digits: an error, never a rounding (`Decimal::from_str` would round).
+    Decimal::from_str_exact(&normal).map(Some).map_err(|_| NumberError { expected: DECIMAL_RANGE_EXPECTED })
+}
+
+/// Canonical JSON's decimals: a string such as `"1990.00"` (what the writer writes), read exactly;
+/// an integer; or a JSON number with a fraction when it is exact (below). Anything beyond 28
+/// digits is an error, never a rounding.
+pub mod exact_serde {
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::de::{self, Deserializer, Unexpected, Visitor};
+
+    /// Significant digits a JSON number with a fraction may have: serde_json reads it as an
+    /// `f64`, whose shortest form gives back any number written with at most 15.
+    const FLOAT_EXACT_DIGITS: usize = 15;
+
+    struct ExactDecimal;
+
+    impl Visitor<'_> for ExactDecimal {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a decimal as a string, e.g. \"1990.00\", of at most 28 digits, at most 28 after the point")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            let plain = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+            match plain.then(|| Decimal::from_str_exact(v)) {
+                Some(Ok(d)) => Ok(d),
+                _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
+            }
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            let shortest = format!("{v:e}");
+            let mantissa = shortest.split('e').next().unwrap_or_default();
+            let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+            if !v.is_finite() || digits > FLOAT_EXACT_DIGITS {
+                return Err(E::invalid_value(
+                    Unexpected::Float(v),
+                    &"an amount as a string (\"12.50\"): this JSON number has more digits than a \
+                      floating-point value keeps, so it cannot be read exactly",
+                ));
+            }
+            Decimal::from_str_exact(&v.to_string()).map_err(|_| E::invalid_value(Unexpected::Float(v), &self))
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(ExactDecimal)
+    }
+
+    /// For `Option<Decimal>` fields (with `#[serde(default)]`): `null` is `None`.
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        struct OptionalExact;
+
+        impl<'de> Visitor<'de> for OptionalExact {
+            type Value = Option<Decimal>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                ExactDecimal.expecting(f)
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                deserialize(d).map(Some)
+            }
+        }
+
+        d.deserialize_option(OptionalExact)
+    }
 }
 
 /// Formats a decimal with the given separator, no thousands grouping, the scale kept as read
@@ -179,6 +269,20 @@ mod tests {
         for bad in ["abc", "1.5E+3", "1,990.00", "1 99", "12 345 67", "1.2.3", "-", "1 990, 00", "1O0"] {
             assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn numbers_beyond_28_digits_are_errors_never_rounded() {
+        for (raw, why) in [
+            ("1234567890123456789012345678901.5", "too many digits"),
+            ("0.00000000000000000000000000001234", "too many decimal places"),
+            ("0,00000000000000000000000000001", "29 decimal places"),
+            ("79228162514264337593543950336", "just above the largest"),
+        ] {
+            assert_eq!(parse_decimal(raw), Err(NumberError { expected: DECIMAL_RANGE_EXPECTED }), "{raw}: {why}");
+        }
+        assert_eq!(p("79228162514264337593543950335").as_deref(), Some("79228162514264337593543950335"));
+        assert_eq!(p("0.0000000000000000000000000001").as_deref(), Some("0.0000000000000000000000000001"));
     }
 
     #[test]

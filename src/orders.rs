@@ -231,7 +231,7 @@ pub struct Order {
     pub delivery_time: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_delivery_time: Option<DateTime<FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub delivery_amount: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
@@ -241,9 +241,9 @@ pub struct Order {
     pub client_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub discount: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub total_amount: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -267,12 +267,13 @@ pub struct OrderLine {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
+    #[serde(deserialize_with = "crate::number::exact_serde::deserialize")]
     pub quantity: Decimal,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub price: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub discount: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::number::exact_serde::option")]
     pub sum: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat: Option<Vat>,

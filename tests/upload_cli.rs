@@ -110,6 +110,20 @@ fn the_seed_uploads_to_kassatka() {
 }
 
 #[test]
+fn quiet_uploads_print_only_a_count_of_the_conversion_warnings() {
+    let cli = Cli::new();
+    let input = upload_support::sample("samples/kassatka-xml/1c-processing.xml").display().to_string();
+    let args = ["upload", "kassatka", &input, "--kassatka-dialect", "api"];
+    let (code, _, loud) = cli.run(&args);
+    assert_eq!(code, 0, "{loud}");
+    assert!(loud.contains("warning: "), "{loud}");
+    let (code, _, quiet) = cli.run(&[&args[..], &["-q"]].concat());
+    assert_eq!(code, 0, "{quiet}");
+    let count = quiet.strip_suffix(" warnings (run without -q to see them)\n").unwrap_or_else(|| panic!("{quiet:?}"));
+    assert!(count.parse::<u32>().is_ok_and(|n| n > 1), "{quiet:?}");
+}
+
+#[test]
 fn the_seed_uploads_to_bifit_in_both_modes() {
     let cli = Cli::new();
     let (code, _, err) = cli.run(&["upload", "bifit", &seed_arg(), "--mode", "csv"]);
@@ -138,7 +152,24 @@ fn receipts_become_an_atol_report_with_the_raw_xml_beside_it() {
     assert!(err.contains("kassatka-receipts → atol-report: 4 receipts written to report.txt"), "{err}");
     let report = std::fs::read(cli.path("report.txt")).unwrap();
     assert!(report.starts_with(b"#\r\n"), "{:?}", String::from_utf8_lossy(&report));
-    assert_eq!(std::fs::read(cli.path("report.raw.xml")).unwrap(), cli.server.state().receipts_xml);
+    assert_eq!(std::fs::read(cli.path("report.txt.raw.xml")).unwrap(), cli.server.state().receipts_xml);
+    // Another output of the same name with another extension keeps its own raw copy.
+    std::fs::write(cli.path("report.txt.raw.xml"), "the first run's copy").unwrap();
+    let (code, _, err) = cli.run(&[
+        "receipts",
+        "kassatka",
+        "--from",
+        "2018-04-16",
+        "--to",
+        "2018-04-16 23:00:00",
+        "-o",
+        "report.json",
+        "-t",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(cli.path("report.json.raw.xml")).unwrap(), cli.server.state().receipts_xml);
+    assert_eq!(std::fs::read_to_string(cli.path("report.txt.raw.xml")).unwrap(), "the first run's copy");
     let query = cli.server.state().matching("GET /1c-api/v1/receipts")[0].query();
     assert_eq!(query[1], ("to".into(), "2018-04-16 23:00:00".into()));
     // Default names.
@@ -146,7 +177,7 @@ fn receipts_become_an_atol_report_with_the_raw_xml_beside_it() {
         cli.run(&["receipts", "kassatka", "--from", "2018-04-16", "--to", "2018-04-17", "-t", "canonical-json"]);
     assert_eq!(code, 0, "{err}");
     assert!(cli.path("receipts-20180416-20180417.json").is_file());
-    assert!(cli.path("receipts-20180416-20180417.raw.xml").is_file());
+    assert!(cli.path("receipts-20180416-20180417.json.raw.xml").is_file());
 }
 
 #[test]

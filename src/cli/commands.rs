@@ -9,12 +9,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kassa_bridge::convert::{self, ConvertOptions, Counts};
 use kassa_bridge::formats::{canonical_json, FORMATS};
 use kassa_bridge::options::ReadOptions;
-use kassa_bridge::output::OutputTarget;
+use kassa_bridge::output::{self, OutputTarget};
 use kassa_bridge::text::RawInput;
 use kassa_bridge::{inspect, Diagnostics, Error};
 
 use super::exit::{self, code_for};
-use super::report::{print_error, print_formats, print_inspect, print_notes, print_warnings};
+use super::report::{count, print_diagnostics, print_error, print_formats, print_inspect};
 use super::{ConvertArgs, FormatsArgs, InspectArgs};
 
 /// A file, standard input, or a folder holding a package of files (`convert::open_path`).
@@ -45,15 +45,6 @@ pub(super) fn progress(quiet: bool) -> Option<ProgressBar> {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
-}
-
-/// `1 group`, `3 groups`.
-fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 fn describe(c: &Counts) -> String {
@@ -110,10 +101,19 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         }
         summary
     })();
-    if !args.quiet {
-        print_notes(&diag);
+    print_diagnostics(&diag, args.quiet);
+    if let Err(err) = &result {
+        // Only a conversion to standard output writes there (`stdout_written`).
+        if output::stdout_written() && !err.is_broken_pipe() {
+            print_error(err);
+            eprintln!(
+                "note: standard output already holds the first part of the document (an output \
+                 over {} MiB is streamed): it is incomplete, do not use it",
+                output::STDOUT_HELD_BYTES / (1024 * 1024)
+            );
+            return code_for(err.kind());
+        }
     }
-    print_warnings(&diag);
     match result {
         Ok(summary) => {
             if !args.quiet {
@@ -145,8 +145,7 @@ pub fn inspect(args: &InspectArgs) -> u8 {
     let mut read = args.read.options();
     let result = open_input(&args.input, args.read.from.as_deref(), &mut read)
         .and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &read, &mut diag));
-    print_notes(&diag);
-    print_warnings(&diag);
+    print_diagnostics(&diag, args.quiet);
     match result {
         Ok(report) => {
             let mut out = io::stdout().lock();

@@ -266,7 +266,8 @@ pub struct ConvertArgs {
     /// Treat every warning (information dropped or changed) as an error: nothing is written.
     #[arg(long)]
     pub strict: bool,
-    /// Print no summary and no progress (warnings and errors still go to stderr).
+    /// Print errors only: no summary, no progress, no notes; warnings are only counted, in one
+    /// line ("N warnings (run without -q to see them)").
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -281,6 +282,9 @@ pub struct InspectArgs {
     /// Print the report as JSON (for scripts) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// No notes on stderr, only errors (the report still goes to standard output).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

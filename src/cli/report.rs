@@ -9,6 +9,30 @@ use kassa_bridge::{Diagnostics, Error};
 /// How many warnings of one kind are printed before "… and N more".
 const PRINTED_PER_KIND: usize = 5;
 
+/// `1 warning`, `3 warnings`.
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Notes and warnings; under `-q` only a line that counts the warnings (errors are printed
+/// either way, by `print_error`).
+pub fn print_diagnostics(diag: &Diagnostics, quiet: bool) {
+    if !quiet {
+        print_notes(diag);
+        print_warnings(diag);
+        return;
+    }
+    match diag.total() {
+        0 => {}
+        1 => eprintln!("1 warning (run without -q to see it)"),
+        n => eprintln!("{} (run without -q to see them)", count(n, "warning")),
+    }
+}
+
 pub fn print_error(err: &Error) {
     eprintln!("error: {err}");
 }

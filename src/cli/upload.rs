@@ -19,7 +19,7 @@ use kassa_bridge::upload::{self, Http, Progress, ServicesConfig};
 use kassa_bridge::Diagnostics;
 
 use super::exit::{self, code_for};
-use super::report::{print_notes, print_warnings};
+use super::report::print_diagnostics;
 use super::{ReadArgs, WriteArgs};
 
 /// Options every service subcommand has.
@@ -34,7 +34,8 @@ pub struct ServiceArgs {
     /// The service's API root, e.g. https://kassa.bifit.com/cashdesk-api/v1 (overrides the config).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print no summary and no progress (errors still go to stderr).
+    /// Print errors only: no summary, no progress, no notes; conversion warnings are only
+    /// counted, in one line ("N warnings (run without -q to see them)").
     #[arg(short, long)]
     pub quiet: bool,
     /// Print every request (method, path, status, retries) to stderr. Credentials never are.
@@ -132,13 +133,15 @@ pub struct ReceiptsKassatkaArgs {
     /// The period's end: YYYY-MM-DD (23:59:59) or YYYY-MM-DD HH:MM:SS.
     #[arg(long, value_name = "DATE")]
     pub to: String,
-    /// The output format: any receipts writer (atol-report for 1C's offline-till import).
+    /// The output format: any receipts writer (atol-report for 1C's offline-till import). `-t` as
+    /// in `convert`; the long name is --format because --to is the period's end here.
     #[arg(short = 't', long = "format", value_name = "FORMAT", default_value = "atol-report")]
     pub format: String,
     /// Where to write; `-` is standard output. Default: receipts-FROM-TO with the format's extension.
     #[arg(short = 'o', long = "output", value_name = "OUTPUT")]
     pub output: Option<String>,
-    /// Where to keep the XML as Кассатка sent it. Default: the output's name with .raw.xml.
+    /// Where to keep the XML as Кассатка sent it. Default: the output's whole name with .raw.xml
+    /// added (`march.txt` → `march.txt.raw.xml`).
     #[arg(long, value_name = "FILE")]
     pub raw: Option<PathBuf>,
     /// Treat every conversion warning as an error.
@@ -275,10 +278,7 @@ fn run<T>(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    if !quiet {
-        print_notes(diag);
-    }
-    print_warnings(diag);
+    print_diagnostics(diag, quiet);
     match result {
         Ok(value) => report(value),
         Err(err) => fail(&err),
@@ -404,6 +404,14 @@ fn default_receipts_output(
     Ok(PathBuf::from(format!("receipts-{}-{}.{ext}", from.format("%Y%m%d"), to.format("%Y%m%d"))))
 }
 
+/// Where the XML as Кассатка sent it is kept: the whole output name with `.raw.xml`
+/// (`r.txt.raw.xml`), so outputs that differ only in their extension keep their own copies.
+fn raw_copy_path(output: &Path) -> PathBuf {
+    let mut name = output.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".raw.xml");
+    output.with_file_name(name)
+}
+
 pub fn receipts(args: &ReceiptsArgs) -> u8 {
     let ReceiptsSource::Kassatka(args) = &args.source;
     let mut diag = Diagnostics::new(args.strict);
@@ -420,7 +428,7 @@ pub fn receipts(args: &ReceiptsArgs) -> u8 {
                 Some(path) => (OutputTarget::File(PathBuf::from(path)), PathBuf::from(path)),
                 None => (OutputTarget::File(default_out.clone()), default_out),
             };
-            let raw = args.raw.clone().unwrap_or_else(|| named.with_extension("raw.xml"));
+            let raw = args.raw.clone().unwrap_or_else(|| raw_copy_path(&named));
             let (mut config, http) = load(&args.service, bar)?;
             if let Some(url) = &args.service.base_url {
                 config.kassatka.base_url = url.clone();

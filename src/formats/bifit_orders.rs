@@ -13,7 +13,7 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::diagnostics::{Diagnostics, Warning};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
 use crate::model::{DataKind, Header, Order, OrderLine, Record};
 use crate::options::{ReadOptions, WriteOptions};
@@ -74,6 +74,27 @@ fn first_of<T>(f: &Fields, keys: &[&str], get: impl Fn(&Fields, &str) -> Result<
     Ok(None)
 }
 
+/// An object with none of an order's fields (`{}`, or only unknown ones) is not an order: an
+/// error naming the record, rather than an empty order that a writer would turn into a real one.
+/// (`visible` alone says nothing about an order.)
+fn refuse_non_order(f: &Fields) -> Result<()> {
+    let order_field = |k: &&str| *k != "visible" && f.object.get(*k).is_some_and(|v| v.get() != "null");
+    if ORDER_FIELDS.iter().chain(&ITEM_KEYS).any(order_field) {
+        return Ok(());
+    }
+    let found: Vec<&str> = f.object.keys().map(String::as_str).take(5).collect();
+    let what = if found.is_empty() {
+        "an empty object".to_string()
+    } else {
+        format!("an object with only {}", found.join(", "))
+    };
+    let pos = Position { record: Some(f.number), ..Position::in_file(f.name) };
+    Err(Error::syntax(
+        pos,
+        format!("{what} is not an order: expected at least one of id, externalId, currentStatusType, orderTime, totalAmount …"),
+    ))
+}
+
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let name = input.name.clone();
@@ -93,6 +114,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             None => object,
         };
         let f = Fields { object: &object, name: &name, number, prefix: "" };
+        refuse_non_order(&f)?;
         let mut order = Order {
             id: f.text("id")?,
             external_id: f.text("externalId")?,
@@ -231,6 +253,9 @@ fn id(v: &Option<String>) -> Box<RawValue> {
 pub fn order_json(o: &Order) -> IndexMap<String, Box<RawValue>> {
     let mut m: IndexMap<String, Box<RawValue>> = IndexMap::new();
     m.insert("id".into(), id(&o.id));
+    // Bifit's orders say `visible`; the reader keeps only `false` (in `extra`), so anything else
+    // was visible.
+    m.insert("visible".into(), o.extra.get("visible").map_or_else(|| raw(true), |v| raw_extra(v)));
     m.insert("created".into(), millis(&o.created));
     m.insert("changed".into(), millis(&o.changed));
     m.insert("organizationId".into(), raw(&o.organization_id));
@@ -251,7 +276,7 @@ pub fn order_json(o: &Order) -> IndexMap<String, Box<RawValue>> {
     m.insert("currentStatusTime".into(), millis(&o.status_time));
     m.insert("actualDeliveryTime".into(), millis(&o.actual_delivery_time));
     m.insert("clientName".into(), raw(&o.client_name));
-    for (k, v) in &o.extra {
+    for (k, v) in o.extra.iter().filter(|(k, _)| *k != "visible") {
         m.insert(k.clone(), raw_extra(v));
     }
     if !o.lines.is_empty() {

@@ -310,6 +310,7 @@ impl KassatkaReceiptsWriter {
 
     fn write_receipt(&mut self, r: &Receipt) -> std::io::Result<()> {
         let x = &mut self.xml;
+        x.subject(format_args!("receipt {}", r.number));
         x.start("Doc", &[])?;
         x.start("Head", &[])?;
         x.text_element("Date", &r.date.format("%Y-%m-%dT%H:%M:%S%z").to_string())?;

@@ -25,6 +25,7 @@ pub mod kassatka_receipts;
 pub mod orders_report;
 pub mod table;
 pub mod xml;
+mod xml_out;
 
 /// Reads a whole input, pushing its records into the sink.
 pub type ReadFn = fn(RawInput, &ReadOptions, &mut dyn RecordSink, &mut Diagnostics) -> Result<()>;
@@ -72,6 +73,19 @@ impl Format {
     }
 }
 
+// The XML writers, with the characters XML 1.0 forbids reported as warnings (`xml_out`).
+fn kassatka_xml_writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    kassatka_nomenclature::writer(out, opts).map(xml::report_removed_characters)
+}
+
+fn kassatka_receipts_writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    kassatka_receipts::writer(out, opts).map(xml::report_removed_characters)
+}
+
+fn commerceml_writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+    commerceml::writer(out, opts).map(xml::report_removed_characters)
+}
+
 pub static FORMATS: &[Format] = &[
     Format {
         name: kassatka_nomenclature::NAME,
@@ -81,7 +95,7 @@ pub static FORMATS: &[Format] = &[
         kinds: &[DataKind::Catalog],
         sniff: kassatka_nomenclature::sniff,
         reader: Some(kassatka_nomenclature::read),
-        writer: Some(kassatka_nomenclature::writer),
+        writer: Some(kassatka_xml_writer),
         package: None,
     },
     Format {
@@ -92,7 +106,7 @@ pub static FORMATS: &[Format] = &[
         kinds: &[DataKind::Receipts],
         sniff: kassatka_receipts::sniff,
         reader: Some(kassatka_receipts::read),
-        writer: Some(kassatka_receipts::writer),
+        writer: Some(kassatka_receipts_writer),
         package: None,
     },
     Format {
@@ -180,7 +194,7 @@ pub static FORMATS: &[Format] = &[
         kinds: &[DataKind::Catalog, DataKind::Orders],
         sniff: commerceml::sniff,
         reader: Some(commerceml::read),
-        writer: Some(commerceml::writer),
+        writer: Some(commerceml_writer),
         package: Some(&commerceml::PACKAGE),
     },
     Format {

@@ -1,19 +1,18 @@
 //! Shared streaming XML reading on top of quick-xml: owned events, attributes that know where they
 //! came from, text with entities resolved, and errors positioned by line and column.
-//! Writers share `XmlOut`, a thin layer over quick-xml's writer.
+//! Writers share `XmlOut` (in `xml_out.rs`), a thin layer over quick-xml's writer.
 
-use std::borrow::Cow;
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Read};
 use std::sync::Arc;
 
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::QName;
+use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{Error, Position, Result};
 use crate::limits::Limits;
 use crate::model::Extra;
 use crate::text::{read_error, DecodingReader, DetectedEncoding, LineIndex, LineTracker, RawInput, TextInput};
+
+pub use super::xml_out::{report_removed_characters, XmlOut};
 
 type Source = BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>;
 
@@ -440,84 +439,5 @@ impl XmlSource {
             self.pos(),
             format!("the file ends inside <{element}>: it is cut off (copied or exported incompletely?)"),
         )
-    }
-}
-
-/// Escapes a value as quick-xml does (`<`, `>`, `&`, quotes), and also writes as character
-/// references what a conforming parser would not give back as written: CR anywhere (parsers turn
-/// line ends into LF, XML 1.0 §2.11) and, in attribute values, tab and LF too (parsers turn them
-/// into spaces, §3.3.3).
-fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
-    let escaped = quick_xml::escape::escape(value);
-    let special = |c: char| c == '\r' || (attribute && (c == '\t' || c == '\n'));
-    if !escaped.contains(special) {
-        return escaped;
-    }
-    let mut out = String::with_capacity(escaped.len() + 8);
-    for c in escaped.chars() {
-        match c {
-            '\r' => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Writes indented XML with quick-xml; every writer of an XML format uses it.
-pub struct XmlOut<W: Write> {
-    writer: quick_xml::Writer<W>,
-}
-
-impl<W: Write> XmlOut<W> {
-    pub fn new(out: W) -> Self {
-        XmlOut { writer: quick_xml::Writer::new_with_indent(out, b' ', 2) }
-    }
-
-    pub fn declaration(&mut self) -> std::io::Result<()> {
-        self.writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-    }
-
-    /// Opens an element with attributes in the given order.
-    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
-        self.writer.write_event(Event::Start(Self::element(name, attrs)))
-    }
-
-    /// Writes an element with attributes and no content.
-    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
-        self.writer.write_event(Event::Empty(Self::element(name, attrs)))
-    }
-
-    pub fn end(&mut self, name: &str) -> std::io::Result<()> {
-        self.writer.write_event(Event::End(BytesEnd::new(name)))
-    }
-
-    /// `<name>text</name>` on one line; `<name/>` when the text is empty.
-    pub fn text_element(&mut self, name: &str, text: &str) -> std::io::Result<()> {
-        if text.is_empty() {
-            return self.writer.write_event(Event::Empty(BytesStart::new(name)));
-        }
-        self.writer.write_event(Event::Start(BytesStart::new(name)))?;
-        self.writer.write_event(Event::Text(BytesText::from_escaped(escape(text, false))))?;
-        self.writer.write_event(Event::End(BytesEnd::new(name)))
-    }
-
-    fn element<'a>(name: &'a str, attrs: &[(&'a str, &'a str)]) -> BytesStart<'a> {
-        let mut e = BytesStart::new(name);
-        for (k, v) in attrs {
-            let value = match escape(v, true) {
-                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-            };
-            e.push_attribute(Attribute { key: QName(k.as_bytes()), value });
-        }
-        e
-    }
-
-    /// Ends the document with a newline and flushes.
-    pub fn finish(&mut self) -> std::io::Result<()> {
-        self.writer.get_mut().write_all(b"\n")?;
-        self.writer.get_mut().flush()
     }
 }

@@ -122,6 +122,7 @@ impl KassatkaNomenclatureWriter {
             return Ok(());
         }
         let (code, name, parent) = self.group_attrs(&open.key);
+        self.xml.subject(format_args!("group {code}"));
         self.xml.start("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
         if self.dialect() == KassatkaDialect::Api {
             self.xml.start("Products", &[]).map_err(io)?;
@@ -145,6 +146,7 @@ impl KassatkaNomenclatureWriter {
             // (CommerceML lists every group before any goods) they get an element of their own:
             // that is not a split, so it is not in `closed`.
             let (code, name, parent) = self.group_attrs(&open.key);
+            self.xml.subject(format_args!("group {code}"));
             self.xml.empty("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
         }
         Ok(())
@@ -170,6 +172,7 @@ impl KassatkaNomenclatureWriter {
     fn write_product(&mut self, product: &Product, diag: &mut Diagnostics) -> Result<()> {
         self.start_current()?;
         self.warn_losses(product, diag)?;
+        self.xml.subject(format_args!("product {}", product.code));
         match self.dialect() {
             KassatkaDialect::Api => self.write_api_product(product),
             KassatkaDialect::OneC => {
@@ -354,6 +357,7 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
         if let Some(d) = &date {
             attrs.push(("Date", d));
         }
+        self.xml.subject(format_args!("the document's attributes"));
         let dropped: Vec<&str> = header
             .extra
             .keys()
