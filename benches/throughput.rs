@@ -219,7 +219,7 @@ fn data_dir() -> PathBuf {
 }
 
 fn size_label(size: u64) -> String {
-    if size >= 1000 * MB && size % (1000 * MB) == 0 {
+    if size >= 1000 * MB && size.is_multiple_of(1000 * MB) {
         format!("{} GB", size / (1000 * MB))
     } else {
         format!("{} MB", size / MB)

@@ -21,6 +21,9 @@ pub struct ConvertOptions {
     pub write: WriteOptions,
 }
 
+/// How I/O errors on standard output name it.
+pub const STANDARD_OUTPUT: &str = "standard output";
+
 /// Counts of what went through a conversion.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -145,27 +148,27 @@ pub fn convert(
     let encoding = input.describe_encoding(opts.read.encoding.as_deref());
     let read = from.reader.expect("checked by reader_format");
     let write = to.writer.expect("checked by writer_format");
+    // Writers report their I/O errors as `<output>`; here the destination is known.
     let (counts, written) = match output {
         OutputTarget::Stdout => {
             // Held in memory while small, so a failure writes nothing (see `HeldOutput`).
             let stdout = HeldOutput::stdout();
-            let counts = {
-                let mut sink = write(Box::new(stdout.writer()), &opts.write)?;
+            let streamed = write(Box::new(stdout.writer()), &opts.write).and_then(|mut sink| {
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
-                read(input, &opts.read, &mut counting, diag)?;
-                counting.counts
-            };
-            stdout.release().map_err(|e| Error::io("<standard output>", e))?;
+                read(input, &opts.read, &mut counting, diag).map(|()| counting.counts)
+            });
+            let counts = streamed.map_err(|e| e.naming_output(Path::new(STANDARD_OUTPUT)))?;
+            stdout.release().map_err(|e| Error::io(STANDARD_OUTPUT, e))?;
             (counts, None)
         }
         OutputTarget::File(path) => {
             let file = OutputFile::open(path)?;
-            let counts = {
-                let mut sink = write(Box::new(file.writer()?), &opts.write)?;
+            let streamed = file.writer().and_then(|out| {
+                let mut sink = write(Box::new(out), &opts.write)?;
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
-                read(input, &opts.read, &mut counting, diag)?;
-                counting.counts
-            };
+                read(input, &opts.read, &mut counting, diag).map(|()| counting.counts)
+            });
+            let counts = streamed.map_err(|e| e.naming_output(path))?;
             let written = file.commit()?;
             (counts, Some(written))
         }

@@ -5,12 +5,16 @@
 
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Warning;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The path in the I/O errors of writers: they write into a `dyn Write` and do not know where it
+/// goes. [`Error::naming_output`] replaces it with the real destination where that is known.
+pub const UNNAMED_OUTPUT: &str = "<output>";
 
 /// Where in an input something was found. Every part is optional because formats differ in what
 /// they can say: XML knows line and column, CSV knows record and field, a spreadsheet knows a cell.
@@ -208,6 +212,17 @@ impl Error {
         };
         if pos.file.is_none() {
             pos.file = Some(file.clone());
+        }
+        self
+    }
+
+    /// An I/O error a writer reported as [`UNNAMED_OUTPUT`] now names `output` (the file being
+    /// written, or "standard output"); every other error is returned unchanged.
+    pub fn naming_output(mut self, output: &Path) -> Self {
+        if let ErrorKind::Io { path, .. } = &mut *self.0 {
+            if path.as_os_str() == UNNAMED_OUTPUT {
+                *path = output.to_path_buf();
+            }
         }
         self
     }

@@ -143,7 +143,7 @@ impl Rng {
 /// The EAN-13 check digit of 12 digits.
 pub fn ean13_check_digit(digits12: &str) -> u8 {
     let sum: u32 =
-        digits12.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 }).sum();
+        digits12.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * if i.is_multiple_of(2) { 1 } else { 3 }).sum();
     ((10 - sum % 10) % 10) as u8
 }
 

@@ -45,9 +45,9 @@ impl Default for Limits {
 
 /// `8MiB`, `100MB`, `1048576`.
 pub fn describe_size(bytes: u64) -> String {
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes % 1_000_000 == 0 {
+    } else if bytes.is_multiple_of(1_000_000) {
         format!("{} MB", bytes / 1_000_000)
     } else {
         format!("{bytes} bytes")

@@ -237,7 +237,7 @@ pub fn ean_check_digit_ok(barcode: &str) -> Option<bool> {
     let digits: Vec<u32> = b.iter().map(|d| u32::from(d - b'0')).collect();
     let (body, check) = digits.split_at(digits.len() - 1);
     // Weights 3,1,3,1… from the digit next to the check digit.
-    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d }).sum();
+    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| if i.is_multiple_of(2) { d * 3 } else { *d }).sum();
     Some((10 - sum % 10) % 10 == check[0])
 }
 

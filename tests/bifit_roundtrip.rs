@@ -266,9 +266,12 @@ fn generate_catalogue(rows: usize) -> (Vec<u8>, Vec<String>) {
             1 => format!("{rub}.{}", rng.below(10)),
             _ => format!("{rub}.{:02}", rng.below(100)),
         };
-        let priceless = n % 211 == 0;
-        let purchase =
-            if priceless || n % 23 == 0 { String::new() } else { format!("{}.{:02}", rub * 7 / 10, rng.below(100)) };
+        let priceless = n.is_multiple_of(211);
+        let purchase = if priceless || n.is_multiple_of(23) {
+            String::new()
+        } else {
+            format!("{}.{:02}", rub * 7 / 10, rng.below(100))
+        };
         if purchase.is_empty() && !priceless {
             without_purchase.push(code.clone());
         }
@@ -296,7 +299,8 @@ fn generate_catalogue(rows: usize) -> (Vec<u8>, Vec<String>) {
         let base = FOLDERS[(folder_number - 1) % FOLDERS.len()];
         let name = if folder_number <= FOLDERS.len() { base.to_string() } else { format!("{base} №{folder_number}") };
         // Every third folder is nested in the last top-level one, named by its parent's name.
-        let parent = if folder_number % 3 == 0 { top_level.last().cloned().unwrap_or_default() } else { String::new() };
+        let parent =
+            if folder_number.is_multiple_of(3) { top_level.last().cloned().unwrap_or_default() } else { String::new() };
         if parent.is_empty() {
             top_level.push(name.clone());
         }

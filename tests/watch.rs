@@ -131,7 +131,8 @@ fn a_file_written_slowly_is_taken_only_when_complete() {
 /// backoff, and converts once the outbox works again.
 #[test]
 fn a_failing_outbox_keeps_the_file_and_retries() {
-    let f = Fixture::new("", "");
+    // Retried until the outbox is repaired, however slow this machine (not set aside in error/).
+    let f = Fixture::new("max-retries = 100000\n", "");
     let outbox = f.path("outbox");
     fs::remove_dir(&outbox).unwrap();
     fs::write(&outbox, b"not a folder").unwrap();

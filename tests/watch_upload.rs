@@ -11,7 +11,8 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use upload_support::{seed, Fault, TestServer, BIFIT_LOGIN, BIFIT_PASSWORD, KASSATKA_TOKEN, ORG};
+use upload_support::secrets::{assert_holds_no_secret, hex_dumped};
+use upload_support::{password_hash, seed, Fault, TestServer, BIFIT_LOGIN, BIFIT_PASSWORD, KASSATKA_TOKEN, ORG};
 use watch_common::{drop_file, wait_for, wait_with_limit, Fixture};
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -53,8 +54,8 @@ fn run(f: &Fixture) {
     assert!(status.success(), "{status:?}; logs: {}", f.logs());
 }
 
-/// Every file the watcher wrote (logs, journal, outputs, error reports, sync state): no
-/// credential in any of them.
+/// Every file the watcher wrote (logs, journal, outputs, error reports, sync state) and what
+/// `status` prints: no credential in any form (see `upload_support::secret_forms`).
 fn assert_no_secrets(f: &Fixture) {
     fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         for e in fs::read_dir(dir).unwrap().flatten() {
@@ -71,13 +72,10 @@ fn assert_no_secrets(f: &Fixture) {
     let (_, json) = f.status(&["--json"]);
     for path in files.iter().filter(|p| **p != f.config) {
         let text = String::from_utf8_lossy(&fs::read(path).unwrap()).into_owned();
-        for secret in [KASSATKA_TOKEN, BIFIT_PASSWORD] {
-            assert!(!text.contains(secret), "{} holds a credential", path.display());
-        }
+        assert_holds_no_secret(&path.display().to_string(), &text);
     }
-    for secret in [KASSATKA_TOKEN, BIFIT_PASSWORD] {
-        assert!(!status.contains(secret) && !json.contains(secret));
-    }
+    assert_holds_no_secret("status", &status);
+    assert_holds_no_secret("status --json", &json);
     assert!(files.iter().any(|p| p.ends_with("journal.jsonl")));
 }
 
@@ -214,4 +212,65 @@ fn an_upload_without_credentials_is_refused_at_start() {
     let status = wait_with_limit(&mut child, LIMIT).expect("exits");
     assert!(!status.success());
     assert!(f.logs().contains("KASSA_BRIDGE_KASSATKA_TOKEN"), "{}", f.logs());
+}
+
+/// An upload the service refuses (a 4xx: retrying cannot help) stays queued for the next start,
+/// and `--exit-when-idle` says so with exit code 7, so that a cron job notices.
+#[test]
+fn a_refused_upload_is_left_queued_and_exit_when_idle_says_so() {
+    let server = TestServer::start();
+    server.state().fault(NOMENCLATURE, Fault::Status(400));
+    let f = fixture(&server, "kassatka", "kassatka-xml");
+    drop_seed(&f);
+    let status = f.run_until_idle(LIMIT);
+    assert_eq!(status.code(), Some(7), "logs: {}", f.logs());
+    assert!(f.logs().contains("uploads were refused and are left queued"), "{}", f.logs());
+    assert_eq!((events(&f, "done"), events(&f, "upload-failed"), events(&f, "uploaded")), (1, 1, 0));
+    let (_, text) = f.status(&[]);
+    assert!(text.contains("1 queued, 0 uploaded"), "{text}");
+
+    // The next start sends it; nothing is left, exit 0.
+    run(&f);
+    assert_eq!((events(&f, "uploaded"), server.state().nomenclature_uploads.len()), (1, 1));
+    assert_no_secrets(&f);
+}
+
+/// `KASSA_BRIDGE_LOG=trace` enables every library's trace, the HTTP library's hex dumps of whole
+/// requests included: none of them reaches the log.
+#[test]
+fn trace_logging_never_writes_a_credential() {
+    let server = TestServer::start();
+    let route = "name = \"default\"\ninbox = \"inbox\"\nupload = [\"kassatka\", \"bifit-api\"]\n\
+                 [[route.target]]\nformat = \"kassatka-xml\"\n[[route.target]]\nformat = \"bifit-json\"\n";
+    let f = Fixture::new(&services(&server), route);
+    drop_seed(&f);
+    let mut command = f.command(&["--exit-when-idle", "-vv"]);
+    command.env("KASSA_BRIDGE_LOG", "trace,ureq_proto::util=trace");
+    let status = f.run_to_end(command, LIMIT);
+    assert!(status.success(), "{status:?}; logs: {}", f.logs());
+    assert_eq!((events(&f, "uploaded"), server.state().nomenclature_uploads.len()), (2, 1));
+    assert!(server.state().count("POST /cashdesk-api/v1/oauth/token") > 0);
+    let logs = f.logs();
+    assert!(logs.contains("DEBUG"), "the log level took effect: {logs}");
+    assert!(hex_dumped(&logs).is_empty(), "hex dumps of requests in the log: {logs}");
+    assert_no_secrets(&f);
+}
+
+/// A server that escapes `/` as `\\/` echoes the password hash in a form the raw hash does not
+/// match: it is blanked all the same, in the log, the journal and `status`.
+#[test]
+fn a_credential_echoed_json_escaped_is_blanked_everywhere() {
+    let server = TestServer::start();
+    server.state().fault("POST /cashdesk-api/v1/oauth", Fault::EchoEscaped(400));
+    let f = fixture(&server, "bifit-csv", "bifit-csv");
+    drop_seed(&f);
+    let status = f.run_until_idle(LIMIT);
+    assert_eq!(status.code(), Some(7), "refused: left queued; logs: {}", f.logs());
+    let hash = password_hash(BIFIT_PASSWORD);
+    assert!(hash.contains('/'), "the hash must hold a `/` for this test: {hash}");
+    let journal = journal(&f);
+    assert!(journal.contains("Bad credentials: username=*** password=*** api-token=-"), "{journal}");
+    let (_, text) = f.status(&[]);
+    assert!(text.contains("password=***"), "{text}");
+    assert_no_secrets(&f);
 }

@@ -90,7 +90,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         let bar = progress(args.quiet || target == OutputTarget::Stdout);
         let mut hook = |c: &Counts| {
             if let Some(bar) = &bar {
-                if (c.groups + c.products + c.receipts + c.orders) % 1000 == 0 {
+                if (c.groups + c.products + c.receipts + c.orders).is_multiple_of(1000) {
                     bar.set_message(describe(c));
                 }
             }

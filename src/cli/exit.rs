@@ -31,10 +31,10 @@ pub const TABLE: &[(u8, &str)] = &[
     ),
     (STRICT, "`--strict`: the conversion would drop or change information"),
     (FORMAT, "unknown, undetectable or ambiguous format, or a conversion the formats cannot do"),
-    (IO, "a file could not be read or written"),
+    (IO, "a file could not be read or written (`watch`: also another watcher holds the data folder)"),
     (
         REMOTE,
-        "a service (Кассатка, БИФИТ Касса) failed or refused: an HTTP error, unreachable after the retries, a job that failed or did not finish in time, items it did not take",
+        "a service (Кассатка, БИФИТ Касса) failed or refused: an HTTP error, unreachable after the retries, a job that failed or did not finish in time, items it did not take (`watch --exit-when-idle`: uploads left queued)",
     ),
 ];
 

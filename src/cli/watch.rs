@@ -34,7 +34,8 @@ pub struct WatchArgs {
     /// Never rely on file-system events, only on the periodic listing (network shares).
     #[arg(long)]
     pub poll: bool,
-    /// Process what is there and exit when nothing is left to do (for scripts, cron and tests).
+    /// Process what is there and exit when nothing is left to do (for scripts, cron and tests);
+    /// exit code 7 when a service refused an upload, which is left queued.
     #[arg(long, alias = "once")]
     pub exit_when_idle: bool,
     /// How to write the log (on standard error).
@@ -77,7 +78,17 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
+/// The HTTP and TLS libraries (through the `log` bridge): at debug and trace they write whole
+/// requests and answers — ureq-proto hex-dumps every byte sent, the Кассатка token, the БИФИТ
+/// login and password hash and the access tokens included. Whatever `KASSA_BRIDGE_LOG` asks,
+/// nothing below `info` of theirs is logged; our own request trace (`-vv`) names methods, paths
+/// and statuses with every credential blanked out.
+const HTTP_LOG_TARGETS: &[&str] = &["ureq", "ureq_proto", "rustls", "rustls_webpki", "webpki"];
+
 fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     use tracing_subscriber::EnvFilter;
     let level = match (quiet, verbose) {
         (true, _) => "warn",
@@ -87,14 +98,19 @@ fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
     };
     let filter = EnvFilter::try_from_env("KASSA_BRIDGE_LOG")
         .unwrap_or_else(|_| EnvFilter::new(format!("warn,kassa_bridge={level}")));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    // A second, fixed filter beside the user's: an event is logged only when both let it through,
+    // so no directive (`trace`, `ureq_proto::util=trace` …) can lift the cap.
+    let http_cap = HTTP_LOG_TARGETS
+        .iter()
+        .fold(Targets::new().with_default(LevelFilter::TRACE), |t, target| t.with_target(*target, LevelFilter::INFO));
+    let registry = tracing_subscriber::registry().with(filter).with(http_cap);
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
         .with_target(false);
     let _ = match format {
-        LogFormat::Human => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Human => registry.with(layer).try_init(),
+        LogFormat::Json => registry.with(layer.json().flatten_event(true)).try_init(),
     };
 }
 
@@ -137,8 +153,18 @@ pub fn watch(args: &WatchArgs) -> u8 {
                 vanished = summary.vanished,
                 uploaded = summary.uploaded,
                 upload_failures = summary.upload_failures,
+                uploads_left = summary.uploads_left,
                 "done"
             );
+            // A cron job must notice uploads a service refused: they wait for the next start.
+            if mode == RunMode::UntilIdle && summary.uploads_left > 0 {
+                tracing::error!(
+                    uploads_left = summary.uploads_left,
+                    "uploads were refused and are left queued (see `kassa-bridge status`); exit code {}",
+                    exit::REMOTE
+                );
+                return exit::REMOTE;
+            }
             exit::OK
         }
         Err(e) => {

@@ -19,7 +19,7 @@ use ureq::http::Response;
 use ureq::Body;
 
 use super::config::{endpoint, BifitConfig};
-use super::http::{brief, join_url, percent_encode, Http, Reply};
+use super::http::{join_url, percent_encode, Http, Reply};
 use super::{Error, Result, Secret};
 use crate::convert::{ConvertOptions, ConvertSummary};
 use crate::diagnostics::Diagnostics;
@@ -186,7 +186,7 @@ impl BifitClient {
             return Err(self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: HTTP {}{hint}{}", reply.status, brief(&reply.text())),
+                &format!("{what}: HTTP {}{hint}{}", reply.status, self.http.excerpt(&reply.text())),
             ));
         }
         let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
@@ -286,7 +286,7 @@ impl BifitClient {
                 Some(401),
                 &format!(
                     "{what}: HTTP 401 even with a new token (the account needs full rights){}",
-                    brief(&reply.text())
+                    self.http.excerpt(&reply.text())
                 ),
             ));
         }
@@ -305,7 +305,7 @@ impl BifitClient {
             self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the answer is not JSON{}", brief(&reply.text())),
+                &format!("{what}: the answer is not JSON{}", self.http.excerpt(&reply.text())),
             )
         })
     }
@@ -314,7 +314,7 @@ impl BifitClient {
         let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
         let detail = match body.get("message").or_else(|| body.get("error_description")).or_else(|| body.get("error")) {
             Some(m) => format!(": {}", value_text(m)),
-            None => brief(&reply.text()),
+            None => self.http.excerpt(&reply.text()),
         };
         self.http.remote_error(SERVICE, Some(reply.status), &format!("{what}: HTTP {}{detail}", reply.status))
     }
@@ -434,7 +434,10 @@ impl BifitClient {
             self.http.remote_error(
                 SERVICE,
                 None,
-                &format!("online order {id}: the answer is not JSON{}", brief(&String::from_utf8_lossy(&body))),
+                &format!(
+                    "online order {id}: the answer is not JSON{}",
+                    self.http.excerpt(&String::from_utf8_lossy(&body))
+                ),
             )
         })?;
         let current_text = order.get("currentStatusType").map(value_text).unwrap_or_default();

@@ -31,7 +31,7 @@ use serde_json::Value;
 use super::bifit::{request_with_body, value_text, BifitClient, SERVICE};
 pub use super::bifit_csv::{upload_csv, CsvOutcome};
 use super::config::endpoint;
-use super::http::{brief, percent_encode, Attempt};
+use super::http::{percent_encode, Attempt};
 use super::sync_state::{fingerprint, target_key, Remembered, SyncState};
 use super::{Error, OnProgress, Progress, Result};
 use crate::convert::ConvertOptions;
@@ -244,7 +244,7 @@ impl Run<'_> {
             other => Err(self.client.http().remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: unexpected answer{}", brief(&other.to_string())),
+                &format!("{what}: unexpected answer{}", self.client.http().excerpt(&other.to_string())),
             )),
         }
     }
@@ -459,7 +459,7 @@ pub fn upload_api(
             let step = run.item(entry, diag)?;
             run.done += 1;
             progress(Progress::Items { done: run.done, total });
-            if run.done % SAVE_EVERY == 0 {
+            if run.done.is_multiple_of(SAVE_EVERY) {
                 run.state.save()?;
             }
             Ok(match step {

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use ureq::http::Response;
 use ureq::Body;
 
+use super::redact::Secrets;
 use super::{Error, Result};
 
 /// Timeouts, retries and polling (the `[http]` section of the config file). Durations are
@@ -169,7 +170,7 @@ const MAX_BODY: u64 = 256 * 1024 * 1024;
 pub struct Http {
     agent: ureq::Agent,
     config: HttpConfig,
-    secrets: Arc<Mutex<Vec<String>>>,
+    secrets: Arc<Mutex<Secrets>>,
     trace: Option<Trace>,
 }
 
@@ -191,7 +192,7 @@ impl Http {
             .user_agent(concat!("kassa-bridge/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Ok(Http { agent, config, secrets: Arc::new(Mutex::new(Vec::new())), trace: None })
+        Ok(Http { agent, config, secrets: Arc::new(Mutex::new(Secrets::default())), trace: None })
     }
 
     pub fn with_trace(mut self, trace: Trace) -> Self {
@@ -207,31 +208,21 @@ impl Http {
         &self.config
     }
 
-    /// Blanks `secret` (and its URL-encoded form) out of every message made from now on.
+    /// Blanks `secret` (in every form a server may echo it, see [`super::redact`]) out of every
+    /// message made from now on.
     pub fn add_secret(&self, secret: &str) {
-        if secret.trim().len() < 3 {
-            return;
-        }
-        let mut list = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
-        for form in [secret.to_string(), percent_encode(secret)] {
-            if !list.contains(&form) {
-                list.push(form);
-            }
-        }
-        // Longest first, so a secret containing another is blanked whole.
-        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        self.secrets.lock().unwrap_or_else(|e| e.into_inner()).add(secret);
     }
 
     /// `text` with every known credential replaced by `***`.
     pub fn redact(&self, text: &str) -> String {
-        let list = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out = text.to_string();
-        for secret in list.iter() {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), "***");
-            }
-        }
-        out
+        self.secrets.lock().unwrap_or_else(|e| e.into_inner()).redact(text)
+    }
+
+    /// A short excerpt of an answer for a message (see [`brief`]), the credentials blanked out
+    /// first: cut first, a credential could be cut in half and escape its redaction.
+    pub fn excerpt(&self, body: &str) -> String {
+        brief(&self.redact(body))
     }
 
     /// A remote error whose message (often made from the server's answer) is redacted.
@@ -304,7 +295,7 @@ impl Http {
         if !reply.is_retryable() {
             self.trace(|| format!("{what}: HTTP {status}"));
         } else {
-            let reason = format!("HTTP {status}{}", brief(&self.redact(&reply.text())));
+            let reason = format!("HTTP {status}{}", self.excerpt(&reply.text()));
             return Attempt::Retry { reason, status: Some(status), after: reply.retry_after };
         }
         Attempt::Done(reply)
@@ -453,5 +444,19 @@ mod tests {
         let http = Http::new(HttpConfig::default()).unwrap();
         http.add_secret("p+ss=word");
         assert_eq!(http.redact("a p+ss=word b p%2Bss%3Dword"), "a *** b ***");
+    }
+
+    /// A secret near the end of a long answer is blanked before the answer is cut short.
+    #[test]
+    fn excerpts_are_redacted_before_they_are_cut() {
+        let http = Http::new(HttpConfig::default()).unwrap();
+        let secret = "q/8Xp+TKs0XdB1mS/ZtA0n9yJvN4cRQy2eFh+Lk3Wc0=";
+        http.add_secret(secret);
+        let body = format!("{}{}", "x".repeat(290), secret.replace('/', "\\/"));
+        let excerpt = http.excerpt(&body);
+        assert!(excerpt.ends_with("***"), "{excerpt}");
+        assert!(!excerpt.contains("q\\/8X"), "{excerpt}");
+        // Cut first, the start of the secret would have stayed.
+        assert!(brief(&body).contains("q\\/8X"));
     }
 }

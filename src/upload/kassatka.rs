@@ -20,7 +20,7 @@ use serde_json::Value;
 use ureq::unversioned::multipart::{Form, Part};
 
 use super::config::KassatkaConfig;
-use super::http::{brief, join_url, Http, Reply};
+use super::http::{join_url, Http, Reply};
 use super::{Error, OnProgress, Progress, Result, Secret};
 use crate::convert::{ConvertOptions, ConvertSummary, Counts};
 use crate::diagnostics::Diagnostics;
@@ -127,21 +127,21 @@ impl KassatkaClient {
             return Err(self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: HTTP {}{hint}{}", reply.status, brief(&text)),
+                &format!("{what}: HTTP {}{hint}{}", reply.status, self.http.excerpt(&text)),
             ));
         }
         let envelope: Value = serde_json::from_str(&text).map_err(|_| {
             self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the answer is not JSON{}", brief(&text)),
+                &format!("{what}: the answer is not JSON{}", self.http.excerpt(&text)),
             )
         })?;
         if envelope.get("success") != Some(&Value::Bool(true)) {
             return Err(self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the service answered without success{}", brief(&text)),
+                &format!("{what}: the service answered without success{}", self.http.excerpt(&text)),
             ));
         }
         Ok(envelope.get("response").cloned().unwrap_or(Value::Null))
@@ -155,7 +155,7 @@ impl KassatkaClient {
             _ => Err(self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the answer has no process_key{}", brief(&reply.text())),
+                &format!("{what}: the answer has no process_key{}", self.http.excerpt(&reply.text())),
             )),
         }
     }
@@ -208,7 +208,7 @@ impl KassatkaClient {
                 return Err(self.http.remote_error(
                     SERVICE,
                     Some(reply.status),
-                    &format!("{what}: the answer has no status{}", brief(&reply.text())),
+                    &format!("{what}: the answer has no status{}", self.http.excerpt(&reply.text())),
                 ))
             }
         };
@@ -233,7 +233,7 @@ impl KassatkaClient {
                 return Err(self.http.remote_error(
                     SERVICE,
                     None,
-                    &format!("the job {key} ended with status {status:?}{}", brief(&response.to_string())),
+                    &format!("the job {key} ended with status {status:?}{}", self.http.excerpt(&response.to_string())),
                 ));
             }
             n += 1;
@@ -271,7 +271,7 @@ impl KassatkaClient {
             return Err(self.http.remote_error(
                 SERVICE,
                 None,
-                &format!("{what}: expected the receipts XML, got JSON{}", brief(&body)),
+                &format!("{what}: expected the receipts XML, got JSON{}", self.http.excerpt(&body)),
             ));
         }
         Ok(())

@@ -25,6 +25,7 @@ pub mod bifit_goods;
 pub mod config;
 pub mod http;
 pub mod kassatka;
+pub mod redact;
 pub mod sync_state;
 
 pub use config::ServicesConfig;

@@ -5,19 +5,21 @@
 //! so the written example and the defaults can never disagree.
 
 use std::collections::HashSet;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+mod route;
+
 use super::pattern::Pattern;
 use crate::convert;
 use crate::error::{Error, Result};
-use crate::formats::Format;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::upload::{ServicesConfig, Target as UploadTarget};
+use route::check_folders;
+pub use route::{FlagFile, Route, RouteUpload, Target};
 
 /// The commented example configuration; every key holds its default.
 pub const EXAMPLE: &str = include_str!("example.toml");
@@ -47,7 +49,7 @@ pub struct Config {
     pub services: ServicesConfig,
 }
 
-/// Every interval of the watcher; tests use milliseconds.
+/// Every interval and count of the watcher; tests use milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timings {
     pub rescan_interval: Duration,
@@ -58,131 +60,13 @@ pub struct Timings {
     pub pair_wait: Duration,
     pub retry_min: Duration,
     pub retry_max: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub struct Route {
-    pub name: String,
-    pub inbox: PathBuf,
-    pub processing: PathBuf,
-    pub outbox: PathBuf,
-    pub done: PathBuf,
-    pub error: PathBuf,
-    pub patterns: Vec<Pattern>,
-    /// The input format; detected per file when `None`.
-    pub from: Option<String>,
-    pub flag_file: Option<FlagFile>,
-    pub read: ReadOptions,
-    pub targets: Vec<Target>,
-    /// `upload = …`: where the published outputs go after the conversion.
-    pub uploads: Vec<RouteUpload>,
-}
-
-/// One `upload = …` of a route: the service, and the target whose output it sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteUpload {
-    pub service: UploadTarget,
-    /// `kassatka`, `bifit-csv` or `bifit-api` (the journal's name for it).
-    pub name: &'static str,
-    /// Index into the route's `targets`.
-    pub target: usize,
-}
-
-impl RouteUpload {
-    /// The output formats each service can send, in order of preference.
-    pub fn formats(service: UploadTarget) -> &'static [&'static str] {
-        match service {
-            UploadTarget::Kassatka => &["kassatka-xml"],
-            UploadTarget::BifitCsv => &["bifit-csv"],
-            UploadTarget::BifitApi => &["bifit-json", "bifit-csv"],
-        }
-    }
-
-    pub fn name_of(service: UploadTarget) -> &'static str {
-        match service {
-            UploadTarget::Kassatka => "kassatka",
-            UploadTarget::BifitCsv => "bifit-csv",
-            UploadTarget::BifitApi => "bifit-api",
-        }
-    }
-}
-
-impl Route {
-    /// The package a file of this route may belong to, judged by its name: the format's package
-    /// hook and the key its parts share (`None`: the file is converted alone).
-    pub fn package_of(&self, name: &str) -> Option<(&'static crate::formats::Package, String)> {
-        let named = self.from.as_deref().and_then(|f| crate::formats::find(f).ok());
-        let candidates: Vec<&'static Format> = match named {
-            Some(format) => vec![format],
-            None => crate::formats::FORMATS.iter().collect(),
-        };
-        candidates.into_iter().find_map(|f| {
-            let package = f.package?;
-            (package.key)(name).map(|key| (package, format!("{}:{key}", f.name)))
-        })
-    }
-}
-
-#[derive(Clone)]
-pub struct Target {
-    pub format: &'static Format,
-    pub outbox: PathBuf,
-    /// The output's name: `{stem}`, `{name}`, `{ext}` and `{format}` are replaced.
-    pub output: String,
-    /// `flag_file`, if set, is absolute (relative names are taken in the outbox).
-    pub write: WriteOptions,
-}
-
-impl std::fmt::Debug for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Target")
-            .field("format", &self.format.name)
-            .field("outbox", &self.outbox)
-            .field("output", &self.output)
-            .field("write", &self.write)
-            .finish()
-    }
-}
-
-impl Target {
-    /// The output's file name for an input named `input_name`.
-    pub fn output_name(&self, input_name: &str) -> String {
-        let stem = Path::new(input_name).file_stem().and_then(OsStr::to_str).unwrap_or(input_name);
-        let ext = self.format.extensions.first().copied().unwrap_or("out");
-        self.output
-            .replace("{stem}", stem)
-            .replace("{name}", input_name)
-            .replace("{ext}", ext)
-            .replace("{format}", self.format.name)
-    }
-}
-
-/// When a data file is complete: its flag file exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlagFile {
-    template: String,
-}
-
-impl FlagFile {
-    pub fn new(template: &str) -> Self {
-        FlagFile { template: template.to_string() }
-    }
-
-    /// The flag's name for a data file.
-    pub fn for_file(&self, name: &str) -> String {
-        let stem = Path::new(name).file_stem().and_then(OsStr::to_str).unwrap_or(name);
-        self.template.replace("{name}", name).replace("{stem}", stem)
-    }
-
-    /// True when one fixed flag releases every file.
-    pub fn is_fixed(&self) -> bool {
-        !self.template.contains("{name}") && !self.template.contains("{stem}")
-    }
-
-    /// Matches every name that is a flag file (never taken as data).
-    pub fn matcher(&self) -> Pattern {
-        Pattern::new(&self.template.replace("{name}", "*").replace("{stem}", "*"))
-    }
+    /// Retries of a job whose outbox fails before its input goes to `error/`.
+    pub max_retries: u32,
+    /// Conversions of one job the program may not survive (crashed or killed) before its input
+    /// goes to `error/` (a dead-letter rule).
+    pub max_attempts: u32,
+    /// Finished jobs older than this are summarised when the journal is compacted at start.
+    pub journal_retention: Duration,
 }
 
 /// A duration written with a unit: `250ms`, `2s`, `5m`, `1h`.
@@ -212,6 +96,9 @@ struct RawConfig {
     pair_wait: Option<Interval>,
     retry_min: Option<Interval>,
     retry_max: Option<Interval>,
+    max_retries: Option<u32>,
+    max_attempts: Option<u32>,
+    journal_retention: Option<Interval>,
     #[serde(default)]
     ignore: Vec<String>,
     #[serde(default, rename = "route")]
@@ -362,6 +249,9 @@ impl Config {
             pair_wait: raw.pair_wait.map_or(defaults.pair_wait, |i| i.0),
             retry_min: raw.retry_min.map_or(defaults.retry_min, |i| i.0),
             retry_max: raw.retry_max.map_or(defaults.retry_max, |i| i.0),
+            max_retries: raw.max_retries.unwrap_or(defaults.max_retries),
+            max_attempts: raw.max_attempts.unwrap_or(defaults.max_attempts),
+            journal_retention: raw.journal_retention.map_or(defaults.journal_retention, |i| i.0),
         };
         if timings.check_interval.is_zero() || timings.rescan_interval.is_zero() || timings.retry_min.is_zero() {
             return Err(Error::usage(format!(
@@ -370,6 +260,11 @@ impl Config {
         }
         if timings.retry_max < timings.retry_min {
             return Err(Error::usage(format!("{name}: retry-max must not be shorter than retry-min")));
+        }
+        if timings.max_attempts == 0 || timings.journal_retention.is_zero() {
+            return Err(Error::usage(format!(
+                "{name}: max-attempts must be at least 1 and journal-retention longer than zero"
+            )));
         }
         if raw.routes.is_empty() {
             return Err(Error::usage(format!(
@@ -558,42 +453,6 @@ impl Config {
     }
 }
 
-/// Route names unique; inboxes and processing folders not shared; a route never writes into its
-/// own inbox (outputs would be taken as inputs). One route's outbox may be another's inbox.
-fn check_folders(name: &str, routes: &[Route]) -> Result<()> {
-    let err = |m: String| Err(Error::usage(format!("{name}: {m}")));
-    let mut names = HashSet::new();
-    let mut owned: Vec<(&Path, &str, &str)> = Vec::new();
-    for r in routes {
-        if !names.insert(r.name.as_str()) {
-            return err(format!("two routes are named {:?}", r.name));
-        }
-        for (folder, role) in [(&r.inbox, "inbox"), (&r.processing, "processing")] {
-            if let Some((_, other, other_role)) = owned.iter().find(|(p, _, _)| *p == folder.as_path()) {
-                return err(format!(
-                    "route {:?} uses {} as its {role}, but route {other:?} uses it as its {other_role}; \
-                     set `{role}` to a folder of its own",
-                    r.name,
-                    folder.display()
-                ));
-            }
-            owned.push((folder, &r.name, role));
-        }
-        let mut outs: Vec<(&Path, &str)> = vec![(&r.outbox, "outbox"), (&r.done, "done"), (&r.error, "error")];
-        outs.extend(r.targets.iter().map(|t| (t.outbox.as_path(), "target outbox")));
-        for (folder, role) in outs {
-            if folder == r.inbox || folder == r.processing {
-                return err(format!(
-                    "route {:?}: its {role} {} is also its inbox or processing folder",
-                    r.name,
-                    folder.display()
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 impl Default for Timings {
     fn default() -> Self {
         Timings {
@@ -605,6 +464,9 @@ impl Default for Timings {
             pair_wait: Duration::from_secs(10),
             retry_min: Duration::from_secs(1),
             retry_max: Duration::from_secs(300),
+            max_retries: 10,
+            max_attempts: 2,
+            journal_retention: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -625,126 +487,4 @@ pub fn example_with_data_dir(data_dir: Option<&Path>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::options::KassatkaDialect;
-
-    #[test]
-    fn the_example_is_the_default_layout() {
-        let c = Config::default_layout(Some(Path::new("/srv/kb"))).unwrap();
-        assert_eq!(c.timings, Timings::default());
-        assert_eq!(c.routes.len(), 1);
-        let r = &c.routes[0];
-        assert_eq!(r.name, "default");
-        assert_eq!(r.inbox, Path::new("/srv/kb/inbox"));
-        assert_eq!(r.processing, Path::new("/srv/kb/processing"));
-        assert_eq!(r.outbox, Path::new("/srv/kb/outbox"));
-        assert_eq!(r.targets[0].format.name, "kassatka-xml");
-        assert_eq!(r.targets[0].output_name("goods.xml"), "goods.xml");
-        assert!(!c.poll);
-    }
-
-    /// Without `kassatka-dialect` the writer follows the input's layout; with it, the key wins.
-    #[test]
-    fn the_kassatka_dialect_is_optional() {
-        let route = |write: &str| {
-            let text = format!("[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"kassatka-xml\"\n{write}");
-            Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap().routes[0].targets[0].write.kassatka_dialect
-        };
-        assert_eq!(route(""), None);
-        assert_eq!(route("[route.target.write]\nkassatka-dialect = \"1c\"\n"), Some(KassatkaDialect::OneC));
-        assert_eq!(route("[route.target.write]\nkassatka-dialect = \"api\"\n"), Some(KassatkaDialect::Api));
-    }
-
-    #[test]
-    fn unknown_keys_name_their_line() {
-        let text =
-            "data-dir = \"d\"\n[[route]]\ninbox = \"in\"\npatern = [\"*\"]\n[[route.target]]\nformat = \"json\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("line 4"), "{e}");
-        assert!(e.contains("patern"), "{e}");
-        let text =
-            "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n[route.target.write]\nprice-typ = \"x\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("line 6") && e.contains("price-typ"), "{e}");
-    }
-
-    #[test]
-    fn bad_values_name_their_line() {
-        let text = "check-interval = \"2x\"\n[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("line 1") && e.contains("unit"), "{e}");
-        let text = "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"nope\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("line 4") && e.contains("unknown format"), "{e}");
-        let text = "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"table\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("cannot be written"), "{e}");
-    }
-
-    #[test]
-    fn folders_are_checked() {
-        let text = "[[route]]\nname = \"a\"\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n\
-                    [[route]]\nname = \"b\"\ninbox = \"in2\"\n[[route.target]]\nformat = \"json\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("processing"), "{e}");
-        let text = "[[route]]\ninbox = \"in\"\noutbox = \"in\"\n[[route.target]]\nformat = \"json\"\n";
-        assert!(Config::parse(text, "c.toml", Path::new("/x"), None).is_err());
-    }
-
-    #[test]
-    fn two_targets_with_one_extension_get_format_names() {
-        let text = "[[route]]\ninbox = \"a/in\"\n[[route.target]]\nformat = \"json\"\n[[route.target]]\nformat = \"bifit-json\"\n\
-                    [[route.target]]\nformat = \"bifit-csv\"\n";
-        let c = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap();
-        let names: Vec<String> = c.routes[0].targets.iter().map(|t| t.output_name("goods.xml")).collect();
-        assert_eq!(names, ["goods.canonical-json.json", "goods.bifit-json.json", "goods.csv"]);
-        assert_eq!(c.routes[0].processing, Path::new("/x/kassa-bridge-data/a/processing"));
-    }
-
-    #[test]
-    fn uploads_need_their_target_and_credentials() {
-        let route = "[[route]]\ninbox = \"in\"\nupload = [\"kassatka\", \"bifit-api\"]\n[[route.target]]\nformat = \"kassatka-xml\"\n\
-                     [[route.target]]\nformat = \"bifit-csv\"\n";
-        let text = format!("{route}[kassatka]\ntoken = \"tok-123\"\n[http]\nattempts = 2\n");
-        let c = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap();
-        let u = &c.routes[0].uploads;
-        assert_eq!((u[0].name, u[0].target, u[1].name, u[1].target), ("kassatka", 0, "bifit-api", 1));
-        assert_eq!(c.services.http.attempts, 2);
-        assert_eq!(c.services.bifit.state_file.as_deref(), Some(Path::new("/x/kassa-bridge-data/bifit-sync.json")));
-        let e = c.check_uploads().unwrap_err().to_string();
-        assert!(e.contains("KASSA_BRIDGE_BIFIT_PASSWORD"), "{e}");
-        assert!(!format!("{c:?}").contains("tok-123"));
-
-        let text = "[[route]]\ninbox = \"in\"\nupload = \"bifit-csv\"\n[[route.target]]\nformat = \"kassatka-xml\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("line 3") && e.contains("format = \"bifit-csv\""), "{e}");
-        let text = "[[route]]\ninbox = \"in\"\nupload = \"kasatka\"\n[[route.target]]\nformat = \"kassatka-xml\"\n";
-        let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(e.contains("unknown upload"), "{e}");
-        // A bad value in a services section is named by its line, never quoted.
-        let text = format!("{route}[bifit]\npassword = 98765432\n");
-        let e = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(!e.contains("98765432") && e.contains("line"), "{e}");
-        let text = format!("{route}[bifit]\npassword = \"secret-pw\nlogin = \"7999\"\n");
-        let e = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
-        assert!(!e.contains("secret-pw"), "{e}");
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_duration("1m 30s").unwrap(), Duration::from_secs(90));
-        assert!(parse_duration("5").is_err());
-    }
-
-    #[test]
-    fn flag_files() {
-        let f = FlagFile::new("{name}.flag");
-        assert_eq!(f.for_file("goods.txt"), "goods.txt.flag");
-        assert!(f.matcher().matches("goods.txt.flag"));
-        assert!(!f.is_fixed());
-        assert!(FlagFile::new("goods.flg").is_fixed());
-    }
-}
+mod tests;

@@ -7,7 +7,15 @@
 //! `started` is redone with the same output names (a redo replaces, never duplicates), and one
 //! whose last record is `done` only needs its move to `done/`.
 //!
-//! A torn last line (power loss mid-write) is skipped when the journal is read back.
+//! Each conversion of a job journals its own `started` entry (a redo after a crash too), and an
+//! outbox failure journals `blocked` with the job's key: so `started` entries with nothing after
+//! them count the conversions the program did not survive (the dead-letter rule of
+//! [`super::recover`]).
+//!
+//! A torn last line (power loss mid-write) is skipped when the journal is read back. Finished
+//! jobs older than the retention are summarised at start ([`compact`]).
+
+pub mod compact;
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -55,6 +63,7 @@ pub enum Event {
         report: PathBuf,
     },
     /// An outbox (or done/error folder) failed; the input waits in `processing/` and is retried.
+    /// The entry carries the job's key when it is known (the failure was not a crash).
     Blocked { error: String },
     /// The input disappeared from `processing/` before it was converted.
     Vanished {},
@@ -62,6 +71,19 @@ pub enum Event {
     Uploaded { target: String, output: PathBuf, result: String },
     /// Sending it failed (`attempt` counts from 1); it stays queued.
     UploadFailed { target: String, output: PathBuf, error: String, attempt: u32 },
+    /// What compaction removed from this route's journal: the entries of jobs finished before
+    /// `before`, counted (one entry per route, replaced by the next compaction).
+    Compacted { before: DateTime<Local>, counts: CompactedCounts },
+}
+
+/// The counts of the entries a compaction removed, per kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompactedCounts {
+    pub converted: u64,
+    pub repeats: u64,
+    pub failed: u64,
+    pub vanished: u64,
+    pub uploaded: u64,
 }
 
 /// An output queued for an upload by its `done` entry.
@@ -95,6 +117,7 @@ impl Event {
             Event::Vanished {} => "vanished",
             Event::Uploaded { .. } => "uploaded",
             Event::UploadFailed { .. } => "upload-failed",
+            Event::Compacted { .. } => "compacted",
         }
     }
 
@@ -137,6 +160,9 @@ pub struct State {
     pending_uploads: Vec<PendingUpload>,
     /// (route, key, target) of every `uploaded` entry.
     uploaded: std::collections::HashSet<(String, String, String)>,
+    /// (route, key) → `started` entries since the job's last entry of any other kind: the
+    /// conversions the program did not survive (plus the one under way, if any).
+    attempts: HashMap<(String, String), u32>,
 }
 
 impl State {
@@ -149,7 +175,14 @@ impl State {
                     self.output_owner.insert(o.clone(), entry.key.clone());
                 }
                 self.open.insert(job.clone(), entry.clone());
+                *self.attempts.entry(job.clone()).or_insert(0) += 1;
             }
+            Event::Blocked { .. } => {
+                // Stopped by the environment, not by a crash: the attempts start again.
+                self.attempts.remove(&job);
+            }
+            // A summary: nothing about any job.
+            Event::Compacted { .. } => return,
             Event::Done { outputs, uploads, .. } => {
                 for o in outputs {
                     self.output_owner.insert(o.clone(), entry.key.clone());
@@ -191,6 +224,7 @@ impl State {
         }
         if entry.event.is_final() {
             self.open.remove(&job);
+            self.attempts.remove(&job);
         }
         if !matches!(entry.event, Event::Blocked { .. }) {
             for input in &entry.inputs {
@@ -218,6 +252,12 @@ impl State {
     pub fn pending_uploads(&self, route: &str) -> impl Iterator<Item = &PendingUpload> {
         let route = route.to_string();
         self.pending_uploads.iter().filter(move |p| p.route == route)
+    }
+
+    /// How many conversions of a job were started without anything journaled after them (each
+    /// one the program did not survive, when the job is not running now).
+    pub fn unfinished_attempts(&self, route: &str, key: &str) -> u32 {
+        self.attempts.get(&(route.to_string(), key.to_string())).copied().unwrap_or(0)
     }
 
     /// Jobs started and not ended (a crash or a kill interrupted them), of one route.

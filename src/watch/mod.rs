@@ -20,10 +20,12 @@
 pub mod config;
 pub mod fsutil;
 pub mod journal;
+pub mod lock;
 pub mod pattern;
 pub mod recover;
 pub mod scan;
 pub mod status;
+mod uploads;
 pub mod worker;
 
 use std::collections::{HashSet, VecDeque};
@@ -89,6 +91,8 @@ pub struct Summary {
     /// Outputs sent by `upload = …`, and failed tries.
     pub uploaded: u64,
     pub upload_failures: u64,
+    /// Uploads refused (retrying cannot help) and still queued when the run ended.
+    pub uploads_left: u64,
 }
 
 struct RouteState {
@@ -108,6 +112,8 @@ struct RouteState {
 
 pub struct Watcher {
     config: Config,
+    /// Held while the watcher exists: one watcher per data folder.
+    _lock: lock::DataLock,
     journal: Journal,
     routes: Vec<RouteState>,
     stop: Arc<AtomicBool>,
@@ -117,9 +123,12 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Opens the journal (the only fatal failure: without it nothing can be done safely).
+    /// Takes the data folder's lock, compacts and opens the journal (the only fatal failures:
+    /// without them nothing can be done safely).
     pub fn new(config: Config) -> Result<Watcher> {
         config.check_uploads()?;
+        let lock = lock::DataLock::acquire(&config.data_dir)?;
+        compact_journal(&config)?;
         let journal = Journal::open(&config.journal_path())?;
         if journal.skipped > 0 {
             tracing::warn!(journal = %journal.path().display(), lines = journal.skipped, "journal lines that could not be read were skipped (a torn last line after a power cut is expected)");
@@ -141,6 +150,7 @@ impl Watcher {
             .collect();
         Ok(Watcher {
             config,
+            _lock: lock,
             journal,
             routes,
             stop: Arc::new(AtomicBool::new(false)),
@@ -254,6 +264,7 @@ impl Watcher {
         if self.stopped() {
             tracing::info!("stopped");
         }
+        self.summary.uploads_left = self.uploads_left();
         Ok(self.summary.clone())
     }
 
@@ -316,14 +327,20 @@ impl Watcher {
                 tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), retry_in = ?delay, "{reason}; the file waits in processing/");
                 if state.blocked_reason.as_deref() != Some(reason.as_str()) {
                     state.blocked_reason = Some(reason.clone());
-                    let inputs: Vec<journal::InputRef> = job
-                        .inputs
-                        .iter()
-                        .map(|n| journal::InputRef { name: n.clone(), sha256: String::new() })
-                        .collect();
+                    // With the job's key: the entry says that this conversion ended without a crash.
+                    let (key, inputs) = match &job.identity {
+                        Some(id) => (id.key.clone(), id.inputs.clone()),
+                        None => (
+                            String::new(),
+                            job.inputs
+                                .iter()
+                                .map(|n| journal::InputRef { name: n.clone(), sha256: String::new() })
+                                .collect(),
+                        ),
+                    };
                     let _ = self.journal.append(journal::Entry::new(
                         &route.name,
-                        "",
+                        &key,
                         &inputs,
                         journal::Event::Blocked { error: reason },
                     ));
@@ -344,125 +361,6 @@ impl Watcher {
                     Outcome::Blocked(_) => {}
                 }
                 true
-            }
-        }
-    }
-
-    /// The uploads of route `index` to do in this run: queued by the journal, for an upload the
-    /// route still has, not given up.
-    fn upload_queue(&self, index: usize) -> usize {
-        self.next_uploads(index).count()
-    }
-
-    fn next_uploads(&self, index: usize) -> impl Iterator<Item = &journal::PendingUpload> {
-        let route = &self.config.routes[index];
-        let state = &self.routes[index];
-        self.journal.state().pending_uploads(&route.name).filter(move |p| {
-            route.uploads.iter().any(|u| u.name == p.target)
-                && !state.upload_given_up.contains(&(p.key.clone(), p.target.clone()))
-        })
-    }
-
-    /// Sends the oldest queued output of every route whose uploads are not waiting for a retry.
-    fn run_uploads(&mut self) {
-        for index in 0..self.routes.len() {
-            if self.stopped() {
-                return;
-            }
-            if self.routes[index].upload_until.is_some_and(|t| Instant::now() < t) {
-                continue;
-            }
-            let Some(item) = self.next_uploads(index).next().cloned() else { continue };
-            self.upload_one(index, &item);
-        }
-    }
-
-    fn upload_one(&mut self, index: usize, item: &journal::PendingUpload) {
-        let route = &self.config.routes[index];
-        let Some(upload) = route.uploads.iter().find(|u| u.name == item.target) else { return };
-        let target = &route.targets[upload.target];
-        let file = item.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(" + ");
-        let attempt = item.attempts + 1;
-        tracing::info!(route = %route.name, file = %file, upload = %item.target, output = %item.output.display(), attempt, "uploading");
-        let result = if fsutil::exists(&item.output) {
-            let mut write = target.write.clone();
-            write.flag_file = None;
-            let opts = crate::convert::ConvertOptions {
-                from: Some(target.format.name.to_string()),
-                to: target.format.name.to_string(),
-                read: crate::options::ReadOptions::default(),
-                write,
-            };
-            let mut diag = crate::diagnostics::Diagnostics::new(false);
-            crate::upload::upload_file(
-                &self.config.services,
-                upload.service,
-                &item.output,
-                &opts,
-                &mut diag,
-                &mut |_| {},
-            )
-            .map_err(|e| {
-                let retry = matches!(e, crate::upload::Error::Remote { .. }) && !e.is_client_error();
-                (e.to_string(), retry)
-            })
-            .and_then(|outcome| match &outcome {
-                // The service broke off the per-item upload: the rest is sent by a retry
-                // (delta sync skips what arrived).
-                crate::upload::Outcome::BifitApi(o) if o.aborted.is_some() || o.not_attempted > 0 => {
-                    let why = o.aborted.clone().unwrap_or_else(|| "stopped early".into());
-                    Err((format!("{why} ({outcome})"), true))
-                }
-                _ => Ok(outcome),
-            })
-        } else {
-            Err((format!("{} is gone from the outbox: nothing to send", item.output.display()), false))
-        };
-        let event = match &result {
-            Ok(outcome) => journal::Event::Uploaded {
-                target: item.target.clone(),
-                output: item.output.clone(),
-                result: outcome.to_string(),
-            },
-            Err((error, _)) => journal::Event::UploadFailed {
-                target: item.target.clone(),
-                output: item.output.clone(),
-                error: error.clone(),
-                attempt,
-            },
-        };
-        let journaled = self.journal.append(journal::Entry::new(&route.name, &item.key, &item.inputs, event));
-        let state = &mut self.routes[index];
-        match result {
-            Ok(outcome) => {
-                self.summary.uploaded += 1;
-                if outcome.is_clean() {
-                    tracing::info!(route = %route.name, file = %file, upload = %item.target, "uploaded: {outcome}");
-                } else {
-                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, "uploaded, with problems: {outcome}");
-                }
-                state.upload_until = None;
-                state.upload_backoff = self.config.timings.retry_min;
-                if let Err(e) = journaled {
-                    // Sent, but not recorded: it would be sent again (once) after a restart.
-                    tracing::error!(route = %route.name, file = %file, upload = %item.target, "the journal cannot be written: {e}");
-                    state.upload_given_up.insert((item.key.clone(), item.target.clone()));
-                }
-            }
-            Err((error, retry)) => {
-                self.summary.upload_failures += 1;
-                if let Err(e) = journaled {
-                    tracing::error!(route = %route.name, "the journal cannot be written: {e}");
-                }
-                if retry {
-                    let delay = state.upload_backoff;
-                    state.upload_until = Some(Instant::now() + delay);
-                    state.upload_backoff = (delay * 2).min(self.config.timings.retry_max);
-                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, attempt, retry_in = ?delay, "upload failed: {error}; the output stays queued");
-                } else {
-                    state.upload_given_up.insert((item.key.clone(), item.target.clone()));
-                    tracing::error!(route = %route.name, file = %file, upload = %item.target, attempt, "upload failed: {error}; retrying cannot help: it stays queued until the next start");
-                }
             }
         }
     }
@@ -579,6 +477,33 @@ impl Watcher {
         tracing::info!(route = %route.name, file = %claimed.join(" + "), "taken");
         Some(Job::new(index, claimed))
     }
+}
+
+/// Summarises the journal's old finished jobs (see [`journal::compact`]) before it is opened.
+fn compact_journal(config: &Config) -> Result<()> {
+    let path = config.journal_path();
+    // A retention beyond the calendar keeps everything.
+    let Some(cutoff) = chrono::Duration::from_std(config.timings.journal_retention)
+        .ok()
+        .and_then(|retention| chrono::Local::now().checked_sub_signed(retention))
+    else {
+        return Ok(());
+    };
+    // Recovery reads the last entry of every file in processing/: those entries stay.
+    let in_processing: HashSet<(String, String)> = config
+        .routes
+        .iter()
+        .flat_map(|route| {
+            let names = std::fs::read_dir(&route.processing).into_iter().flatten().flatten();
+            names.filter_map(|e| e.file_name().into_string().ok()).map(|name| (route.name.clone(), name))
+        })
+        .collect();
+    let keep = |route: &str, name: &str| in_processing.contains(&(route.to_string(), name.to_string()));
+    if let Some(done) = journal::compact::compact(&path, cutoff, &keep)? {
+        tracing::info!(journal = %path.display(), removed = done.removed, kept = done.kept, unreadable = done.unreadable,
+            retention = %humantime::format_duration(config.timings.journal_retention), "journal compacted: finished jobs older than the retention are counted in a summary");
+    }
+    Ok(())
 }
 
 fn remove_flag(route: &config::Route, name: &str) {

@@ -2,7 +2,10 @@
 //!
 //! For every file in `processing/`, by the journal's last entry for its name and content:
 //! - `started` (converting was under way): the staging files of its outputs are deleted and the
-//!   job is redone with the same output names, so the redo replaces, never duplicates;
+//!   job is redone with the same output names, so the redo replaces, never duplicates — unless
+//!   `max-attempts` conversions of it were interrupted (the program crashed or was killed each
+//!   time): then the file goes to `error/` with a report saying so (a dead-letter rule: one file
+//!   that crashes the converter must not stop the drop folder for good);
 //! - `done` / `repeat` / `failed` (only the move was missing): the move is finished (the error
 //!   report written first when it is missing);
 //! - nothing (claimed, not yet started): converted as a new job — except a part of a package
@@ -18,7 +21,7 @@ use super::config::{Config, Route};
 use super::fsutil::{self, exists};
 use super::journal::{Entry, Event, InputRef, Journal};
 use super::pattern;
-use super::worker::{report_text, staging_path, Finishing, Job, Outcome};
+use super::worker::{failure, report_text, staging_path, Finishing, Job, Outcome};
 use crate::error::Result;
 
 /// Makes a route's folders; a failure is reported, not fatal (an outbox on a share that is not
@@ -38,12 +41,12 @@ pub fn recover(config: &Config, journal: &mut Journal) -> Result<Vec<Vec<Job>>> 
     let mut all = Vec::new();
     for (index, route) in config.routes.iter().enumerate() {
         make_folders(route);
-        all.push(recover_route(index, route, journal)?);
+        all.push(recover_route(index, route, journal, config.timings.max_attempts)?);
     }
     Ok(all)
 }
 
-fn recover_route(index: usize, route: &Route, journal: &mut Journal) -> Result<Vec<Job>> {
+fn recover_route(index: usize, route: &Route, journal: &mut Journal, max_attempts: u32) -> Result<Vec<Job>> {
     let mut removed = 0;
     for dir in [&route.processing, &route.done, &route.error] {
         removed += fsutil::remove_partials(dir);
@@ -89,8 +92,13 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal) -> Result<V
                 let inputs: Vec<String> =
                     entry.inputs.iter().map(|i| i.name.clone()).filter(|n| names.contains(n)).collect();
                 grouped.extend(inputs.iter().cloned());
-                tracing::info!(route = %route.name, file = %inputs.join(" + "), "redoing a conversion a stop interrupted");
-                jobs.push(Job { route: index, inputs, plan: Some(outputs), finishing: None });
+                let attempts = journal.state().unfinished_attempts(&route.name, &entry.key);
+                if attempts >= max_attempts {
+                    jobs.push(dead_letter(index, route, journal, &entry, inputs, attempts)?);
+                    continue;
+                }
+                tracing::info!(route = %route.name, file = %inputs.join(" + "), attempt = attempts + 1, "redoing a conversion a stop interrupted");
+                jobs.push(Job::redo(index, inputs, outputs));
             }
             Some((Event::Done { moved_to, .. }, entry)) | Some((Event::Repeat { moved_to, .. }, entry)) => {
                 if let Some(job) = finishing_job(index, name, &entry, &moved_to, None, &names) {
@@ -142,6 +150,32 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal) -> Result<V
     Ok(jobs)
 }
 
+/// Sets aside a job whose conversions the program did not survive `attempts` times: journals it
+/// as failed and returns the job that moves its files to `error/` with the report.
+fn dead_letter(
+    index: usize,
+    route: &Route,
+    journal: &mut Journal,
+    started: &Entry,
+    inputs: Vec<String>,
+    attempts: u32,
+) -> Result<Job> {
+    let error = format!(
+        "converting this file stopped kassa-bridge {attempts} times (the program crashed or was killed before the \
+         conversion ended); it is set aside so that the files after it are converted"
+    );
+    let advice = "Look for what is unusual about the file (its size; a spreadsheet's declared range or cell count; \
+                  a very long line or value) and export it again, smaller or corrected. If the file looks right, \
+                  report it together with this note: the program must refuse a bad file with an error, never \
+                  crash. `max-attempts` sets how many interrupted conversions set a file aside."
+        .to_string();
+    let refs: Vec<InputRef> = started.inputs.iter().filter(|i| inputs.contains(&i.name)).cloned().collect();
+    let (event, finishing) = failure(route, &inputs, &refs, error.clone(), advice);
+    journal.append(Entry::new(&route.name, &started.key, &refs, event))?;
+    tracing::error!(route = %route.name, file = %inputs.join(" + "), "{error}; moved to error/");
+    Ok(Job::finishing(index, inputs, finishing))
+}
+
 /// A job that only moves its files, when their recorded destinations are still free (else the
 /// file in `processing/` is a new drop of the same content, and `None` makes it a new job).
 fn finishing_job(
@@ -168,5 +202,5 @@ fn finishing_job(
     if !inputs.iter().any(|n| n == name) {
         return None;
     }
-    Some(Job { route, inputs, plan: None, finishing: Some(Finishing { outcome, moved_to: dests, report }) })
+    Some(Job::finishing(route, inputs, Finishing { outcome, moved_to: dests, report }))
 }

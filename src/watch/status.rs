@@ -146,6 +146,13 @@ pub fn status(config: &Config, last: usize) -> Result<Status> {
                 uploads.insert((e.route.clone(), e.key.clone(), target.clone()), true);
             }
             Event::UploadFailed { .. } => r.last_upload_error = Some(item(e)),
+            Event::Compacted { counts, .. } => {
+                r.converted += counts.converted;
+                r.repeats += counts.repeats;
+                r.failed += counts.failed;
+                r.vanished += counts.vanished;
+                r.uploaded += counts.uploaded;
+            }
             Event::Started { .. } => {}
         }
         if let Event::Done { uploads: queued, .. } = &e.event {

@@ -14,7 +14,7 @@ use super::fsutil::{self, exists, stamped_name};
 use super::journal::{Entry, Event, InputRef, Journal, UploadRef};
 use crate::convert::{self, ConvertOptions};
 use crate::diagnostics::Diagnostics;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, UNNAMED_OUTPUT};
 use crate::output::OutputTarget;
 use crate::text::RawInput;
 
@@ -26,13 +26,37 @@ pub struct Job {
     pub inputs: Vec<String>,
     /// The outputs recorded in the journal's `started` entry (a job redone after a crash).
     pub plan: Option<Vec<PathBuf>>,
+    /// A job a stop interrupted: its next conversion journals `started` again (counted by the
+    /// dead-letter rule).
+    pub redo: bool,
     /// The journal already has the job's last word; only moving the inputs remains.
     pub finishing: Option<Finishing>,
+    /// The inputs' hashes and the job's key, once read.
+    pub identity: Option<Identity>,
+    /// Conversions that failed because of an outbox, in this run.
+    pub outbox_failures: u32,
+}
+
+/// What the journal knows a job by.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub inputs: Vec<InputRef>,
+    pub key: String,
 }
 
 impl Job {
     pub fn new(route: usize, inputs: Vec<String>) -> Self {
-        Job { route, inputs, plan: None, finishing: None }
+        Job { route, inputs, plan: None, redo: false, finishing: None, identity: None, outbox_failures: 0 }
+    }
+
+    /// A job to convert again with the outputs its interrupted conversion had planned.
+    pub fn redo(route: usize, inputs: Vec<String>, plan: Vec<PathBuf>) -> Self {
+        Job { plan: Some(plan), redo: true, ..Job::new(route, inputs) }
+    }
+
+    /// A job whose last word is journaled: only its files' move remains.
+    pub fn finishing(route: usize, inputs: Vec<String>, finishing: Finishing) -> Self {
+        Job { finishing: Some(finishing), ..Job::new(route, inputs) }
     }
 }
 
@@ -66,7 +90,7 @@ enum Blame {
 
 fn classify(err: Error, outboxes: &[&Path], inputs: &[PathBuf]) -> Blame {
     if let ErrorKind::Io { path, source } = err.kind() {
-        if path.as_os_str() == "<output>" || outboxes.iter().any(|o| path.starts_with(o)) {
+        if path.as_os_str() == UNNAMED_OUTPUT || outboxes.iter().any(|o| path.starts_with(o)) {
             return Blame::Environment(err.to_string());
         }
         if inputs.iter().any(|i| i == path) {
@@ -197,6 +221,7 @@ impl Worker<'_> {
                 fsutil::sha256_of(&parts)
             }
         };
+        job.identity = Some(Identity { inputs: inputs.clone(), key: key.clone() });
 
         if job.plan.is_none() {
             if let Some(earlier) = self.journal.state().done(&route.name, &key) {
@@ -219,6 +244,11 @@ impl Worker<'_> {
 
         let main = &job.inputs[0];
         let outputs = match &job.plan {
+            Some(plan) if job.redo => {
+                self.append(Entry::new(&route.name, &key, &inputs, Event::Started { outputs: plan.clone() }))?;
+                job.redo = false;
+                plan.clone()
+            }
             Some(plan) => plan.clone(),
             None => {
                 let state = self.journal.state();
@@ -244,7 +274,9 @@ impl Worker<'_> {
 
         let outboxes: Vec<&Path> = route.targets.iter().map(|t| t.outbox.as_path()).collect();
         for dir in &outboxes {
-            usable_folder(dir).map_err(|reason| Outcome::Blocked(format!("outbox failing: {reason}")))?;
+            if let Err(reason) = usable_folder(dir) {
+                return self.outbox_failed(job, &inputs, &key, reason);
+            }
         }
         let stagings: Vec<PathBuf> = outputs.iter().map(|o| staging_path(o, &key)).collect();
         let cleanup = |stagings: &[PathBuf]| {
@@ -285,7 +317,7 @@ impl Worker<'_> {
                 Err(err) => {
                     cleanup(&stagings);
                     return match classify(err, &outboxes, &paths) {
-                        Blame::Environment(reason) => Err(Outcome::Blocked(format!("outbox failing: {reason}"))),
+                        Blame::Environment(reason) => self.outbox_failed(job, &inputs, &key, reason),
                         Blame::Vanished => {
                             tracing::warn!(route = %route.name, file = %main, "was removed from processing/ while it was converted");
                             self.append(Entry::new(&route.name, &key, &inputs, Event::Vanished {}))?;
@@ -334,26 +366,47 @@ impl Worker<'_> {
         self.finish(job)
     }
 
+    /// An outbox failed before any output was in place: the job is retried later (`Blocked`),
+    /// or, after `max-retries` retries, its input goes to `error/` with the reason.
+    fn outbox_failed(
+        &mut self,
+        job: &mut Job,
+        inputs: &[InputRef],
+        key: &str,
+        reason: String,
+    ) -> Result<Outcome, Outcome> {
+        job.outbox_failures += 1;
+        let max_retries = self.config.timings.max_retries;
+        if job.outbox_failures <= max_retries {
+            return Err(Outcome::Blocked(format!("outbox failing: {reason}")));
+        }
+        let error = format!(
+            "the output could not be written to the outbox in {} tries (max-retries = {max_retries}): {reason}",
+            job.outbox_failures
+        );
+        self.fail_with(job, inputs, key, error, OUTBOX_ADVICE.to_string())
+    }
+
     fn fail(&mut self, job: &mut Job, inputs: &[InputRef], key: &str, err: &Error) -> Result<Outcome, Outcome> {
+        self.fail_with(job, inputs, key, err.to_string(), advice(err.kind()).to_string())
+    }
+
+    /// Journals the failure, then writes the report and moves the inputs to `error/`.
+    fn fail_with(
+        &mut self,
+        job: &mut Job,
+        inputs: &[InputRef],
+        key: &str,
+        error: String,
+        advice: String,
+    ) -> Result<Outcome, Outcome> {
         let route = &self.config.routes[job.route];
-        let error = err.to_string();
-        let advice = advice(err.kind()).to_string();
-        let moved_to: Vec<PathBuf> = job.inputs.iter().map(|n| stamped_name(&route.error, n, None)).collect();
-        let report = report_path(&moved_to[0]);
-        self.append(Entry::new(
-            &route.name,
-            key,
-            inputs,
-            Event::Failed {
-                error: error.clone(),
-                advice: advice.clone(),
-                moved_to: moved_to.clone(),
-                report: report.clone(),
-            },
-        ))?;
-        tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), report = %report.display(), "failed: {error}");
-        let text = report_text(route, inputs, &error, &advice);
-        job.finishing = Some(Finishing { outcome: Outcome::Failed, moved_to, report: Some((report, text)) });
+        let (event, finishing) = failure(route, &job.inputs, inputs, error.clone(), advice);
+        self.append(Entry::new(&route.name, key, inputs, event))?;
+        if let Some((report, _)) = &finishing.report {
+            tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), report = %report.display(), "failed: {error}");
+        }
+        job.finishing = Some(finishing);
         self.finish(job)
     }
 
@@ -382,6 +435,27 @@ impl Worker<'_> {
         // the journal's final entry makes the next start finish the move.
         Ok(finishing.outcome)
     }
+}
+
+/// What to do when an outbox could not take an output.
+const OUTBOX_ADVICE: &str = "Make room on the outbox's disk (or repair the outbox folder: missing, not a folder, \
+     not writable), check that the output can fit at all, or raise `max-retries`.";
+
+/// The `failed` entry of a job whose `inputs` (names in `processing/`, with their hashes in
+/// `refs`) go to `error/`, and the move that follows it (the report first).
+pub fn failure(
+    route: &Route,
+    inputs: &[String],
+    refs: &[InputRef],
+    error: String,
+    advice: String,
+) -> (Event, Finishing) {
+    let moved_to: Vec<PathBuf> = inputs.iter().map(|n| stamped_name(&route.error, n, None)).collect();
+    let report = report_path(&moved_to[0]);
+    let text = report_text(route, refs, &error, &advice);
+    let finishing =
+        Finishing { outcome: Outcome::Failed, moved_to: moved_to.clone(), report: Some((report.clone(), text)) };
+    (Event::Failed { error, advice, moved_to, report }, finishing)
 }
 
 /// `error/goods.20250301-101500.xml` → `error/goods.20250301-101500.xml.error.txt`.

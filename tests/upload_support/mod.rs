@@ -17,6 +17,8 @@ use sha2::{Digest, Sha256};
 
 use kassa_bridge::upload::{HttpConfig, Secret, ServicesConfig};
 
+pub mod secrets;
+
 pub const KASSATKA_TOKEN: &str = "6d4fbe2d-TEST-TOKEN-2745c09ee578";
 pub const BIFIT_LOGIN: &str = "79990001122";
 pub const BIFIT_PASSWORD: &str = "Pa$$w0rd-секрет";
@@ -180,6 +182,9 @@ pub enum Fault {
     BreakOff,
     /// Answer with bytes that are not HTTP.
     Garbage,
+    /// Answer with this status and an error that quotes the credentials the request carried,
+    /// JSON-encoded by an encoder that escapes `/` as `\/` (PHP's json_encode, some Java ones).
+    EchoEscaped(u16),
 }
 
 /// A Кассатка job.
@@ -398,6 +403,19 @@ fn handle(state: &Mutex<State>, mut rq: tiny_http::Request) {
                 recorded.header("authorization").unwrap_or("-")
             );
             return respond(rq, answer(s, json!({"success": false, "message": echo})));
+        }
+        Some(Fault::EchoEscaped(s)) => {
+            let form: HashMap<String, String> =
+                std::str::from_utf8(&recorded.body).map(|_| recorded.form().into_iter().collect()).unwrap_or_default();
+            let quoted = |key: &str| form.get(key).cloned().unwrap_or_default();
+            let echo = format!(
+                "Bad credentials: username={} password={} api-token={}",
+                quoted("username"),
+                quoted("password"),
+                recorded.header("api-token").unwrap_or("-")
+            );
+            let body = json!({"error": "invalid_grant", "error_description": echo}).to_string().replace('/', "\\/");
+            return respond(rq, (s, "application/json", body.into_bytes()));
         }
         Some(Fault::BreakOff) => {
             let mut w = rq.into_writer();

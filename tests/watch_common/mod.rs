@@ -80,8 +80,15 @@ impl Fixture {
 
     /// Starts `kassa-bridge watch --config … extra` with its log in a file.
     pub fn spawn(&self, extra: &[&str]) -> Child {
+        self.command(extra).spawn().expect("spawn kassa-bridge watch")
+    }
+
+    /// `kassa-bridge watch --config … extra` with its log in a file, to be changed (environment,
+    /// limits) and spawned.
+    pub fn command(&self, extra: &[&str]) -> Command {
         let log = fs::File::create(self.log_file()).unwrap();
-        Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .arg("watch")
             .arg("--config")
             .arg(&self.config)
@@ -89,19 +96,23 @@ impl Fixture {
             .env("KASSA_BRIDGE_LOG", "kassa_bridge=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("spawn kassa-bridge watch")
+            .stderr(log);
+        command
+    }
+
+    /// Runs a command made by [`Fixture::command`] to its end (at most `limit`).
+    pub fn run_to_end(&self, mut command: Command, limit: Duration) -> ExitStatus {
+        let mut child = command.spawn().expect("spawn kassa-bridge watch");
+        wait_with_limit(&mut child, limit).unwrap_or_else(|| {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kassa-bridge watch did not finish within {limit:?}; logs: {}", self.logs())
+        })
     }
 
     /// Runs `watch --exit-when-idle` to its end (at most `limit`).
     pub fn run_until_idle(&self, limit: Duration) -> ExitStatus {
-        let mut child = self.spawn(&["--exit-when-idle"]);
-        wait_with_limit(&mut child, limit).unwrap_or_else(|| {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("watch --exit-when-idle did not finish within {limit:?}; logs: {}", self.logs())
-        })
+        self.run_to_end(self.command(&["--exit-when-idle"]), limit)
     }
 
     /// Every log written so far.
@@ -196,6 +207,24 @@ pub fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(10));
     }
     cond()
+}
+
+/// Limits the size of every file the child writes to `bytes`: a write beyond fails with EFBIG
+/// ("File too large"), as a write to a full disk fails — the tests cannot fill a disk.
+pub fn limit_file_size(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit) are made.
+    unsafe {
+        command.pre_exec(move || {
+            // Ignored, SIGXFSZ does not kill the child; the write fails instead.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
 }
 
 /// Sends SIGTERM (the service manager's stop).

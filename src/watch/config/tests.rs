@@ -1,0 +1,121 @@
+use super::*;
+use crate::options::KassatkaDialect;
+
+#[test]
+fn the_example_is_the_default_layout() {
+    let c = Config::default_layout(Some(Path::new("/srv/kb"))).unwrap();
+    assert_eq!(c.timings, Timings::default());
+    assert_eq!(c.routes.len(), 1);
+    let r = &c.routes[0];
+    assert_eq!(r.name, "default");
+    assert_eq!(r.inbox, Path::new("/srv/kb/inbox"));
+    assert_eq!(r.processing, Path::new("/srv/kb/processing"));
+    assert_eq!(r.outbox, Path::new("/srv/kb/outbox"));
+    assert_eq!(r.targets[0].format.name, "kassatka-xml");
+    assert_eq!(r.targets[0].output_name("goods.xml"), "goods.xml");
+    assert!(!c.poll);
+}
+
+/// Without `kassatka-dialect` the writer follows the input's layout; with it, the key wins.
+#[test]
+fn the_kassatka_dialect_is_optional() {
+    let route = |write: &str| {
+        let text = format!("[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"kassatka-xml\"\n{write}");
+        Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap().routes[0].targets[0].write.kassatka_dialect
+    };
+    assert_eq!(route(""), None);
+    assert_eq!(route("[route.target.write]\nkassatka-dialect = \"1c\"\n"), Some(KassatkaDialect::OneC));
+    assert_eq!(route("[route.target.write]\nkassatka-dialect = \"api\"\n"), Some(KassatkaDialect::Api));
+}
+
+#[test]
+fn unknown_keys_name_their_line() {
+    let text = "data-dir = \"d\"\n[[route]]\ninbox = \"in\"\npatern = [\"*\"]\n[[route.target]]\nformat = \"json\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("line 4"), "{e}");
+    assert!(e.contains("patern"), "{e}");
+    let text =
+        "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n[route.target.write]\nprice-typ = \"x\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("line 6") && e.contains("price-typ"), "{e}");
+}
+
+#[test]
+fn bad_values_name_their_line() {
+    let text = "check-interval = \"2x\"\n[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("line 1") && e.contains("unit"), "{e}");
+    let text = "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"nope\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("line 4") && e.contains("unknown format"), "{e}");
+    let text = "[[route]]\ninbox = \"in\"\n[[route.target]]\nformat = \"table\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("cannot be written"), "{e}");
+}
+
+#[test]
+fn folders_are_checked() {
+    let text = "[[route]]\nname = \"a\"\ninbox = \"in\"\n[[route.target]]\nformat = \"json\"\n\
+                [[route]]\nname = \"b\"\ninbox = \"in2\"\n[[route.target]]\nformat = \"json\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("processing"), "{e}");
+    let text = "[[route]]\ninbox = \"in\"\noutbox = \"in\"\n[[route.target]]\nformat = \"json\"\n";
+    assert!(Config::parse(text, "c.toml", Path::new("/x"), None).is_err());
+}
+
+#[test]
+fn two_targets_with_one_extension_get_format_names() {
+    let text =
+        "[[route]]\ninbox = \"a/in\"\n[[route.target]]\nformat = \"json\"\n[[route.target]]\nformat = \"bifit-json\"\n\
+                [[route.target]]\nformat = \"bifit-csv\"\n";
+    let c = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap();
+    let names: Vec<String> = c.routes[0].targets.iter().map(|t| t.output_name("goods.xml")).collect();
+    assert_eq!(names, ["goods.canonical-json.json", "goods.bifit-json.json", "goods.csv"]);
+    assert_eq!(c.routes[0].processing, Path::new("/x/kassa-bridge-data/a/processing"));
+}
+
+#[test]
+fn uploads_need_their_target_and_credentials() {
+    let route = "[[route]]\ninbox = \"in\"\nupload = [\"kassatka\", \"bifit-api\"]\n[[route.target]]\nformat = \"kassatka-xml\"\n\
+                 [[route.target]]\nformat = \"bifit-csv\"\n";
+    let text = format!("{route}[kassatka]\ntoken = \"tok-123\"\n[http]\nattempts = 2\n");
+    let c = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap();
+    let u = &c.routes[0].uploads;
+    assert_eq!((u[0].name, u[0].target, u[1].name, u[1].target), ("kassatka", 0, "bifit-api", 1));
+    assert_eq!(c.services.http.attempts, 2);
+    assert_eq!(c.services.bifit.state_file.as_deref(), Some(Path::new("/x/kassa-bridge-data/bifit-sync.json")));
+    let e = c.check_uploads().unwrap_err().to_string();
+    assert!(e.contains("KASSA_BRIDGE_BIFIT_PASSWORD"), "{e}");
+    assert!(!format!("{c:?}").contains("tok-123"));
+
+    let text = "[[route]]\ninbox = \"in\"\nupload = \"bifit-csv\"\n[[route.target]]\nformat = \"kassatka-xml\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("line 3") && e.contains("format = \"bifit-csv\""), "{e}");
+    let text = "[[route]]\ninbox = \"in\"\nupload = \"kasatka\"\n[[route.target]]\nformat = \"kassatka-xml\"\n";
+    let e = Config::parse(text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("unknown upload"), "{e}");
+    // A bad value in a services section is named by its line, never quoted.
+    let text = format!("{route}[bifit]\npassword = 98765432\n");
+    let e = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(!e.contains("98765432") && e.contains("line"), "{e}");
+    let text = format!("{route}[bifit]\npassword = \"secret-pw\nlogin = \"7999\"\n");
+    let e = Config::parse(&text, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(!e.contains("secret-pw"), "{e}");
+}
+
+#[test]
+fn durations() {
+    assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+    assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+    assert_eq!(parse_duration("1m 30s").unwrap(), Duration::from_secs(90));
+    assert!(parse_duration("5").is_err());
+}
+
+#[test]
+fn flag_files() {
+    let f = FlagFile::new("{name}.flag");
+    assert_eq!(f.for_file("goods.txt"), "goods.txt.flag");
+    assert!(f.matcher().matches("goods.txt.flag"));
+    assert!(!f.is_fixed());
+    assert!(FlagFile::new("goods.flg").is_fixed());
+}

@@ -1,0 +1,104 @@
+//! One watcher per data folder: `DATA/watch.lock`, held with an OS file lock for as long as the
+//! watcher runs, with the holder's pid written in it for the message a second watcher prints.
+//!
+//! Two watchers on one data folder would delete each other's staging files and journal false
+//! "vanished" entries. The OS releases the lock when its process ends in any way (a crash, a kill
+//! or a power cut included), so a lock is never stale: a pid left in a file nobody locks belongs
+//! to a process that ended without a clean stop, and the next watcher takes the file over.
+//!
+//! The file itself is never removed: a watcher that removed it on exit could let two later ones
+//! lock two different files of the same name. A clean stop empties it instead.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The lock file's name inside the data folder.
+pub const LOCK_FILE: &str = "watch.lock";
+
+/// The data folder's lock; released when dropped (or when the process ends).
+#[derive(Debug)]
+pub struct DataLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl DataLock {
+    /// Takes the lock of `data_dir` (made when missing). Another running watcher is an
+    /// [`crate::ErrorKind::Io`] error on the lock file that names its pid.
+    pub fn acquire(data_dir: &Path) -> Result<DataLock> {
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
+        let path = data_dir.join(LOCK_FILE);
+        let io = |e| Error::io(&path, e);
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                // Where locks are mandatory (Windows) the holder's pid cannot be read.
+                let holder =
+                    holder_pid(&mut file).map_or_else(|| "pid unknown".to_string(), |pid| format!("pid {pid}"));
+                let message = format!(
+                    "another `kassa-bridge watch` ({holder}) is using the data folder {}; run one watcher per data \
+                     folder (stop that one, or give this one its own --data-dir)",
+                    data_dir.display()
+                );
+                return Err(io(io::Error::new(io::ErrorKind::ResourceBusy, message)));
+            }
+            Err(TryLockError::Error(e)) => return Err(io(e)),
+        }
+        if let Some(pid) = holder_pid(&mut file).filter(|pid| *pid != std::process::id()) {
+            tracing::info!(lock = %path.display(), pid, "took over the lock of a watcher that ended without a clean stop (a crash or a kill)");
+        }
+        let mine = format!("{}\n", std::process::id());
+        file.set_len(0)
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| file.write_all(mine.as_bytes()))
+            .and_then(|()| file.sync_data())
+            .map_err(io)?;
+        Ok(DataLock { file, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for DataLock {
+    /// A clean stop leaves an empty file, so the next start has nothing to take over.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// The pid written in the lock file, if it holds one.
+fn holder_pid(file: &mut File) -> Option<u32> {
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.take(64).read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_names_the_first_holder_and_a_released_one_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = DataLock::acquire(dir.path()).unwrap();
+        let text = std::fs::read_to_string(first.path()).unwrap();
+        assert_eq!(text.trim(), std::process::id().to_string());
+        let refused = DataLock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(refused.contains(&format!("pid {}", std::process::id())), "{refused}");
+        assert!(refused.contains("one watcher per data folder"), "{refused}");
+        drop(first);
+        assert_eq!(std::fs::read_to_string(dir.path().join(LOCK_FILE)).unwrap(), "");
+        // A pid left behind by a process that died holding no lock any more.
+        std::fs::write(dir.path().join(LOCK_FILE), "999999\n").unwrap();
+        let again = DataLock::acquire(dir.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(again.path()).unwrap().trim(), std::process::id().to_string());
+    }
+}
