@@ -116,6 +116,19 @@ fn an_offers_file_that_begins_with_a_classifier_is_the_offers() {
 }
 
 #[test]
+fn bitrix_characteristics_and_stock_per_warehouse() {
+    let (records, warnings) = read("samples/commerceml/bitrix-characteristics");
+    let size38 = product(&records, "kedy-7#size-38");
+    assert_eq!(size38.barcodes, ["2000000380001"]);
+    assert_eq!(size38.extra.get("Количество").map(String::as_str), Some("3"));
+    assert_eq!(size38.extra.get("Остатки по складам").map(String::as_str), Some("main: 2; outlet: 1"));
+    let size39 = product(&records, "kedy-7#size-39");
+    assert_eq!(size39.extra.get("Количество").map(String::as_str), Some("5"), "Количество wins over the sum");
+    assert_eq!(products(&records).len(), 2);
+    assert!(warnings.iter().all(|w| !w.contains("appears twice")), "{warnings:#?}");
+}
+
+#[test]
 fn import_0_and_import_1_with_offers_are_one_catalogue() {
     let (records, warnings) = read(SITE);
     assert_eq!(groups(&records), [("10".into(), None)]);

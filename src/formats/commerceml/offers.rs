@@ -280,12 +280,26 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bo
         ));
     }
     offer.extra = attrs.into_extra();
+    // Bitrix: the characteristic in an element of its own, stock per warehouse as attributes.
+    let mut characteristic = String::new();
+    let mut per_store: Vec<(String, Decimal)> = Vec::new();
     loop {
         match cml.next()? {
             Ev::Start { name, attrs, empty } => match name.as_str() {
                 "Ид" => {
                     let (raw, at) = cml.text(&name, empty)?;
                     offer.id = fields::code(&raw, || cml.pos_at(at, "Предложение/Ид"))?;
+                }
+                "ИдХарактеристики" => characteristic = cml.text(&name, empty)?.0.trim().to_string(),
+                "Склад" => {
+                    let mut attrs = attrs;
+                    let store = attrs.take("ИдСклада").unwrap_or_default();
+                    let pos = attrs.pos_of("КоличествоНаСкладе");
+                    let raw = attrs.take("КоличествоНаСкладе").unwrap_or_default();
+                    if let Some(q) = fields::decimal(&raw, || pos)? {
+                        per_store.push((store.trim().to_string(), q));
+                    }
+                    cml.skip(&name, empty)?;
                 }
                 "Наименование" => offer.name = cml.text(&name, empty)?.0,
                 "Артикул" => offer.article = fields::optional_text(Some(cml.text(&name, empty)?.0)),
@@ -324,6 +338,13 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bo
             "an offer has no Ид: it cannot be matched to goods",
         ));
     }
+    if !characteristic.is_empty() && !offer.id.contains('#') {
+        offer.id = format!("{}#{characteristic}", offer.id);
+    }
+    if offer.quantity.is_none() && !per_store.is_empty() {
+        offer.quantity = Some(per_store.iter().map(|(_, q)| *q).sum());
+    }
+    put_stock_per_store(&mut offer, &per_store);
     Ok(offer)
 }
 
@@ -461,11 +482,16 @@ fn read_rests(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resul
     if total.is_some() {
         offer.quantity = total;
     }
+    put_stock_per_store(offer, &per_store);
+    Ok(())
+}
+
+/// Stock over several warehouses, kept in `extra` as `склад: количество; …`.
+fn put_stock_per_store(offer: &mut Offer, per_store: &[(String, Decimal)]) {
     if per_store.len() > 1 {
         let split: Vec<String> = per_store.iter().map(|(s, q)| format!("{s}: {q}")).collect();
         offer.extra.insert(STOCK_PER_STORE.into(), split.join("; "));
     }
-    Ok(())
 }
 
 /// The `extra` key of stock per warehouse.
