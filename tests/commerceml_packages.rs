@@ -124,7 +124,8 @@ fn bitrix_characteristics_and_stock_per_warehouse() {
     assert_eq!(size38.extra.get("Остатки по складам").map(String::as_str), Some("main: 2; outlet: 1"));
     let size39 = product(&records, "kedy-7#size-39");
     assert_eq!(size39.extra.get("Количество").map(String::as_str), Some("5"), "Количество wins over the sum");
-    assert_eq!(products(&records).len(), 2);
+    assert!(product(&records, "kedy-8").deleted, "<Статус>Удален</Статус> as an element");
+    assert_eq!(products(&records).len(), 3);
     assert!(warnings.iter().all(|w| !w.contains("appears twice")), "{warnings:#?}");
 }
 

@@ -8,7 +8,9 @@ use crate::formats::fields;
 use crate::formats::xml::Attrs;
 use crate::model::{Extra, Group, Product, Vat};
 
-use super::offers::{deletion_mark, read_unit, split_id, status_deleted, Offer, DOCUMENT_METADATA, QUANTITY};
+use super::offers::{
+    deletion_mark, read_unit, split_id, status_deleted, status_element, Offer, DOCUMENT_METADATA, QUANTITY,
+};
 use super::read::{Reader, KILOGRAM};
 use super::source::{Cml, Ev};
 
@@ -211,6 +213,7 @@ impl Reader<'_> {
                     "Наименование" => p.name = cml.text(&name, empty)?.0,
                     "Артикул" => p.article = fields::optional_text(Some(cml.text(&name, empty)?.0)),
                     "ПометкаУдаления" => p.deleted |= deletion_mark(cml, &name, empty, "Товар")?,
+                    "Статус" => p.deleted |= status_element(cml, empty, &mut p.extra)?,
                     "Штрихкод" | "ШтрихКод" => {
                         let (raw, at) = cml.text(&name, empty)?;
                         let barcode = fields::code(&raw, || cml.pos_at(at, "Товар/Штрихкод"))?;

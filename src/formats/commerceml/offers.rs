@@ -224,6 +224,19 @@ pub(super) fn status_deleted(attrs: &mut Attrs) -> bool {
     attrs.take("Статус").is_some_and(|s| s.trim().to_lowercase() == "удален")
 }
 
+/// `<Статус>Удален</Статус>` (a child of `Товар` or `Предложение`, as some exchanges write the
+/// attribute): `true` when deleted; another status is kept in `extra`.
+pub(super) fn status_element(cml: &mut Cml, empty: bool, extra: &mut Extra) -> Result<bool> {
+    let text = cml.text("Статус", empty)?.0;
+    if text.trim().to_lowercase() == "удален" {
+        return Ok(true);
+    }
+    if !text.trim().is_empty() {
+        extra.insert("Статус".into(), text);
+    }
+    Ok(false)
+}
+
 /// `ПометкаУдаления`: `true`/`Да` marks goods or an offer deleted.
 pub(super) fn deletion_mark(cml: &mut Cml, name: &str, empty: bool, parent: &str) -> Result<bool> {
     let (raw, at) = cml.text(name, empty)?;
@@ -318,6 +331,7 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bo
                 }
                 "Остатки" if !empty => read_rests(cml, diag, &mut offer)?,
                 "ПометкаУдаления" => offer.deleted |= deletion_mark(cml, &name, empty, "Предложение")?,
+                "Статус" => offer.deleted |= status_element(cml, empty, &mut offer.extra)?,
                 "ХарактеристикиТовара" if !empty => read_features(cml, diag, &mut offer.features)?,
                 _ => {
                     if let Some(text) = cml.skip_unmapped(diag, &name, empty, "Предложение")? {
