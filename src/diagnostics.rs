@@ -11,6 +11,115 @@ use indexmap::IndexMap;
 
 use crate::error::{Error, ErrorKind, Position, Result};
 
+/// Every kind of warning, in one place: a stable name (what `--strict` reports, scripts match
+/// on and the README's "Warnings" table lists) and what it means. The names never change with
+/// the language of the messages.
+macro_rules! warning_kinds {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum WarningKind { $( $(#[doc = $doc])* $variant, )* }
+
+        impl WarningKind {
+            pub const ALL: &'static [WarningKind] = &[$(WarningKind::$variant),*];
+
+            /// The stable name, e.g. `field-dropped`.
+            pub fn name(self) -> &'static str {
+                match self { $(WarningKind::$variant => $name,)* }
+            }
+
+            /// What the kind means, for the README's table.
+            pub fn meaning(self) -> &'static str {
+                match self { $(WarningKind::$variant => concat!($($doc),*).trim_ascii(),)* }
+            }
+        }
+    };
+}
+
+warning_kinds! {
+    /// A field or attribute the target format has no place for was not written.
+    FieldDropped = "field-dropped",
+    /// A value was left out: a repeat, a second value where one fits, or one the model cannot hold.
+    ValueDropped = "value-dropped",
+    /// A value the input lacks was filled in (a name from the id, a total from the lines, a default unit).
+    ValueAssumed = "value-assumed",
+    /// The target needs a value the input does not have; the element is left out.
+    ValueMissing = "value-missing",
+    /// A value the model does not know (a VAT rate such as 18) is kept as text in `extra`.
+    ValueKeptAsText = "value-kept-as-text",
+    /// Text was changed to fit the target (`;` or line breaks replaced, spaces trimmed, cut to length).
+    TextChanged = "text-changed",
+    /// A character XML 1.0 forbids (NUL, other control characters) was removed from the output.
+    CharacterRemoved = "character-removed",
+    /// A character the output's encoding cannot hold was written as `?`.
+    UnencodableCharacter = "unencodable-character",
+    /// An XML element or part the model has no place for was skipped.
+    ElementSkipped = "element-skipped",
+    /// An XML attribute the model has no place for was skipped.
+    AttributeSkipped = "attribute-skipped",
+    /// Stray text between XML elements was skipped.
+    TextSkipped = "text-skipped",
+    /// An enumerated value (a status, a delivery type) the model does not know is kept as text.
+    UnknownValue = "unknown-value",
+    /// An option does not apply to this format and was ignored.
+    OptionIgnored = "option-ignored",
+    /// A product code appears more than once.
+    DuplicateCode = "duplicate-code",
+    /// A product marked deleted in the source was left out: the target cannot mark it deleted.
+    DeletedLeftOut = "deleted-left-out",
+    /// Products name a group the input does not hold.
+    GroupMissing = "group-missing",
+    /// A group had to be written in more than one place.
+    GroupSplit = "group-split",
+    /// A product's link to its folder is not written (folders are not written).
+    GroupLinkDropped = "group-link-dropped",
+    /// Folders share a name, so links to them by name cannot tell them apart.
+    AmbiguousGroup = "ambiguous-group",
+    /// A product has no price of the type the target needs.
+    PriceTypeMissing = "price-type-missing",
+    /// Goods have no offer in the CommerceML package, so no prices.
+    PriceMissing = "price-missing",
+    /// The input holds no prices at all (goods without their offers, a price list without a price column).
+    PricesMissing = "prices-missing",
+    /// CommerceML offers without their catalogue: products carry only what an offer says.
+    CatalogMissing = "catalog-missing",
+    /// The catalogue holds only changes (`СодержитТолькоИзменения`), not all goods.
+    PartialCatalog = "partial-catalog",
+    /// CommerceML offers for goods the catalogue does not list were not written.
+    OfferSkipped = "offer-skipped",
+    /// CommerceML goods with characteristics were written as one product per characteristic.
+    ProductSplit = "product-split",
+    /// A total does not add up from its lines; it is written as given.
+    TotalMismatch = "total-mismatch",
+    /// An Excel 95 file without a code page was read as Windows-1251.
+    XlsCodepageGuessed = "xls-codepage-guessed",
+    /// «Итого»/«Всего» rows of a price list were skipped.
+    TotalRowsSkipped = "total-rows-skipped",
+    /// Rows of a price list holding only text (notes, contacts) were skipped.
+    TextRowsSkipped = "text-rows-skipped",
+    /// Price cells held text around the number (a currency, markup); the number was read.
+    PriceTextStripped = "price-text-stripped",
+    /// Price cells are in another currency; amounts are kept as written.
+    PriceCurrencyForeign = "price-currency-foreign",
+    /// An ATOL command section the model has no place for was skipped.
+    AtolCommandSkipped = "atol-command-skipped",
+    /// ATOL delete commands of the input are not written.
+    AtolDeletionSkipped = "atol-deletion-skipped",
+    /// The ATOL report is already marked loaded (`@`).
+    ReportProcessed = "report-processed",
+    /// An ATOL document was opened and never closed or cancelled.
+    DocumentNotClosed = "document-not-closed",
+    /// An ATOL transaction number appears twice.
+    TransactionDuplicate = "transaction-duplicate",
+    /// ATOL transaction numbers skip some.
+    TransactionGap = "transaction-gap",
+    /// An ATOL storno has no line to cancel.
+    StornoUnmatched = "storno-unmatched",
+    /// An ATOL transaction type that is not converted was skipped.
+    TransactionSkipped = "transaction-skipped",
+    /// An ATOL transaction outside any document was skipped.
+    TransactionOrphan = "transaction-orphan",
+}
+
 /// How many warnings of one kind are kept with their text; the rest are only counted.
 const KEPT_PER_KIND: usize = 20;
 
@@ -24,8 +133,8 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
-        Warning { kind, message: message.into(), position: None }
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
+        Warning { kind: kind.name(), message: message.into(), position: None }
     }
 
     pub fn at(mut self, position: Position) -> Self {
@@ -82,6 +191,21 @@ impl Diagnostics {
         Ok(())
     }
 
+    /// Records a warning built only if it will be kept (the first few of each kind, or the one
+    /// `--strict` stops at); past that it is only counted, so a systematic loss on every row of a
+    /// big file costs no formatting.
+    pub fn warn_with(&mut self, kind: WarningKind, build: impl FnOnce() -> Warning) -> Result<()> {
+        if !self.strict {
+            if let Some(group) = self.groups.get_mut(kind.name()) {
+                if group.examples.len() >= KEPT_PER_KIND {
+                    group.count += 1;
+                    return Ok(());
+                }
+            }
+        }
+        self.warn(build())
+    }
+
     /// Records an informational note; never an error, even under `--strict`.
     pub fn note(&mut self, note: impl Into<String>) {
         self.notes.push(note.into());
@@ -107,5 +231,53 @@ impl Diagnostics {
     /// Every kept warning, in the order they were first reported by kind.
     pub fn kept(&self) -> impl Iterator<Item = &Warning> {
         self.groups.values().flat_map(|g| g.examples.iter())
+    }
+}
+
+/// The README's table of warning kinds, as the test checks it is there.
+pub fn kinds_table() -> String {
+    let mut table = String::from("| kind | meaning |\n| --- | --- |\n");
+    for kind in WarningKind::ALL {
+        table.push_str(&format!("| `{}` | {} |\n", kind.name(), kind.meaning()));
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_lists_every_warning_kind() {
+        let readme = include_str!("../README.md");
+        let table = kinds_table();
+        assert!(readme.contains(&table), "README.md lacks the warning table; it should read:\n{table}");
+    }
+
+    #[test]
+    fn names_are_unique_and_stable_in_form() {
+        let mut names: Vec<&str> = WarningKind::ALL.iter().map(|k| k.name()).collect();
+        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')));
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "a name used twice");
+    }
+
+    #[test]
+    fn past_the_kept_examples_a_warning_is_counted_without_being_built() {
+        let mut diag = Diagnostics::new(false);
+        let mut built = 0;
+        for _ in 0..KEPT_PER_KIND + 5 {
+            diag.warn_with(WarningKind::FieldDropped, || {
+                built += 1;
+                Warning::new(WarningKind::FieldDropped, "x")
+            })
+            .unwrap();
+        }
+        assert_eq!(built, KEPT_PER_KIND);
+        assert_eq!(diag.total(), (KEPT_PER_KIND + 5) as u64);
+        let mut strict = Diagnostics::new(true);
+        assert!(strict.warn_with(WarningKind::FieldDropped, || Warning::new(WarningKind::FieldDropped, "x")).is_err());
     }
 }

@@ -26,5 +26,5 @@ pub mod upload;
 pub mod vat;
 pub mod watch;
 
-pub use diagnostics::{Diagnostics, Warning};
+pub use diagnostics::{Diagnostics, Warning, WarningKind};
 pub use error::{Error, ErrorKind, Position, Result};

@@ -329,7 +329,7 @@ impl EncodedText {
         if !lost.is_empty() {
             let chars: Vec<String> = lost.iter().map(|c| format!("{c:?} (U+{:04X})", *c as u32)).collect();
             diag.warn(crate::diagnostics::Warning::new(
-                "unencodable-character",
+                crate::diagnostics::WarningKind::UnencodableCharacter,
                 format!(
                     "{subject}: {} cannot be written in {}; written as ? (--encoding utf-8 keeps them)",
                     chars.join(", "),

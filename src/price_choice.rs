@@ -67,13 +67,13 @@ pub fn price_fields<'a>(
     field: &str,
     diag: &mut crate::diagnostics::Diagnostics,
 ) -> crate::error::Result<PriceFields<'a>> {
-    use crate::diagnostics::Warning;
+    use crate::diagnostics::{Warning, WarningKind};
     let selling = match choose_price(p, requested) {
         PriceChoice::Chosen(price) => Some(price),
         PriceChoice::NoPrices => None,
         PriceChoice::Missing { requested, available } => {
-            diag.warn(Warning::new(
-                "price-type-missing",
+            diag.warn_with(WarningKind::PriceTypeMissing, || Warning::new(
+                WarningKind::PriceTypeMissing,
                 format!("product {}: no price of type {requested:?} (it has {}); {field} left empty", p.code, list_types(&available)),
             ))?;
             None

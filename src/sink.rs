@@ -200,7 +200,7 @@ pub trait CatalogWriter {
     /// (still naming the missing group).
     fn orphans(&mut self, group: &str, products: Vec<crate::model::Product>, diag: &mut Diagnostics) -> Result<()> {
         diag.warn(crate::diagnostics::Warning::new(
-            "group-missing",
+            crate::diagnostics::WarningKind::GroupMissing,
             format!("group {group} is not in the input; its {} products still refer to it", products.len()),
         ))?;
         products.into_iter().try_for_each(|p| self.product(p, diag))
@@ -210,7 +210,7 @@ pub trait CatalogWriter {
     /// say "deleted" (hide the item) overrides this.
     fn deleted(&mut self, product: crate::model::Product, diag: &mut Diagnostics) -> Result<()> {
         diag.warn(crate::diagnostics::Warning::new(
-            "deleted-left-out",
+            crate::diagnostics::WarningKind::DeletedLeftOut,
             format!(
                 "product {} ({}) is marked deleted in the source; left out (this format cannot mark it deleted)",
                 product.code, product.name

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::csv_text::CsvSource;
 use crate::formats::fields;
@@ -165,7 +165,7 @@ fn resolve_group(
     if matches!(groups.by_name.get(cell), Some(None)) {
         diag.warn(
             Warning::new(
-                "ambiguous-group",
+                WarningKind::AmbiguousGroup,
                 format!("GROUP {cell:?} names more than one folder; the product is linked to a folder of its own"),
             )
             .at(csv.pos_of("GROUP")),
@@ -382,7 +382,7 @@ impl BifitCsvWriter {
         if *uses == 2 && self.opts.bifit_group_ref == BifitGroupRef::Name && self.opts.bifit_groups != BifitGroups::None
         {
             diag.warn(Warning::new(
-                "ambiguous-group",
+                WarningKind::AmbiguousGroup,
                 format!("two folders are named {:?}: products' GROUP cannot tell them apart (use --bifit-group-ref code or path)", g.name),
             ))?;
         }
@@ -404,10 +404,12 @@ impl BifitCsvWriter {
             }
         }
         if !dropped.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("folder {}: {NAME} has no column for {}; not written", g.code, dropped.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("folder {}: {NAME} has no column for {}; not written", g.code, dropped.join(", ")),
+                )
+            })?;
         }
         self.write_row(&cells, &format!("folder {}", g.code), diag)
     }
@@ -468,10 +470,12 @@ impl BifitCsvWriter {
             lost.push(format!("fields {}", dropped.join(", ")));
         }
         if !lost.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
+                )
+            })?;
         }
         self.write_row(&cells, &format!("product {}", p.code), diag)
     }

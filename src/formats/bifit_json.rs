@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
 use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
@@ -279,7 +279,7 @@ impl BifitJsonWriter {
         match parent {
             Some(code) if self.opts.bifit_groups == BifitGroups::None => {
                 diag.warn(Warning::new(
-                    "group-link-dropped",
+                    WarningKind::GroupLinkDropped,
                     format!("{subject}: its folder {code} is not written (--bifit-groups none: the per-item API cannot create folders on the free tariff)"),
                 ))?;
                 Ok(None)
@@ -311,10 +311,12 @@ impl BifitJsonWriter {
             }
         }
         if !dropped.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("folder {}: {NAME} cannot hold fields {}; not written", g.code, dropped.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("folder {}: {NAME} cannot hold fields {}; not written", g.code, dropped.join(", ")),
+                )
+            })?;
         }
         let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();
         entry.insert("item".into(), raw(&item));
@@ -384,10 +386,12 @@ impl BifitJsonWriter {
             lost.push("the comment".into());
         }
         if !lost.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
+                )
+            })?;
         }
         let parent = self.parent_link(&p.parent, &format!("product {}", p.code), diag)?;
         let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();

@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
 use crate::model::{DataKind, Header, Order, OrderLine, Record};
@@ -147,7 +147,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 Err(()) => {
                     diag.warn(
                         Warning::new(
-                            "unknown-value",
+                            WarningKind::UnknownValue,
                             format!("order {number}: status {raw:?} is not one Bifit documents; kept as text"),
                         )
                         .at(f.pos("currentStatusType")),

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::fields;
 use crate::formats::xml::{Locator, XmlEvent, XmlOut, XmlSource};
@@ -85,7 +85,10 @@ fn skip_unknown(xml: &mut XmlSource, name: &str, empty: bool, parent: &str, diag
     if !empty {
         xml.read_unknown(name)?;
     }
-    diag.warn(Warning::new("element-skipped", format!("unknown element <{name}> inside <{parent}> skipped")).at(pos))
+    diag.warn(
+        Warning::new(WarningKind::ElementSkipped, format!("unknown element <{name}> inside <{parent}> skipped"))
+            .at(pos),
+    )
 }
 
 /// One `<Name>text</Name>` child; its position is computed only if a message needs it.
@@ -302,10 +305,12 @@ impl KassatkaReceiptsWriter {
         if lost.is_empty() {
             return Ok(());
         }
-        diag.warn(Warning::new(
-            "field-dropped",
-            format!("receipt {}: {NAME} cannot hold {}; not written", r.number, lost.join("; ")),
-        ))
+        diag.warn_with(WarningKind::FieldDropped, || {
+            Warning::new(
+                WarningKind::FieldDropped,
+                format!("receipt {}: {NAME} cannot hold {}; not written", r.number, lost.join("; ")),
+            )
+        })
     }
 
     fn write_receipt(&mut self, r: &Receipt) -> std::io::Result<()> {
@@ -362,10 +367,12 @@ impl RecordSink for KassatkaReceiptsWriter {
         }
         if !header.extra.is_empty() {
             let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
+                )
+            })?;
         }
         self.xml.declaration().map_err(io)?;
         self.xml.start(ROOT, &[]).map_err(io)

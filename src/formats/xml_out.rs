@@ -16,7 +16,7 @@ use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::Result;
 use crate::model::{Header, Record};
 use crate::sink::RecordSink;
@@ -87,7 +87,7 @@ impl Removal {
         let subject = if self.subject.is_empty() { String::new() } else { format!("{}: ", self.subject) };
         let cut = self.excerpt.chars().count() >= EXCERPT_CHARS;
         Warning::new(
-            "character-removed",
+            WarningKind::CharacterRemoved,
             format!(
                 "{subject}{}: {} removed from {:?}{}: XML 1.0 forbids {}",
                 self.field,
@@ -264,7 +264,7 @@ impl RemovalReport {
         }
         if removals.uncounted > 0 {
             diag.warn(Warning::new(
-                "character-removed",
+                WarningKind::CharacterRemoved,
                 format!("characters XML 1.0 forbids were removed from {} more values", removals.uncounted),
             ))?;
         }

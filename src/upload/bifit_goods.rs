@@ -35,7 +35,7 @@ use super::http::{percent_encode, Attempt};
 use super::sync_state::{fingerprint, target_key, Remembered, SyncState};
 use super::{Error, OnProgress, Progress, Result};
 use crate::convert::ConvertOptions;
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::options::BifitGroups;
 
 /// The state file is written after this many items (and at the end).
@@ -342,7 +342,7 @@ impl Run<'_> {
     fn item(&mut self, mut e: Entry, diag: &mut Diagnostics) -> Result<Step> {
         if !self.seen.insert(e.external_id.clone()) {
             diag.warn(Warning::new(
-                "duplicate-code",
+                WarningKind::DuplicateCode,
                 format!("{} appears more than once in the input; the last one wins on БИФИТ Касса", e.external_id),
             ))?;
         }

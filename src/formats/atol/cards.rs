@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::Result;
 use crate::formats::atol::goods::field_label;
 use crate::formats::atol::{Fields, Lines};
@@ -51,7 +51,7 @@ impl Cards {
         if !self.seen.insert(self.fingerprint.hash_one(&product.code)) {
             diag.warn(
                 Warning::new(
-                    "duplicate-code",
+                    WarningKind::DuplicateCode,
                     format!(
                         "code {} comes again after other lines; only consecutive lines of one code are one card, \
                          so this is read as a second product with the same code",
@@ -84,7 +84,7 @@ impl Card {
             if self.product.barcodes.contains(&b) {
                 diag.warn(
                     Warning::new(
-                        "value-dropped",
+                        WarningKind::ValueDropped,
                         format!("code {}: barcode {b} is listed again; kept once", self.product.code),
                     )
                     .at(lines.field_pos(2, "barcodes")),
@@ -115,7 +115,7 @@ impl Card {
             .collect();
         diag.warn(
             Warning::new(
-                "value-dropped",
+                WarningKind::ValueDropped,
                 format!(
                     "code {}: lines {} and {} are one card (one line per barcode) but differ in {}; \
                      the first line's values are kept",

@@ -10,7 +10,7 @@
 
 use std::io::Write;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::atol::cards::Cards;
 use crate::formats::atol::{bad_header, clean_text, Fields, Lines};
@@ -143,7 +143,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             if !known && !skipped_commands.contains(&name) {
                 diag.warn(
                     Warning::new(
-                        "atol-command-skipped",
+                        WarningKind::AtolCommandSkipped,
                         format!("command $$${name} is not converted; its lines are skipped"),
                     )
                     .at(lines.pos()),
@@ -161,7 +161,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             Some(c) if DELETE_COMMANDS.contains(&c) => {
                 diag.warn(
                     Warning::new(
-                        "atol-deletion-skipped",
+                        WarningKind::AtolDeletionSkipped,
                         format!("$$${c} {:?}: deletions have no place in the model; skipped", line.trim()),
                     )
                     .at(lines.pos()),
@@ -309,7 +309,9 @@ impl AtolGoodsWriter {
     fn text(&self, text: &str, limit: usize, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
         let (cleaned, note) = clean_text(text, limit);
         if let Some(note) = note {
-            diag.warn(Warning::new("text-changed", format!("{subject}: {what} {note}")))?;
+            diag.warn_with(WarningKind::TextChanged, || {
+                Warning::new(WarningKind::TextChanged, format!("{subject}: {what} {note}"))
+            })?;
         }
         Ok(cleaned)
     }
@@ -319,12 +321,14 @@ impl AtolGoodsWriter {
     fn raw(value: &str, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
         let cleaned = value.replace([';', '\r', '\n'], " ").trim().to_string();
         if cleaned != value {
-            diag.warn(Warning::new(
-                "text-changed",
-                format!(
+            diag.warn_with(WarningKind::TextChanged, || {
+                Warning::new(
+                    WarningKind::TextChanged,
+                    format!(
                     "{subject}: {what} {value:?}: `;` or a line break replaced by a space, spaces at the ends removed"
                 ),
-            ))?;
+                )
+            })?;
         }
         Ok(cleaned)
     }
@@ -342,10 +346,12 @@ impl AtolGoodsWriter {
         f[17] = "0".into();
         if !g.extra.is_empty() {
             let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", ")),
+                )
+            })?;
         }
         self.line(&f, &subject, diag)
     }
@@ -448,10 +454,12 @@ impl AtolGoodsWriter {
             lost.push(format!("fields {}", dropped.join(", ")));
         }
         if !lost.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+                )
+            })?;
         }
         self.line(&f, &subject, diag)
     }
@@ -468,13 +476,15 @@ impl CatalogWriter for AtolGoodsWriter {
             _ => Vec::new(),
         };
         if !deletes.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!(
-                    "the input's commands {} are not written (--atol-full-export writes the delete commands)",
-                    deletes.join(", ")
-                ),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!(
+                        "the input's commands {} are not written (--atol-full-export writes the delete commands)",
+                        deletes.join(", ")
+                    ),
+                )
+            })?;
         }
         let mut text = format!("{MAGIC}\r\n#\r\n");
         if self.opts.atol_full_export {

@@ -18,7 +18,7 @@ use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::atol::{bad_header, Fields, Lines};
 use crate::formats::fields;
@@ -122,7 +122,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     if head[0].1 == "@" {
         diag.warn(
             Warning::new(
-                "report-processed",
+                WarningKind::ReportProcessed,
                 "the report is marked @: the back office has already loaded it (1C refuses it again)",
             )
             .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
@@ -161,7 +161,7 @@ impl ReportReader<'_> {
         for (_, doc) in open {
             self.diag.warn(
                 Warning::new(
-                    "document-not-closed",
+                    WarningKind::DocumentNotClosed,
                     format!("document {} was opened but never closed (no 55 or 56); dropped", doc.receipt.number),
                 )
                 .at(Position { line: Some(doc.line_number), ..Position::in_file(&self.lines.name) }),
@@ -173,14 +173,14 @@ impl ReportReader<'_> {
     fn number_check(&mut self, number: u64) -> Result<()> {
         if !insert_number(&mut self.seen_numbers, number) {
             self.diag.warn(
-                Warning::new("transaction-duplicate", format!("transaction number {number} appears again"))
+                Warning::new(WarningKind::TransactionDuplicate, format!("transaction number {number} appears again"))
                     .at(self.lines.pos()),
             )?;
         } else if let Some(last) = self.last_number {
             if number > last + 1 {
                 self.diag.warn(
                     Warning::new(
-                        "transaction-gap",
+                        WarningKind::TransactionGap,
                         format!("transaction numbers jump from {last} to {number}: {} missing", number - last - 1),
                     )
                     .at(self.lines.pos()),
@@ -289,7 +289,7 @@ impl ReportReader<'_> {
                         let number = doc.receipt.number.clone();
                         self.diag.warn(
                             Warning::new(
-                                "storno-unmatched",
+                                WarningKind::StornoUnmatched,
                                 format!("storno of {code:?} in document {number}: no such line before it"),
                             )
                             .at(self.lines.pos()),
@@ -328,8 +328,11 @@ impl ReportReader<'_> {
                     && !matches!(other, "45" | "49" | "60" | "61" | "62" | "63" | "64" | "88" | "4" | "14")
                 {
                     self.diag.warn(
-                        Warning::new("transaction-skipped", format!("transactions of type {other} are not converted"))
-                            .at(self.lines.pos()),
+                        Warning::new(
+                            WarningKind::TransactionSkipped,
+                            format!("transactions of type {other} are not converted"),
+                        )
+                        .at(self.lines.pos()),
                     )?;
                 }
             }
@@ -340,7 +343,7 @@ impl ReportReader<'_> {
     fn orphan(&mut self, kind: &str, number: u64) -> Result<()> {
         self.diag.warn(
             Warning::new(
-                "transaction-orphan",
+                WarningKind::TransactionOrphan,
                 format!("transaction {number} (type {kind}) belongs to no open document; skipped"),
             )
             .at(self.lines.pos()),
@@ -468,10 +471,12 @@ impl AtolReportWriter {
             return Ok(());
         }
         lost.dedup();
-        diag.warn(Warning::new(
-            "field-dropped",
-            format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
-        ))
+        diag.warn_with(WarningKind::FieldDropped, || {
+            Warning::new(
+                WarningKind::FieldDropped,
+                format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+            )
+        })
     }
 }
 

@@ -13,7 +13,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::model::{DeliveryType, Extra, Order, OrderLine, OrderStatus, Vat};
@@ -35,7 +35,9 @@ pub(super) fn read_document(
 ) -> Result<Option<Order>> {
     let start = cml.offset();
     if empty {
-        diag.warn(Warning::new("element-skipped", "an empty <Документ/> is skipped").at(cml.pos("Документ")))?;
+        diag.warn(
+            Warning::new(WarningKind::ElementSkipped, "an empty <Документ/> is skipped").at(cml.pos("Документ")),
+        )?;
         return Ok(None);
     }
     let mut o = Order::default();
@@ -87,8 +89,11 @@ pub(super) fn read_document(
         Some(op) if op.to_lowercase() == ORDER_OPERATION => {}
         Some(op) => return Err(not_an_order(&op)),
         None => diag.warn(
-            Warning::new("value-assumed", "a Документ without ХозОперация is read as an order («Заказ товара»)")
-                .at(cml.pos_at(start, "Документ/ХозОперация")),
+            Warning::new(
+                WarningKind::ValueAssumed,
+                "a Документ without ХозОперация is read as an order («Заказ товара»)",
+            )
+            .at(cml.pos_at(start, "Документ/ХозОперация")),
         )?,
     }
     if o.external_id.is_some() && o.external_id == o.id {
@@ -107,7 +112,7 @@ pub(super) fn read_document(
             let pos = cml.pos_at(total_at.unwrap_or(start), "Документ/Сумма");
             diag.warn(
                 Warning::new(
-                    "value-assumed",
+                    WarningKind::ValueAssumed,
                     format!("order {label} has no Сумма; the total {computed} is computed from its lines"),
                 )
                 .at(pos),

@@ -2,7 +2,7 @@
 //! `Товар` of `Каталог` merged with its offers from the index as soon as it ends (see the module
 //! docs for the choices).
 
-use crate::diagnostics::Warning;
+use crate::diagnostics::{Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::Attrs;
@@ -108,7 +108,7 @@ impl Reader<'_> {
                             }
                             (Some(t), Some(top)) if !t.trim().is_empty() => self.diag.warn(
                                 Warning::new(
-                                    "field-dropped",
+                                    WarningKind::FieldDropped,
                                     format!("group {}: <{name}> after its nested groups is not carried", top.id),
                                 )
                                 .at(cml.pos("Группа")),
@@ -150,7 +150,7 @@ impl Reader<'_> {
         self.goods_written = true;
         if self.index.is_none() {
             self.diag.warn(Warning::new(
-                "prices-missing",
+                WarningKind::PricesMissing,
                 "goods without their offers (offers.xml, prices): products are read without prices; convert the \
                  catalogue together with the offers (--with offers.xml, or the folder holding the package)",
             ))?;
@@ -158,7 +158,7 @@ impl Reader<'_> {
         if attrs.take("СодержитТолькоИзменения").is_some_and(|v| v.trim() == "true") {
             self.diag.warn(
                 Warning::new(
-                    "partial-catalog",
+                    WarningKind::PartialCatalog,
                     "the catalogue holds only changes (СодержитТолькоИзменения=\"true\"), not all goods",
                 )
                 .at(attrs.position()),
@@ -266,7 +266,7 @@ impl Reader<'_> {
                         None => p.parent = Some(id),
                         Some(first) if *first != id => self.diag.warn(
                             Warning::new(
-                                "value-dropped",
+                                WarningKind::ValueDropped,
                                 format!("product {}: also in group {id}; the model keeps one group ({first})", p.code),
                             )
                             .at(cml.pos_at(at, "Товар/Группы/Ид")),
@@ -306,7 +306,7 @@ impl Reader<'_> {
                 None => {
                     self.diag.warn(
                         Warning::new(
-                            "value-kept-as-text",
+                            WarningKind::ValueKeptAsText,
                             format!("product {}: VAT rate {rate:?} is not one the model knows; kept in extra", p.code),
                         )
                         .at(cml.pos_at(at, "СтавкаНалога/Ставка")),
@@ -397,7 +397,7 @@ impl Reader<'_> {
         let taken = index.take(&goods, in_catalog.as_deref());
         if taken.is_empty() {
             self.diag.warn(Warning::new(
-                "price-missing",
+                WarningKind::PriceMissing,
                 format!("product {} ({}) has no offer in the package; written without prices", p.code, p.name),
             ))?;
             return self.product(p);
@@ -418,7 +418,7 @@ impl Reader<'_> {
                 String::new()
             };
             self.diag.warn(Warning::new(
-                "product-split",
+                WarningKind::ProductSplit,
                 format!(
                     "goods {} ({}) have {} characteristic{}: written as products {}; {goods_too}{barcodes}",
                     p.code,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Position, Result};
 use crate::formats::xml::Locator;
 use crate::model::{Extra, Unit};
@@ -89,8 +89,11 @@ impl OffersIndex {
         };
         if known.file == file {
             return diag.warn(
-                Warning::new("value-dropped", format!("offer {} appears twice; the second is ignored", offer.id))
-                    .at(cml.pos_at(offer.offset, "Предложение")),
+                Warning::new(
+                    WarningKind::ValueDropped,
+                    format!("offer {} appears twice; the second is ignored", offer.id),
+                )
+                .at(cml.pos_at(offer.offset, "Предложение")),
             );
         }
         // Another part of the package says more of the same offer.
@@ -116,7 +119,7 @@ impl OffersIndex {
                 None => known.prices.push((n, amount)),
                 Some((_, first)) if *first != amount => diag.warn(
                     Warning::new(
-                        "value-dropped",
+                        WarningKind::ValueDropped,
                         format!(
                             "offer {}: two parts of the package give price type {:?} different amounts; the first is kept",
                             offer.id, self.type_ids[n as usize]

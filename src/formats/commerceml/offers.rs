@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::Attrs;
@@ -94,7 +94,9 @@ impl PriceTypes {
                     "price type {id} is listed twice, as {:?} and as {name:?}; the first name is kept",
                     known.name
                 );
-                diag.warn(Warning::new("value-dropped", message).at(cml.pos_at(start, "ТипЦены")))?;
+                diag.warn_with(WarningKind::ValueDropped, || {
+                    Warning::new(WarningKind::ValueDropped, message).at(cml.pos_at(start, "ТипЦены"))
+                })?;
             }
             None => {
                 self.0.insert(id, PriceType { name, includes_vat });
@@ -110,7 +112,7 @@ impl PriceTypes {
             None => {
                 if self.1.insert(id.to_string()) {
                     let message = format!("price type {id:?} is not in ТипыЦен; its Ид is used as its name");
-                    diag.warn(Warning::new("value-assumed", message))?;
+                    diag.warn_with(WarningKind::ValueAssumed, || Warning::new(WarningKind::ValueAssumed, message))?;
                 }
                 (id.to_string(), None)
             }
@@ -151,7 +153,7 @@ fn check_currency(cml: &mut Cml, diag: &mut Diagnostics, currency: &str, at: u64
     let message =
         format!("prices in {currency:?}: the model has no currency, amounts are kept as written (reported once)");
     let pos = cml.pos_at(at, "Валюта");
-    cml.warn_once(diag, &format!("currency {c}"), Warning::new("value-dropped", message).at(pos))
+    cml.warn_once(diag, &format!("currency {c}"), Warning::new(WarningKind::ValueDropped, message).at(pos))
 }
 
 /// `БазоваяЕдиница Код="796" НаименованиеПолное="Штука">шт</БазоваяЕдиница>`: the ОКЕИ code and
@@ -389,7 +391,11 @@ fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resu
                                         offer.id
                                     );
                                     let pos = cml.pos_at(at, "Цена/Коэффициент");
-                                    cml.warn_once(diag, "Коэффициент", Warning::new("value-dropped", message).at(pos))?;
+                                    cml.warn_once(
+                                        diag,
+                                        "Коэффициент",
+                                        Warning::new(WarningKind::ValueDropped, message).at(pos),
+                                    )?;
                                 }
                             }
                             // A human string (`1 990 RUB за шт`) and the unit's short name.
@@ -414,7 +420,7 @@ fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resu
                 if offer.prices.iter().any(|(t, _)| *t == type_id) {
                     diag.warn(
                         Warning::new(
-                            "value-dropped",
+                            WarningKind::ValueDropped,
                             format!("offer {}: a second price of type {type_id:?}; the first is kept", offer.id),
                         )
                         .at(cml.pos_at(start, "Цена")),

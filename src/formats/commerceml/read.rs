@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::FixedOffset;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::orders_report::parse_offset;
 use crate::model::{DataKind, Group, Header, Product, Record};
@@ -178,7 +178,7 @@ impl Reader<'_> {
                             cml.skip(&name, empty)?;
                             self.diag.warn(
                                 Warning::new(
-                                    "element-skipped",
+                                    WarningKind::ElementSkipped,
                                     format!(
                                         "<{name}> after the goods of the same file is not merged (the goods are already \
                                          written); name the offers in a file of their own with --with"
@@ -211,7 +211,7 @@ impl Reader<'_> {
             return Ok(());
         }
         self.diag.warn(Warning::new(
-            "catalog-missing",
+            WarningKind::CatalogMissing,
             "offers without their catalogue (import.xml): each offer becomes a product with only its id, name, \
              barcode, article, unit, prices and quantity (no groups, no VAT); convert the catalogue together with \
              the offers for the whole catalogue",
@@ -254,7 +254,7 @@ impl Reader<'_> {
         let of = |role: Role| files.iter().filter(move |(_, r)| *r == role).map(|(p, _)| p.clone());
         for path in of(Role::Empty) {
             self.diag.warn(
-                Warning::new("element-skipped", "the file holds no classifier, goods, offers or documents")
+                Warning::new(WarningKind::ElementSkipped, "the file holds no classifier, goods, offers or documents")
                     .at(Position::in_file(&path.display().to_string().into())),
             )?;
         }
@@ -307,7 +307,7 @@ impl Reader<'_> {
         let (count, first) = index.unused();
         if count > 0 {
             self.diag.warn(Warning::new(
-                "offer-skipped",
+                WarningKind::OfferSkipped,
                 format!(
                     "{count} offers name goods the catalogue does not list ({}{}); they are not written",
                     first.join(", "),
@@ -324,7 +324,7 @@ fn offer_product(offer: Offer, pos: Position, diag: &mut Diagnostics, types: &mu
     let name = if offer.name.trim().is_empty() {
         diag.warn(
             Warning::new(
-                "value-assumed",
+                WarningKind::ValueAssumed,
                 format!("offer {} has no Наименование; its Ид is used as its name", offer.id),
             )
             .at(pos),

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
 use crate::formats::xml::{Attrs, Locator, XmlEvent, XmlSource};
 use crate::limits::Limits;
@@ -101,7 +101,11 @@ impl Cml {
         let text = self.skip(name, empty)?;
         if text.is_none() {
             let message = format!("<{name}> inside <{parent}> has no place in the model; skipped (reported once)");
-            self.warn_once(diag, &format!("{parent}/{name}"), Warning::new("element-skipped", message).at(pos))?;
+            self.warn_once(
+                diag,
+                &format!("{parent}/{name}"),
+                Warning::new(WarningKind::ElementSkipped, message).at(pos),
+            )?;
         }
         Ok(text)
     }
@@ -109,9 +113,11 @@ impl Cml {
     /// Text directly inside a container element: not CommerceML; reported once per container.
     pub fn stray_text(&mut self, diag: &mut Diagnostics, text: &str, parent: &str) -> Result<()> {
         let shown: String = text.chars().take(40).collect();
-        let warning =
-            Warning::new("text-skipped", format!("text {shown:?} directly inside <{parent}> skipped (reported once)"))
-                .at(self.pos(parent));
+        let warning = Warning::new(
+            WarningKind::TextSkipped,
+            format!("text {shown:?} directly inside <{parent}> skipped (reported once)"),
+        )
+        .at(self.pos(parent));
         self.warn_once(diag, &format!("text in {parent}"), warning)
     }
 
@@ -149,7 +155,7 @@ impl Cml {
         if date.is_none() && !raw.trim().is_empty() {
             diag.warn(
                 Warning::new(
-                    "value-dropped",
+                    WarningKind::ValueDropped,
                     format!("ДатаФормирования {raw:?} is not an ISO date (yyyy-mm-dd…); ignored"),
                 )
                 .at(attrs.pos_of("ДатаФормирования")),

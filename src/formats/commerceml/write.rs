@@ -22,7 +22,7 @@ use std::io::Write;
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::orders_report::parse_offset;
 use crate::formats::xml::XmlOut;
@@ -116,7 +116,7 @@ impl OrdersWriter {
         match &when {
             Some(t) => self.xml.text_element("Дата", &t.format("%Y-%m-%d").to_string()).map_err(io)?,
             None => diag.warn(Warning::new(
-                "value-missing",
+                WarningKind::ValueMissing,
                 format!("order {label} has no order or creation time; Дата is left out"),
             ))?,
         }
@@ -131,7 +131,7 @@ impl OrdersWriter {
         self.xml.text_element("Сумма", &num(&total)).map_err(io)?;
         if o.lines.is_empty() {
             diag.warn(Warning::new(
-                "value-missing",
+                WarningKind::ValueMissing,
                 format!("order {label} lists no goods (the input has no lines): the document has no Товары"),
             ))?;
         } else if let Some(given) = o.total_amount {
@@ -139,7 +139,7 @@ impl OrdersWriter {
             let expected = lines - o.discount.unwrap_or_default() + o.delivery_amount.unwrap_or_default();
             if expected != given {
                 diag.warn(Warning::new(
-                    "total-mismatch",
+                    WarningKind::TotalMismatch,
                     format!(
                         "order {label}: Сумма {} is not the lines {} − discount + delivery ({}); written as given",
                         num(&given),
@@ -185,10 +185,12 @@ impl OrdersWriter {
         }
         dropped.extend(o.extra.keys().map(|k| format!("extra {k}")));
         if !dropped.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("order {label}: a {NAME} document cannot hold {}; not written", dropped.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("order {label}: a {NAME} document cannot hold {}; not written", dropped.join(", ")),
+                )
+            })?;
         }
         Ok(())
     }
@@ -200,10 +202,12 @@ impl OrdersWriter {
             _ => "Покупатель".to_string(),
         };
         if o.client_name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            diag.warn(Warning::new(
-                "value-assumed",
-                format!("order {label}: the client has no name; Контрагент is named {name:?}"),
-            ))?;
+            diag.warn_with(WarningKind::ValueAssumed, || {
+                Warning::new(
+                    WarningKind::ValueAssumed,
+                    format!("order {label}: the client has no name; Контрагент is named {name:?}"),
+                )
+            })?;
         }
         self.xml.start("Контрагенты", &[]).map_err(io)?;
         self.xml.start("Контрагент", &[]).map_err(io)?;
@@ -236,13 +240,13 @@ impl OrdersWriter {
             }
             (None, Some(id)) => {
                 self.xml.text_element("Ид", id).map_err(io)?;
-                diag.warn(Warning::new(
-                    "value-assumed",
+                diag.warn_with(WarningKind::ValueAssumed, || Warning::new(
+                    WarningKind::ValueAssumed,
                     format!("order {label}, line {n}: no product code; Ид is Бифит's nomenclature id {id}, which 1C does not know"),
                 ))?;
             }
             (None, None) => diag.warn(Warning::new(
-                "value-missing",
+                WarningKind::ValueMissing,
                 format!("order {label}, line {n}: no product code; Ид is left out (1C matches by name or not at all)"),
             ))?,
         }
@@ -258,7 +262,7 @@ impl OrdersWriter {
         match line.price {
             Some(p) => self.xml.text_element("ЦенаЗаЕдиницу", &num(&p)).map_err(io)?,
             None => diag.warn(Warning::new(
-                "value-missing",
+                WarningKind::ValueMissing,
                 format!("order {label}, line {n}: no price; ЦенаЗаЕдиницу is left out"),
             ))?,
         }
@@ -275,13 +279,15 @@ impl OrdersWriter {
         }
         dropped.extend(line.extra.keys().map(|k| format!("extra {k}")));
         if !dropped.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!(
-                    "order {label}, line {n}: a {NAME} document line cannot hold {}; not written",
-                    dropped.join(", ")
-                ),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!(
+                        "order {label}, line {n}: a {NAME} document line cannot hold {}; not written",
+                        dropped.join(", ")
+                    ),
+                )
+            })?;
         }
         Ok(())
     }
@@ -353,16 +359,18 @@ impl RecordSink for OrdersWriter {
         }
         if self.decimal_comma {
             diag.warn(Warning::new(
-                "option-ignored",
+                WarningKind::OptionIgnored,
                 "CommerceML numbers use a decimal point; --decimal-separator comma is ignored",
             ))?;
         }
         if !header.extra.is_empty() {
             let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
+                )
+            })?;
         }
         Ok(())
     }
@@ -402,14 +410,16 @@ impl RecordSink for OrdersWriter {
                 .fractional
                 .map(|f| format!(" ({f} looks like a weight: check those lines in 1C)"))
                 .unwrap_or_default();
-            diag.warn(Warning::new(
-                "value-assumed",
-                format!(
-                    "order lines carry no unit: БазоваяЕдиница of {} line{} is written as 796 «Штука»{hint}",
-                    units.lines,
-                    if units.lines == 1 { "" } else { "s" }
-                ),
-            ))?;
+            diag.warn_with(WarningKind::ValueAssumed, || {
+                Warning::new(
+                    WarningKind::ValueAssumed,
+                    format!(
+                        "order lines carry no unit: БазоваяЕдиница of {} line{} is written as 796 «Штука»{hint}",
+                        units.lines,
+                        if units.lines == 1 { "" } else { "s" }
+                    ),
+                )
+            })?;
         }
         Ok(())
     }

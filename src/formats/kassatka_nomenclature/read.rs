@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::{Attrs, XmlEvent, XmlSource};
@@ -73,7 +73,7 @@ impl KassatkaNomenclatureReader<'_> {
                             None => {
                                 self.diag.warn(
                                     Warning::new(
-                                        "value-kept-as-text",
+                                        WarningKind::ValueKeptAsText,
                                         format!("Date {date:?} is not a dd.mm.yyyy date; kept as text"),
                                     )
                                     .at(attrs.pos_of("Date")),
@@ -299,7 +299,7 @@ impl KassatkaNomenclatureReader<'_> {
                             None => product.vat = Some(vat),
                             Some(existing) if existing != vat => self.diag.warn(
                                 Warning::new(
-                                    "value-dropped",
+                                    WarningKind::ValueDropped,
                                     format!("product {}: price type {:?} has VAT {vat}, another has {existing}; the model keeps one VAT per product ({existing})", product.code, price.price_type),
                                 )
                                 .at(attrs.pos_of("VAT")),
@@ -353,8 +353,8 @@ impl KassatkaNomenclatureReader<'_> {
             if same && units_compatible(pending.unit.as_ref(), product.unit.as_ref()) {
                 let conflicts = merge_rows(pending, product);
                 for (field, kept, dropped) in conflicts {
-                    self.diag.warn(Warning::new(
-                        "value-dropped",
+                    self.diag.warn_with(WarningKind::ValueDropped, || Warning::new(
+                        WarningKind::ValueDropped,
                         format!(
                             "product {}: the rows of its price types disagree on {field} ({kept:?} and {dropped:?}); the model keeps one ({kept:?})",
                             pending.code
@@ -383,7 +383,7 @@ impl KassatkaNomenclatureReader<'_> {
         }
         self.diag.warn(
             Warning::new(
-                "element-skipped",
+                WarningKind::ElementSkipped,
                 format!("unknown element <{name}> inside <{parent}> is not part of Кассатка nomenclature; skipped"),
             )
             .at(pos),
@@ -398,7 +398,7 @@ impl KassatkaNomenclatureReader<'_> {
         let names: Vec<String> = attrs.into_extra().into_keys().collect();
         self.diag.warn(
             Warning::new(
-                "attribute-skipped",
+                WarningKind::AttributeSkipped,
                 format!("product {product}: unknown attributes {} skipped", names.join(", ")),
             )
             .at(pos),
@@ -411,8 +411,11 @@ impl KassatkaNomenclatureReader<'_> {
 
     fn stray_text(&mut self, text: &str, parent: &str) -> Result<()> {
         self.diag.warn(
-            Warning::new("text-skipped", format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40)))
-                .at(self.xml.pos()),
+            Warning::new(
+                WarningKind::TextSkipped,
+                format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40)),
+            )
+            .at(self.xml.pos()),
         )
     }
 }

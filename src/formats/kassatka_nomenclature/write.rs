@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields::yes_no_text;
 use crate::formats::xml::XmlOut;
@@ -94,13 +94,15 @@ impl KassatkaNomenclatureWriter {
         let Some(layout) = &header.source_layout else { return Ok(()) };
         match KassatkaDialect::from_layout_name(layout) {
             Some(dialect) => self.dialect = dialect,
-            None => diag.warn(Warning::new(
-                "value-assumed",
-                format!(
-                    "the input's {NAME} layout {layout:?} is not api or 1c; written in the {} layout",
-                    self.dialect.layout_name()
-                ),
-            ))?,
+            None => diag.warn_with(WarningKind::ValueAssumed, || {
+                Warning::new(
+                    WarningKind::ValueAssumed,
+                    format!(
+                        "the input's {NAME} layout {layout:?} is not api or 1c; written in the {} layout",
+                        self.dialect.layout_name()
+                    ),
+                )
+            })?,
         }
         Ok(())
     }
@@ -161,7 +163,7 @@ impl KassatkaNomenclatureWriter {
         if self.closed.contains(&key) {
             let (code, _, _) = self.group_attrs(&key);
             diag.warn(Warning::new(
-                "group-split",
+                WarningKind::GroupSplit,
                 format!("the products of group {code} are not together in the input; the group is written in more than one ProductGroup element"),
             ))?;
         }
@@ -304,13 +306,15 @@ impl KassatkaNomenclatureWriter {
                 ));
             }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
-                diag.warn(Warning::new(
-                    "value-assumed",
-                    format!(
+                diag.warn_with(WarningKind::ValueAssumed, || {
+                    Warning::new(
+                        WarningKind::ValueAssumed,
+                        format!(
                         "product {}: the input does not say whether its prices include VAT; IncludesVAT written as Да",
                         p.code
                     ),
-                ))?;
+                    )
+                })?;
             }
             // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
             if let (Some(v), true) = (p.vat, p.prices.is_empty()) {
@@ -335,10 +339,12 @@ impl KassatkaNomenclatureWriter {
         } else {
             ""
         };
-        diag.warn(Warning::new(
-            "field-dropped",
-            format!("product {}: {NAME} cannot hold {}; not written{hint}", p.code, lost.join("; ")),
-        ))
+        diag.warn_with(WarningKind::FieldDropped, || {
+            Warning::new(
+                WarningKind::FieldDropped,
+                format!("product {}: {NAME} cannot hold {}; not written{hint}", p.code, lost.join("; ")),
+            )
+        })
     }
 }
 
@@ -365,10 +371,12 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
             .filter(|k| *k != "Date" && !ONE_C_ROOT_ATTRIBUTES.contains(k))
             .collect();
         if !dropped.is_empty() {
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("document attributes {} have no place in {NAME}; not written", dropped.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("document attributes {} have no place in {NAME}; not written", dropped.join(", ")),
+                )
+            })?;
         }
         self.xml.start(ROOT, &attrs).map_err(io)
     }
@@ -376,10 +384,12 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
     fn group(&mut self, group: Group, diag: &mut Diagnostics) -> Result<()> {
         if !group.extra.is_empty() {
             let names: Vec<&str> = group.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new(
-                "field-dropped",
-                format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", ")),
-            ))?;
+            diag.warn_with(WarningKind::FieldDropped, || {
+                Warning::new(
+                    WarningKind::FieldDropped,
+                    format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", ")),
+                )
+            })?;
         }
         let key = Some(group.code.clone());
         self.groups.insert(group.code.clone(), group);
@@ -393,8 +403,8 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
 
     /// Products whose group never came: under the root pseudo-group, their ParentCode kept.
     fn orphans(&mut self, code: &str, products: Vec<Product>, diag: &mut Diagnostics) -> Result<()> {
-        diag.warn(Warning::new(
-            "group-missing",
+        diag.warn_with(WarningKind::GroupMissing, || Warning::new(
+            WarningKind::GroupMissing,
             format!(
                 "group {code} is not in the input; its {} products are written outside any group with ParentCode {code}",
                 products.len()

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use self::cells::{Cell, CellError};
 use self::mapping::{Field, Resolved, Settings};
 use self::row_kinds::{RowKind, RowReport};
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
 use crate::formats::bifit_csv::normalize_okei;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
@@ -97,7 +97,7 @@ fn convert(rows: &mut dyn Rows, settings: &Settings, sink: &mut dyn RecordSink, 
         };
         diag.warn(
             Warning::new(
-                "prices-missing",
+                WarningKind::PricesMissing,
                 format!(
                     "no price column found {titles}; products are read WITHOUT prices; map one with --column \
                      price=TITLE (or a letter such as price=D)"

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::cells::{Cell, Stripped};
 use super::mapping::{Field, Resolved};
 use super::{Row, Rows};
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Position, Result};
 
 /// How many rows or cells a warning names before it only counts.
@@ -156,21 +156,25 @@ impl RowReport {
             ));
         }
         let warnings = [
-            ("total-rows-skipped", &self.totals, "«Итого»/«Всего» row(s) skipped, they are not products".to_string()),
             (
-                "text-rows-skipped",
+                WarningKind::TotalRowsSkipped,
+                &self.totals,
+                "«Итого»/«Всего» row(s) skipped, they are not products".to_string(),
+            ),
+            (
+                WarningKind::TextRowsSkipped,
                 &self.texts,
                 "row(s) of text without a code or a price skipped (notes, contacts, a heading with no products \
                  under it)"
                     .to_string(),
             ),
             (
-                "price-text-stripped",
+                WarningKind::PriceTextStripped,
                 &self.stripped,
                 "price cell(s) held text: the number was read and the currency or markup around it dropped".to_string(),
             ),
             (
-                "price-currency-foreign",
+                WarningKind::PriceCurrencyForeign,
                 &self.foreign,
                 format!(
                     "price cell(s) are in another currency ({}): the amounts are kept as written, not converted to \

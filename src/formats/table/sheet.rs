@@ -13,7 +13,7 @@ use calamine::{open_workbook_from_rs, Data, Ods, Range, Reader, Sheets, Xls, Xls
 use super::cells::Cell;
 use super::mapping::column_letters;
 use super::{Row, Rows};
-use crate::diagnostics::{Diagnostics, Warning};
+use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
 use crate::limits::{describe_size, Limits};
 use crate::text::{read_error, RawInput};
@@ -303,7 +303,7 @@ impl SheetRows {
         if guessed {
             diag.warn(
                 Warning::new(
-                    "xls-codepage-guessed",
+                    WarningKind::XlsCodepageGuessed,
                     "an Excel 5.0/95 file that does not say its code page: its text was read as Windows-1251 \
                      (Cyrillic); if letters look wrong, save it as .xlsx and convert that",
                 )
