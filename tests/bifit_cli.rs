@@ -2,23 +2,12 @@
 
 mod support;
 
+use support::{exit_code as code, run_bin as run, stderr_of as stderr};
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use support::{assert_cp1251_crlf, decode_cp1251, root, SEED_NOMENCLATURE, SEED_ORDER};
-
-/// Runs the binary from the crate root (so sample paths in messages are crate-relative).
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kassa-bridge")).args(args).current_dir(root()).output().expect("the binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("an exit code, not a signal")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use support::{assert_cp1251_crlf, decode_cp1251, SEED_NOMENCLATURE, SEED_ORDER};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -4,10 +4,12 @@
 
 mod support;
 
+use support::{exit_code as code, path_arg as arg, run_bin as run, stderr_of as stderr};
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kassa-bridge");
 
@@ -20,29 +22,12 @@ fn sample(rel: &str) -> PathBuf {
     support::root().join("samples").join(rel)
 }
 
-/// Runs the binary in the crate root.
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(support::root()).output().expect("the binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// The names in a directory, sorted.
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> =
         fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     names
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 temp path")
 }
 
 #[test]

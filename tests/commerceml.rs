@@ -6,9 +6,11 @@
 
 mod support;
 
+use support::run_bin as run;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -20,7 +22,7 @@ use kassa_bridge::sink::{CollectSink, RecordSink};
 use kassa_bridge::text::RawInput;
 use kassa_bridge::{Error, ErrorKind};
 
-use support::{exit_class, open_sample, root, warnings_text, write_doc, SharedBuf};
+use support::{exit_class, open_sample, warnings_text, write_doc, SharedBuf};
 
 const IMPORT: &str = "samples/commerceml/import.xml";
 const OFFERS: &str = "samples/commerceml/offers.xml";
@@ -181,10 +183,6 @@ fn the_writer_refuses_catalogues_and_the_reader_has_no_orders_to_give() {
 // ---------------------------------------------------------------------------------------------
 // The binary
 // ---------------------------------------------------------------------------------------------
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kassa-bridge")).args(args).current_dir(root()).output().expect("the binary runs")
-}
 
 fn converted(args: &[&str], target: &Path) -> (String, String) {
     let mut all = args.to_vec();

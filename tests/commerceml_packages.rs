@@ -3,8 +3,9 @@
 
 mod support;
 
+use support::run_bin as run;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use kassa_bridge::convert::open_path;
 use kassa_bridge::diagnostics::Diagnostics;
@@ -45,10 +46,6 @@ fn groups(records: &[Record]) -> Vec<(String, Option<String>)> {
         .iter()
         .filter_map(|r| if let Record::Group(g) = r { Some((g.code.clone(), g.parent.clone())) } else { None })
         .collect()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kassa-bridge")).args(args).current_dir(root()).output().expect("the binary runs")
 }
 
 #[test]

@@ -4,31 +4,17 @@
 
 mod support;
 
+use support::{exit_code as code, path_arg as arg, run_bin as run, stderr_of as stderr};
+
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kassa-bridge");
 
 fn seed() -> PathBuf {
     support::root().join(support::SEED_NOMENCLATURE)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(support::root()).output().expect("the binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 temp path")
 }
 
 fn listing(dir: &Path) -> Vec<String> {

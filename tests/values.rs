@@ -5,27 +5,9 @@
 
 mod support;
 
+use support::{exit_code as code, path_arg as arg, run_bin as run, stderr_of as stderr};
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kassa-bridge");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(support::root()).output().expect("the binary runs")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 temp path")
-}
 
 fn canonical(kind: &str, records: &str) -> String {
     format!(

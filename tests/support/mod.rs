@@ -351,3 +351,24 @@ pub fn describe_reading(rel_path: &str, named: Option<&str>) -> String {
     }
     out
 }
+
+/// The binary under test, run in the crate root (so sample paths in messages are crate-relative).
+pub fn run_bin(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kassa-bridge"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn exit_code(out: &std::process::Output) -> i32 {
+    out.status.code().expect("an exit code, not a signal")
+}
+
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn path_arg(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 temp path")
+}
