@@ -27,7 +27,7 @@ pub const TABLE: &[(u8, &str)] = &[
     (USAGE, "bad command line, or the data needs an option to convert (e.g. `--price-type`)"),
     (
         BAD_INPUT,
-        "the input is broken: bad value, malformed file, wrong encoding (the message names file, line, column)",
+        "the input is broken: bad value, malformed file, wrong encoding (the message names file, line, column), or it goes beyond a limit (see Limits)",
     ),
     (STRICT, "`--strict`: the conversion would drop or change information"),
     (FORMAT, "unknown, undetectable or ambiguous format, or a conversion the formats cannot do"),
