@@ -98,18 +98,15 @@ pub fn parse_decimal(raw: &str) -> Result<Option<Decimal>, NumberError> {
     Decimal::from_str_exact(&normal).map(Some).map_err(|_| NumberError { expected: DECIMAL_RANGE_EXPECTED })
 }
 
-/// Canonical JSON's decimals: a string such as `"1990.00"` (what the writer writes), read exactly;
-/// an integer; or a JSON number with a fraction when it is exact (below). Anything beyond 28
-/// digits is an error, never a rounding.
+/// Canonical JSON's decimals: a string such as `"1990.00"` (what the writer writes), read exactly,
+/// or a JSON integer. A JSON number with a fraction is an error: serde_json hands it over as an
+/// `f64`, which may already have lost digits (`1.00000000000000001` arrives as `1`), and nothing
+/// after that can tell. Anything beyond 28 digits is an error, never a rounding.
 pub mod exact_serde {
     use std::fmt;
 
     use rust_decimal::Decimal;
     use serde::de::{self, Deserializer, Unexpected, Visitor};
-
-    /// Significant digits a JSON number with a fraction may have: serde_json reads it as an
-    /// `f64`, whose shortest form gives back any number written with at most 15.
-    const FLOAT_EXACT_DIGITS: usize = 15;
 
     struct ExactDecimal;
 
@@ -137,17 +134,11 @@ pub mod exact_serde {
         }
 
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-            let shortest = format!("{v:e}");
-            let mantissa = shortest.split('e').next().unwrap_or_default();
-            let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
-            if !v.is_finite() || digits > FLOAT_EXACT_DIGITS {
-                return Err(E::invalid_value(
-                    Unexpected::Float(v),
-                    &"an amount as a string (\"12.50\"): this JSON number has more digits than a \
-                      floating-point value keeps, so it cannot be read exactly",
-                ));
-            }
-            Decimal::from_str_exact(&v.to_string()).map_err(|_| E::invalid_value(Unexpected::Float(v), &self))
+            Err(E::invalid_value(
+                Unexpected::Float(v),
+                &"an amount as a string (\"12.50\"): a JSON number with a fraction passes through floating \
+                  point and may already have lost digits",
+            ))
         }
     }
 

@@ -146,7 +146,7 @@ fn inputs_with_amount(amount: &str) -> Vec<(&'static str, &'static str, String)>
         (
             "canonical-json",
             "json",
-            canonical("orders", &format!(r#"{{"type": "order", "id": "1", "total_amount": {amount}}}"#)),
+            canonical("orders", &format!(r#"{{"type": "order", "id": "1", "total_amount": "{amount}"}}"#)),
         ),
     ]
 }
@@ -206,6 +206,13 @@ fn the_amount_inputs_read_when_the_amount_fits() {
         assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
         assert!(String::from_utf8_lossy(&out.stdout).contains("\"1990.5\""), "{format}");
     }
+    // A JSON number with a fraction has passed through floating point: refused, not trusted.
+    let input = dir.path().join("float.json");
+    fs::write(&input, canonical("orders", r#"{"type": "order", "id": "1", "total_amount": 1.00000000000000001}"#))
+        .unwrap();
+    let out = run(&["convert", arg(&input), "-t", "canonical-json", "-o", "-"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("as a string"), "{}", stderr(&out));
 }
 
 #[test]
