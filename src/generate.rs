@@ -970,15 +970,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_parse() {
-        assert_eq!(parse_size("200MB"), Ok(200_000_000));
-        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
-        assert_eq!(parse_size("64KiB"), Ok(65_536));
-        assert_eq!(parse_size("4096"), Ok(4096));
-        assert!(parse_size("lots").is_err());
-    }
-
-    #[test]
     fn barcodes_are_valid_ean13() {
         let mut rng = Rng::new(7);
         for weighted in [false, true] {

@@ -151,6 +151,11 @@ fn inputs_with_amount(amount: &str) -> Vec<(&'static str, &'static str, String)>
     ]
 }
 
+/// `input` read as UTF-8 `format`, converted to canonical JSON on standard output.
+fn convert_to_stdout(input: &std::path::Path, format: &str) -> std::process::Output {
+    run(&["convert", arg(input), "-f", format, "--input-encoding", "utf-8", "-t", "canonical-json", "-o", "-"])
+}
+
 #[test]
 fn amounts_beyond_28_digits_are_errors_in_every_reader_never_rounded() {
     let dir = tempfile::tempdir().unwrap();
@@ -158,18 +163,7 @@ fn amounts_beyond_28_digits_are_errors_in_every_reader_never_rounded() {
         for (format, ext, text) in inputs_with_amount(amount) {
             let input = dir.path().join(format!("input.{ext}"));
             fs::write(&input, &text).unwrap();
-            let out = run(&[
-                "convert",
-                arg(&input),
-                "-f",
-                format,
-                "--input-encoding",
-                "utf-8",
-                "-t",
-                "canonical-json",
-                "-o",
-                "-",
-            ]);
+            let out = convert_to_stdout(&input, format);
             let err = stderr(&out);
             assert_eq!(code(&out), 3, "{format} {amount}: {err}");
             assert!(out.stdout.is_empty(), "{format} {amount}: nothing is written");
@@ -191,18 +185,7 @@ fn the_amount_inputs_read_when_the_amount_fits() {
     for (format, ext, text) in inputs_with_amount("1990.5") {
         let input = dir.path().join(format!("input.{ext}"));
         fs::write(&input, &text).unwrap();
-        let out = run(&[
-            "convert",
-            arg(&input),
-            "-f",
-            format,
-            "--input-encoding",
-            "utf-8",
-            "-t",
-            "canonical-json",
-            "-o",
-            "-",
-        ]);
+        let out = convert_to_stdout(&input, format);
         assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
         assert!(String::from_utf8_lossy(&out.stdout).contains("\"1990.5\""), "{format}");
     }
