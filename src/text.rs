@@ -268,11 +268,15 @@ impl RawInput {
     }
 }
 
+/// The decoded (UTF-8) text of an input, read through a buffer. Readers name this type only,
+/// never what it is made of.
+pub type TextReader = BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>;
+
 /// A decoded (UTF-8) input with the means to turn offsets into lines and columns.
 pub struct TextInput {
     pub name: Arc<str>,
     pub encoding: DetectedEncoding,
-    pub reader: BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>,
+    pub reader: TextReader,
     pub lines: LineIndex,
     /// Off until the reader sets a limit and marks its records' ends.
     pub budget: RecordBudget,

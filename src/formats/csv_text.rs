@@ -10,7 +10,7 @@ use crate::error::{Error, Position, Result};
 use crate::limits::Limits;
 use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
-type Source = std::io::BufReader<crate::text::LineTracker<crate::text::DecodingReader<Box<dyn std::io::Read + Send>>>>;
+type Source = crate::text::TextReader;
 
 /// FNV-1a for the header index: readers look columns up by name for every cell, and SipHash
 /// (the default, made for untrusted keys) was a tenth of reading a БИФИТ file.

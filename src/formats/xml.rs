@@ -2,7 +2,6 @@
 //! came from, text with entities resolved, and errors positioned by line and column.
 //! Writers share `XmlOut` (in `xml_out.rs`), a thin layer over quick-xml's writer.
 
-use std::io::{BufReader, Read};
 use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
@@ -10,11 +9,11 @@ use quick_xml::events::{BytesStart, Event};
 use crate::error::{Error, Position, Result};
 use crate::limits::Limits;
 use crate::model::Extra;
-use crate::text::{read_error, DecodingReader, DetectedEncoding, LineIndex, LineTracker, RawInput, TextInput};
+use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
 pub use super::xml_out::{report_removed_characters, XmlOut};
 
-type Source = BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>;
+type Source = crate::text::TextReader;
 
 /// An XML event with owned data, positioned at its start.
 #[derive(Debug)]
