@@ -308,6 +308,9 @@ pub enum OutputTarget {
 pub struct EncodedText {
     out: Box<dyn Write>,
     encoding: &'static encoding_rs::Encoding,
+    /// One record's encoded bytes, reused.
+    encoded: Vec<u8>,
+    lost: Vec<char>,
 }
 
 impl EncodedText {
@@ -316,7 +319,7 @@ impl EncodedText {
         let label = label.unwrap_or(default);
         let encoding = crate::text::encoding_for_label(label)
             .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. windows-1251 or utf-8")))?;
-        Ok(EncodedText { out, encoding })
+        Ok(EncodedText { out, encoding, encoded: Vec::new(), lost: Vec::new() })
     }
 
     pub fn encoding_name(&self) -> &'static str {
@@ -325,19 +328,33 @@ impl EncodedText {
 
     /// Writes `text` (a whole line or row, with its line end); `subject` names the record.
     pub fn write(&mut self, text: &str, subject: &str, diag: &mut crate::diagnostics::Diagnostics) -> Result<()> {
-        let (bytes, lost) = crate::text::encode_text(text, self.encoding);
-        if !lost.is_empty() {
-            let chars: Vec<String> = lost.iter().map(|c| format!("{c:?} (U+{:04X})", *c as u32)).collect();
+        self.write_for(text, || subject.to_string(), diag)
+    }
+
+    /// Like `write`, naming the record only when a warning needs it.
+    pub fn write_for(
+        &mut self,
+        text: &str,
+        subject: impl FnOnce() -> String,
+        diag: &mut crate::diagnostics::Diagnostics,
+    ) -> Result<()> {
+        if self.encoding == encoding_rs::UTF_8 {
+            return self.out.write_all(text.as_bytes()).map_err(|e| Error::io("<output>", e));
+        }
+        crate::text::encode_into(self.encoding, text, &mut self.encoded, &mut self.lost);
+        if !self.lost.is_empty() {
+            let chars: Vec<String> = self.lost.iter().map(|c| format!("{c:?} (U+{:04X})", *c as u32)).collect();
             diag.warn(crate::diagnostics::Warning::new(
                 crate::diagnostics::WarningKind::UnencodableCharacter,
                 format!(
-                    "{subject}: {} cannot be written in {}; written as ? (--encoding utf-8 keeps them)",
+                    "{}: {} cannot be written in {}; written as ? (--encoding utf-8 keeps them)",
+                    subject(),
                     chars.join(", "),
                     self.encoding.name()
                 ),
             ))?;
         }
-        self.out.write_all(&bytes).map_err(|e| Error::io("<output>", e))
+        self.out.write_all(&self.encoded).map_err(|e| Error::io("<output>", e))
     }
 
     pub fn flush(&mut self) -> Result<()> {

@@ -54,7 +54,7 @@ pub struct PriceFields<'a> {
     pub selling: Option<&'a Price>,
     pub purchase: Option<&'a Price>,
     /// The price types that have no field, for the writer's `field-dropped` warning.
-    pub unwritten: Vec<String>,
+    pub unwritten: Vec<&'a str>,
 }
 
 /// Picks the selling price by the rule above and, when `purchase` names a type, the purchase
@@ -93,14 +93,15 @@ pub fn price_fields<'a>(
     let purchase = purchase.and_then(|t| p.prices.iter().find(|pr| pr.price_type == t));
     let written =
         |pr: &&Price| selling.is_some_and(|s| std::ptr::eq(s, *pr)) || purchase.is_some_and(|s| std::ptr::eq(s, *pr));
-    let unwritten = p.prices.iter().filter(|pr| !written(pr)).map(|pr| pr.price_type.clone()).collect();
+    let unwritten = p.prices.iter().filter(|pr| !written(pr)).map(|pr| pr.price_type.as_str()).collect();
     Ok(PriceFields { selling, purchase, unwritten })
 }
 
 /// `"Прайс-лист", "Закупочная"` for messages; an unnamed type shows as `(unnamed)`.
-pub fn list_types(types: &[String]) -> String {
+pub fn list_types(types: &[impl AsRef<str>]) -> String {
     types
         .iter()
+        .map(|t| t.as_ref())
         .map(|t| if t.is_empty() { "(unnamed)".to_string() } else { format!("\"{t}\"") })
         .collect::<Vec<_>>()
         .join(", ")

@@ -7,11 +7,13 @@
 //! `PAYMENT_SUBJECT` 1 = goods and 4 = service. Folders are configurable (`--bifit-groups`,
 //! `--bifit-group-ref`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
+use crate::formats::csv_row::CsvRow;
 use crate::formats::csv_text::CsvSource;
 use crate::formats::fields;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
@@ -310,7 +312,7 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
             opts: opts.clone(),
             groups: HashMap::new(),
             name_uses: HashMap::new(),
-            row: Vec::with_capacity(512),
+            row: CsvRow::new(b';'),
         },
     )))
 }
@@ -321,31 +323,20 @@ struct BifitCsvWriter {
     /// Code → (name, parent code) of every folder seen.
     groups: HashMap<String, (String, Option<String>)>,
     name_uses: HashMap<String, u32>,
-    row: Vec<u8>,
-}
-
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
+    row: CsvRow,
 }
 
 fn col(name: &str) -> usize {
     COLUMNS.iter().position(|c| *c == name).expect("a known column")
 }
 
+/// Cells borrowed from the record, or made for the row.
+type Cells<'a> = [Cow<'a, str>; 28];
+
 impl BifitCsvWriter {
-    fn write_row(&mut self, cells: &[String; 28], subject: &str, diag: &mut Diagnostics) -> Result<()> {
-        self.row.clear();
-        {
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(b';')
-                .terminator(csv::Terminator::CRLF)
-                .quote_style(csv::QuoteStyle::Necessary)
-                .from_writer(&mut self.row);
-            w.write_record(cells).map_err(|e| Error::usage(format!("cannot write CSV: {e}")))?;
-            w.flush().map_err(io)?;
-        }
-        let text = std::str::from_utf8(&self.row).map_err(|e| Error::usage(e.to_string()))?;
-        self.out.write(text, subject, diag)
+    fn write_row(&mut self, cells: &Cells, subject: impl FnOnce() -> String, diag: &mut Diagnostics) -> Result<()> {
+        let text = self.row.format(cells.iter().map(|c| c.as_ref()))?;
+        self.out.write_for(text, subject, diag)
     }
 
     fn group_ref(&self, code: &str) -> String {
@@ -389,17 +380,17 @@ impl BifitCsvWriter {
         if self.opts.bifit_groups != BifitGroups::Rows {
             return Ok(());
         }
-        let mut cells: [String; 28] = Default::default();
-        cells[col("EXTERNAL_CODE")] = g.code.clone();
-        cells[col("NAME")] = g.name.clone();
+        let mut cells: Cells = Default::default();
+        cells[col("EXTERNAL_CODE")] = Cow::Borrowed(&g.code);
+        cells[col("NAME")] = Cow::Borrowed(&g.name);
         if let Some(parent) = &g.parent {
-            cells[col("GROUP")] = self.group_ref(parent);
+            cells[col("GROUP")] = Cow::Owned(self.group_ref(parent));
         }
-        cells[col("GROUPED")] = "1".into();
+        cells[col("GROUPED")] = Cow::Borrowed("1");
         let mut dropped = Vec::new();
         for (k, v) in &g.extra {
             match COLUMNS.iter().position(|c| c == k) {
-                Some(i) if cells[i].is_empty() => cells[i] = v.clone(),
+                Some(i) if cells[i].is_empty() => cells[i] = Cow::Borrowed(v),
                 _ => dropped.push(k.as_str()),
             }
         }
@@ -411,80 +402,87 @@ impl BifitCsvWriter {
                 )
             })?;
         }
-        self.write_row(&cells, &format!("folder {}", g.code), diag)
+        self.write_row(&cells, || format!("folder {}", g.code), diag)
     }
 
     fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
         let sep = self.opts.decimal_separator_or('.');
-        let amount = |a: Option<rust_decimal::Decimal>| a.map(|a| format_decimal(&a, sep)).unwrap_or_default();
-        let mut cells: [String; 28] = Default::default();
-        let mut lost: Vec<String> = Vec::new();
-        cells[col("EXTERNAL_CODE")] = p.code.clone();
-        cells[col("NAME")] = p.name.clone();
+        let amount =
+            |a: Option<rust_decimal::Decimal>| a.map(|a| Cow::Owned(format_decimal(&a, sep))).unwrap_or_default();
+        let mut cells: Cells = Default::default();
+        cells[col("EXTERNAL_CODE")] = Cow::Borrowed(&p.code);
+        cells[col("NAME")] = Cow::Borrowed(&p.name);
         let prices =
             price_fields(p, self.opts.price_type.as_deref(), self.opts.purchase_price_type.as_deref(), "PRICE", diag)?;
         cells[col("PRICE")] = amount(prices.selling.and_then(|pr| pr.amount));
         cells[col("PURCHASE_PRICE")] = amount(prices.purchase.and_then(|pr| pr.amount));
-        if !prices.unwritten.is_empty() {
-            lost.push(format!("price types {}", list_types(&prices.unwritten)));
-        }
         if let Some(first) = p.barcodes.first() {
-            cells[col("BARCODE")] = first.clone();
+            cells[col("BARCODE")] = Cow::Borrowed(first);
         }
-        if p.barcodes.len() > 1 {
-            lost.push(format!("barcodes {} (one BARCODE column)", p.barcodes[1..].join(", ")));
-        }
-        cells[col("VENDOR_CODE")] = p.article.clone().unwrap_or_default();
+        cells[col("VENDOR_CODE")] = Cow::Borrowed(p.article.as_deref().unwrap_or_default());
         if let Some(vat) = p.vat {
-            cells[col("NDS")] = vat.as_russian().trim_end_matches('%').to_string();
+            cells[col("NDS")] = Cow::Borrowed(vat.as_russian().trim_end_matches('%'));
         }
-        cells[col("PAYMENT_SUBJECT")] = if p.service { "4" } else { "1" }.into();
-        if let Some(parent) = &p.parent {
-            if self.opts.bifit_groups == BifitGroups::None {
-                lost.push(format!("its folder {parent} (--bifit-groups none)"));
-            } else {
-                cells[col("GROUP")] = self.group_ref(parent);
-            }
+        cells[col("PAYMENT_SUBJECT")] = Cow::Borrowed(if p.service { "4" } else { "1" });
+        let folder_dropped = p.parent.is_some() && self.opts.bifit_groups == BifitGroups::None;
+        if let Some(parent) = p.parent.as_ref().filter(|_| !folder_dropped) {
+            cells[col("GROUP")] = Cow::Owned(self.group_ref(parent));
         }
         if let Some(unit) = &p.unit {
-            cells[col("UNIT_CODE")] = unit.code.clone();
+            cells[col("UNIT_CODE")] = Cow::Borrowed(&unit.code);
         }
         if p.weighted {
-            cells[col("WEIGHTED")] = "1".into();
+            cells[col("WEIGHTED")] = Cow::Borrowed("1");
         }
-        cells[col("MARK_TYPE")] = "0".into();
-        cells[col("GOOD_TYPE")] = "DEFAULT".into();
-        if p.comment.is_some() {
-            lost.push("the comment".into());
-        }
+        cells[col("MARK_TYPE")] = Cow::Borrowed("0");
+        cells[col("GOOD_TYPE")] = Cow::Borrowed("DEFAULT");
         let mut dropped = Vec::new();
         for (k, v) in &p.extra {
             match COLUMNS.iter().position(|c| c == k) {
                 Some(i) if !MAPPED.contains(&k.as_str()) || k == "GOOD_TYPE" || k == "PAYMENT_SUBJECT" => {
-                    cells[i] = v.clone()
+                    cells[i] = Cow::Borrowed(v)
                 }
                 _ => dropped.push(k.as_str()),
             }
         }
-        if !dropped.is_empty() {
-            lost.push(format!("fields {}", dropped.join(", ")));
-        }
-        if !lost.is_empty() {
+        let lost = !prices.unwritten.is_empty()
+            || p.barcodes.len() > 1
+            || folder_dropped
+            || p.comment.is_some()
+            || !dropped.is_empty();
+        if lost {
+            // The message is made only for the warnings that are kept.
             diag.warn_with(WarningKind::FieldDropped, || {
+                let mut lost: Vec<String> = Vec::new();
+                if !prices.unwritten.is_empty() {
+                    lost.push(format!("price types {}", list_types(&prices.unwritten)));
+                }
+                if p.barcodes.len() > 1 {
+                    lost.push(format!("barcodes {} (one BARCODE column)", p.barcodes[1..].join(", ")));
+                }
+                if let Some(parent) = p.parent.as_ref().filter(|_| folder_dropped) {
+                    lost.push(format!("its folder {parent} (--bifit-groups none)"));
+                }
+                if p.comment.is_some() {
+                    lost.push("the comment".into());
+                }
+                if !dropped.is_empty() {
+                    lost.push(format!("fields {}", dropped.join(", ")));
+                }
                 Warning::new(
                     WarningKind::FieldDropped,
                     format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
                 )
             })?;
         }
-        self.write_row(&cells, &format!("product {}", p.code), diag)
+        self.write_row(&cells, || format!("product {}", p.code), diag)
     }
 }
 
 impl CatalogWriter for BifitCsvWriter {
     fn start(&mut self, _: &Header, diag: &mut Diagnostics) -> Result<()> {
-        let cells: [String; 28] = COLUMNS.map(str::to_string);
-        self.write_row(&cells, "header", diag)
+        let cells: Cells = COLUMNS.map(Cow::Borrowed);
+        self.write_row(&cells, || "header".into(), diag)
     }
 
     fn group(&mut self, g: Group, diag: &mut Diagnostics) -> Result<()> {

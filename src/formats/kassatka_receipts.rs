@@ -124,7 +124,7 @@ fn read_simple_children(xml: &mut XmlSource, parent: &'static str) -> Result<Chi
                 let tag = xml.offset();
                 let (text, at) = if empty { (String::new(), None) } else { xml.read_text_at(&name)? };
                 // A message about a value points at the value, not at its start tag.
-                items.push(Child { name, text, offset: at.unwrap_or(tag) });
+                items.push(Child { name: name.to_string(), text, offset: at.unwrap_or(tag) });
             }
             XmlEvent::End { .. } => return Ok(Children { parent, items, locator: xml.locator() }),
             XmlEvent::Text(_) => {}
@@ -156,11 +156,11 @@ fn read_doc(xml: &mut XmlSource, diag: &mut Diagnostics) -> Result<Receipt> {
                 "Head" | "Products" => {}
                 _ => {
                     if empty {
-                        extra.insert(name, String::new());
+                        extra.insert(name.to_string(), String::new());
                     } else {
                         match xml.read_unknown(&name)? {
                             Some(text) => {
-                                extra.insert(name, text);
+                                extra.insert(name.to_string(), text);
                             }
                             None => skip_unknown(xml, &name, true, "Doc", diag)?,
                         }

@@ -17,6 +17,7 @@ pub mod bifit_json;
 pub mod bifit_orders;
 pub mod canonical_json;
 pub mod commerceml;
+pub mod csv_row;
 pub mod csv_text;
 pub mod fields;
 pub mod json_objects;

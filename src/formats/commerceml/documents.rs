@@ -159,7 +159,7 @@ fn flatten(cml: &mut Cml, extra: &mut Extra, name: &str, empty: bool, prefix: &s
         match cml.next()? {
             Ev::Start { name, empty, .. } => {
                 if !empty {
-                    path.push(name);
+                    path.push(name.to_string());
                 }
             }
             Ev::Text(t) => {

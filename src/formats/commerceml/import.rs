@@ -104,7 +104,7 @@ impl Reader<'_> {
                         let text = cml.skip_unmapped(self.diag, &name, empty, "Группа")?;
                         match (text, stack.last_mut()) {
                             (Some(t), Some(top)) if !top.emitted && !t.trim().is_empty() => {
-                                top.extra.insert(name, t);
+                                top.extra.insert(name.to_string(), t);
                             }
                             (Some(t), Some(top)) if !t.trim().is_empty() => self.diag.warn(
                                 Warning::new(
@@ -227,7 +227,7 @@ impl Reader<'_> {
                     "ЗначенияРеквизитов" if !empty => self.read_requisites(cml, &mut p)?,
                     _ => {
                         if let Some(text) = cml.skip_unmapped(self.diag, &name, empty, "Товар")? {
-                            add_extra(&mut p.extra, name, text);
+                            add_extra(&mut p.extra, name.to_string(), text);
                         }
                     }
                 },

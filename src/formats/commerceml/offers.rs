@@ -338,7 +338,7 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bo
                 _ => {
                     if let Some(text) = cml.skip_unmapped(diag, &name, empty, "Предложение")? {
                         if !text.trim().is_empty() {
-                            offer.extra.entry(name).or_insert(text);
+                            offer.extra.entry(name.to_string()).or_insert(text);
                         }
                     }
                 }

@@ -8,15 +8,15 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
-use crate::formats::xml::{Attrs, Locator, XmlEvent, XmlSource};
+use crate::formats::xml::{Attrs, Locator, Name, XmlEvent, XmlSource};
 use crate::limits::Limits;
 use crate::text::RawInput;
 
-use super::{local, ROOT};
+use super::ROOT;
 
 /// An event with the element's local name.
 pub(super) enum Ev {
-    Start { name: String, attrs: Attrs, empty: bool },
+    Start { name: Name, attrs: Attrs, empty: bool },
     End,
     Text(String),
     Eof,
@@ -37,7 +37,7 @@ impl Cml {
 
     pub fn next(&mut self) -> Result<Ev> {
         Ok(match self.xml.next_event()? {
-            XmlEvent::Start { name, attrs, empty } => Ev::Start { name: local(&name).to_string(), attrs, empty },
+            XmlEvent::Start { name, attrs, empty } => Ev::Start { name: self.xml.local_name(&name), attrs, empty },
             XmlEvent::End { .. } => Ev::End,
             XmlEvent::Text(t) => Ev::Text(t),
             XmlEvent::Eof => Ev::Eof,

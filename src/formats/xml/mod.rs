@@ -8,18 +8,22 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{Error, Position, Result};
 use crate::limits::Limits;
-use crate::model::Extra;
 use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
 pub use super::xml_out::{report_removed_characters, XmlOut};
 
 type Source = crate::text::TextReader;
 
-/// An XML event with owned data, positioned at its start.
+mod attrs;
+
+pub use attrs::{Attrs, Name};
+use attrs::{Names, TagContext};
+
+/// An XML event, positioned at its start: names are shared, attributes decoded when taken.
 #[derive(Debug)]
 pub enum XmlEvent {
-    Start { name: String, attrs: Attrs, empty: bool },
-    End { name: String },
+    Start { name: Name, attrs: Attrs, empty: bool },
+    End { name: Name },
     Text(String),
     Eof,
 }
@@ -41,66 +45,6 @@ impl Locator {
 impl std::fmt::Debug for Locator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Locator({})", self.name)
-    }
-}
-
-/// The attributes of one element, in document order, taken one by one by the reader.
-#[derive(Debug)]
-pub struct Attrs {
-    element: String,
-    /// Name, value, and the attribute's offset in the decoded text.
-    items: Vec<(String, String, u64)>,
-    /// Offsets of attributes already taken, for positioning messages about them.
-    taken: Vec<(String, u64)>,
-    start: u64,
-    locator: Locator,
-}
-
-impl Attrs {
-    /// Removes and returns an attribute's value.
-    pub fn take(&mut self, name: &str) -> Option<String> {
-        let at = self.items.iter().position(|(k, _, _)| k == name)?;
-        let (key, value, offset) = self.items.remove(at);
-        self.taken.push((key, offset));
-        Some(value)
-    }
-
-    /// Like `take`, but an empty value counts as absent.
-    pub fn take_non_empty(&mut self, name: &str) -> Option<String> {
-        self.take(name).filter(|v| !v.trim().is_empty())
-    }
-
-    /// Takes an attribute that must be present.
-    pub fn require(&mut self, name: &str, expected: &str) -> Result<String> {
-        self.take(name).ok_or_else(|| {
-            Error::syntax(self.pos_of(name), format!("attribute {name} is missing: expected {expected}"))
-        })
-    }
-
-    /// The position to name in a message about one attribute: `Product@Price`.
-    pub fn pos_of(&self, attribute: &str) -> Position {
-        let offset = self
-            .taken
-            .iter()
-            .map(|(k, o)| (k, *o))
-            .chain(self.items.iter().map(|(k, _, o)| (k, *o)))
-            .find(|(k, _)| *k == attribute)
-            .map_or(self.start, |(_, o)| o);
-        self.locator.at(offset).with_field(format!("{}@{attribute}", self.element))
-    }
-
-    /// The position of the element's start tag.
-    pub fn position(&self) -> Position {
-        self.locator.at(self.start).with_field(self.element.clone())
-    }
-
-    /// Everything not taken, for the record's `extra` map.
-    pub fn into_extra(self) -> Extra {
-        self.items.into_iter().map(|(k, v, _)| (k, v)).collect()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 }
 
@@ -139,6 +83,7 @@ pub struct XmlSource {
     limits: Limits,
     /// Elements open now, against `limits.max_depth`.
     depth: u64,
+    names: Names,
 }
 
 impl XmlSource {
@@ -163,6 +108,7 @@ impl XmlSource {
             budget,
             limits: *limits,
             depth: 0,
+            names: Names::default(),
         })
     }
 
@@ -257,16 +203,18 @@ impl XmlSource {
                             "--max-depth",
                         ));
                     }
-                    Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: false })
+                    let name = self.element_name(e.name().as_ref())?;
+                    Step::Event(XmlEvent::Start { attrs: self.attrs(&e, name.clone())?, name, empty: false })
                 }
                 Event::Empty(e) => {
                     self.event_start = self.reader.buffer_position() - e.len() as u64 - 3;
-                    Step::Event(XmlEvent::Start { name: self.element_name(&e)?, attrs: self.attrs(&e)?, empty: true })
+                    let name = self.element_name(e.name().as_ref())?;
+                    Step::Event(XmlEvent::Start { attrs: self.attrs(&e, name.clone())?, name, empty: true })
                 }
                 Event::End(e) => {
                     self.event_start = self.reader.buffer_position() - e.len() as u64 - 3;
                     self.depth = self.depth.saturating_sub(1);
-                    Step::Event(XmlEvent::End { name: String::from_utf8_lossy(e.name().as_ref()).into_owned() })
+                    Step::Event(XmlEvent::End { name: self.element_name(e.name().as_ref())? })
                 }
                 Event::Eof => Step::Event(XmlEvent::Eof),
             };
@@ -333,33 +281,29 @@ impl XmlSource {
         ))
     }
 
-    fn element_name(&self, e: &BytesStart) -> Result<String> {
-        std::str::from_utf8(e.name().as_ref()).map(str::to_string).map_err(|e| self.text_error(e))
+    /// An element's name without its namespace prefix.
+    pub fn local_name(&mut self, name: &Name) -> Name {
+        self.names.local(name)
     }
 
-    fn attrs(&self, e: &BytesStart) -> Result<Attrs> {
-        let element = self.element_name(e)?;
-        let raw: &[u8] = e;
-        // Sized once (an `=` per attribute, or more): growing it attribute by attribute
-        // reallocated twice for a typical product.
-        let mut items = Vec::with_capacity(raw.iter().filter(|&&b| b == b'=').count());
-        for attr in e.attributes() {
-            let attr = attr.map_err(|err| self.text_error(format!("bad attribute in <{element}>: {err}")))?;
-            let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-            let value = attr
-                .unescape_value()
-                .map_err(|err| self.text_error(format!("bad value of {element}@{key}: {err}")))?
-                .into_owned();
-            // Where the attribute's name stands in the tag, for messages about its value: the key
-            // borrows from the tag's bytes, so its offset is a pointer difference (searching for
-            // it compared bytes at every position and was a tenth of the reading time).
-            let at = (attr.key.as_ref().as_ptr() as usize).wrapping_sub(raw.as_ptr() as usize);
-            let at = if at < raw.len() { at } else { 0 };
-            self.check_value(value.len() as u64, self.event_start + 1 + at as u64)?;
-            items.push((key, value, self.event_start + 1 + at as u64));
+    fn element_name(&mut self, bytes: &[u8]) -> Result<Name> {
+        match self.names.get(bytes) {
+            Ok(name) => Ok(name),
+            Err(e) => Err(self.text_error(e)),
         }
-        let taken = Vec::with_capacity(items.len());
-        Ok(Attrs { element, items, taken, start: self.event_start, locator: self.locator() })
+    }
+
+    fn attrs(&self, e: &BytesStart, element: Name) -> Result<Attrs> {
+        Attrs::parse(
+            e,
+            TagContext {
+                element,
+                start: self.event_start,
+                locator: self.locator(),
+                syntax_error: &|message| self.text_error(message),
+                check_value: &|len, at| self.check_value(len, at),
+            },
+        )
     }
 
     /// Reads the text of an element whose start was just read, up to its end.

@@ -6,13 +6,16 @@
 //! Frontol write by default. Decoding never substitutes U+FFFD: a byte that is not valid in the
 //! chosen encoding is an error with its offset, never silent garbage.
 
-use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1251};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1251};
+
+mod reader;
+
+pub use reader::{decode_failure, DecodeFailure, LineIndex, TextReader};
 
 use crate::budget::RecordBudget;
 use crate::error::{Error, Position, Result};
@@ -260,17 +263,12 @@ impl RawInput {
         }
         let name = self.name.clone();
         let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(self.head).chain(self.rest));
-        let decoder = DecodingReader::new(raw, detected.encoding, detected.bom_len);
-        let tracker = LineTracker::new(decoder);
-        let lines = tracker.index.clone();
-        let budget = tracker.budget.clone();
-        Ok(TextInput { name, encoding: detected, reader: BufReader::with_capacity(64 * 1024, tracker), lines, budget })
+        let reader = TextReader::new(raw, detected.encoding, detected.bom_len);
+        let lines = reader.lines().clone();
+        let budget = reader.budget().clone();
+        Ok(TextInput { name, encoding: detected, reader, lines, budget })
     }
 }
-
-/// The decoded (UTF-8) text of an input, read through a buffer. Readers name this type only,
-/// never what it is made of.
-pub type TextReader = BufReader<LineTracker<DecodingReader<Box<dyn Read + Send>>>>;
 
 /// A decoded (UTF-8) input with the means to turn offsets into lines and columns.
 pub struct TextInput {
@@ -299,287 +297,9 @@ fn line_col(bytes: &[u8]) -> (u64, u64) {
     (line, chars_in(last_line) + 1)
 }
 
-fn chars_in(bytes: &[u8]) -> u64 {
+/// Characters in UTF-8 bytes: every byte that does not continue a sequence starts one.
+pub(crate) fn chars_in(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
-}
-
-/// The payload of an `io::Error` for a byte that is not valid in the input's encoding.
-#[derive(Debug)]
-pub struct DecodeFailure {
-    /// Offset in the raw (undecoded) input.
-    pub raw_offset: u64,
-    pub encoding: &'static str,
-    pub bytes: Vec<u8>,
-}
-
-impl std::fmt::Display for DecodeFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let hex: Vec<String> = self.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
-        write!(
-            f,
-            "byte {} of the file ({}) is not valid {}; the file is in another encoding or damaged \
-             (try --input-encoding)",
-            self.raw_offset,
-            hex.join(" "),
-            self.encoding
-        )
-    }
-}
-
-impl std::error::Error for DecodeFailure {}
-
-/// Finds a `DecodeFailure` inside an I/O error (quick-xml and serde_json wrap them).
-pub fn decode_failure(err: &io::Error) -> Option<&DecodeFailure> {
-    err.get_ref()?.downcast_ref::<DecodeFailure>()
-}
-
-/// Streams any encoding_rs encoding as UTF-8, failing on malformed input instead of replacing it.
-pub struct DecodingReader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    encoding: &'static Encoding,
-    in_buf: Box<[u8]>,
-    in_start: usize,
-    in_end: usize,
-    out_buf: Box<[u8]>,
-    out_start: usize,
-    out_end: usize,
-    /// Raw bytes handed to the decoder so far (BOM included).
-    raw_offset: u64,
-    eof: bool,
-    finished: bool,
-    /// A decoding failure met after some good text, reported on the read after that text.
-    pending_error: Option<DecodeFailure>,
-}
-
-impl<R: Read> DecodingReader<R> {
-    pub fn new(inner: R, encoding: &'static Encoding, bom_len: usize) -> Self {
-        DecodingReader {
-            inner,
-            decoder: encoding.new_decoder_without_bom_handling(),
-            encoding,
-            in_buf: vec![0; 64 * 1024].into_boxed_slice(),
-            in_start: 0,
-            in_end: 0,
-            out_buf: vec![0; 3 * 64 * 1024 + 16].into_boxed_slice(),
-            out_start: 0,
-            out_end: 0,
-            raw_offset: 0,
-            eof: false,
-            finished: false,
-            pending_error: None,
-        }
-        .skip_bom(bom_len)
-    }
-
-    fn skip_bom(mut self, bom_len: usize) -> Self {
-        let mut skipped = 0;
-        while skipped < bom_len {
-            let mut byte = [0u8; 1];
-            match self.inner.read(&mut byte) {
-                Ok(1) => skipped += 1,
-                _ => break,
-            }
-        }
-        self.raw_offset = skipped as u64;
-        self
-    }
-
-    fn fill_output(&mut self) -> io::Result<()> {
-        while self.out_start == self.out_end && !self.finished {
-            if self.in_start == self.in_end && !self.eof {
-                let n = loop {
-                    match self.inner.read(&mut self.in_buf) {
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        other => break other?,
-                    }
-                };
-                self.in_start = 0;
-                self.in_end = n;
-                self.eof = n == 0;
-            }
-            let src = &self.in_buf[self.in_start..self.in_end];
-            let (result, read, written) =
-                self.decoder.decode_to_utf8_without_replacement(src, &mut self.out_buf, self.eof);
-            self.in_start += read;
-            self.raw_offset += read as u64;
-            self.out_start = 0;
-            self.out_end = written;
-            match result {
-                DecoderResult::InputEmpty => {
-                    if self.eof {
-                        self.finished = true;
-                    }
-                }
-                DecoderResult::OutputFull => {}
-                DecoderResult::Malformed(bad, extra) => {
-                    let bad_end = self.raw_offset - u64::from(extra);
-                    let bad_start = bad_end - u64::from(bad);
-                    let from = self.in_start.saturating_sub(usize::from(bad) + usize::from(extra));
-                    let to = self.in_start.saturating_sub(usize::from(extra));
-                    let failure = DecodeFailure {
-                        raw_offset: bad_start,
-                        encoding: self.encoding.name(),
-                        bytes: self.in_buf[from..to].to_vec(),
-                    };
-                    if written > 0 {
-                        // Hand out the good text first; the error comes on the next read.
-                        self.finished = true;
-                        self.pending_error = Some(failure);
-                        return Ok(());
-                    }
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, failure));
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<R: Read> Read for DecodingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.out_start == self.out_end {
-            if let Some(failure) = self.pending_error.take() {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, failure));
-            }
-            self.fill_output()?;
-        }
-        let n = (self.out_end - self.out_start).min(buf.len());
-        buf[..n].copy_from_slice(&self.out_buf[self.out_start..self.out_start + n]);
-        self.out_start += n;
-        Ok(n)
-    }
-}
-
-/// Shared view of the recent decoded text, for turning offsets into line:column.
-///
-/// Keeps only the last few chunks (bounded memory); parsers report positions close to what they
-/// last read, so that is enough. An older offset gives its byte offset only.
-#[derive(Clone, Default)]
-pub struct LineIndex(Arc<Mutex<LineHistory>>);
-
-#[derive(Default)]
-struct LineHistory {
-    chunks: VecDeque<Chunk>,
-    retained: usize,
-    /// Line (1-based) and column (0-based chars) at the end of all text seen.
-    end_line: u64,
-    end_col: u64,
-    end_offset: u64,
-    /// The last position computed: a later offset in the same chunk is counted on from there
-    /// rather than from the chunk's start (readers ask for every row's line, in order).
-    cursor: Option<Cursor>,
-}
-
-#[derive(Clone, Copy)]
-struct Cursor {
-    chunk_start: u64,
-    offset: u64,
-    line: u64,
-    /// 0-based, in characters.
-    col: u64,
-}
-
-struct Chunk {
-    start: u64,
-    line: u64,
-    col: u64,
-    bytes: Vec<u8>,
-}
-
-const RETAIN_BYTES: usize = 512 * 1024;
-
-impl LineIndex {
-    fn push(&self, bytes: &[u8]) {
-        let mut h = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if h.end_line == 0 {
-            h.end_line = 1;
-        }
-        let (start, line, col) = (h.end_offset, h.end_line, h.end_col);
-        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        let tail_chars = match bytes.iter().rposition(|&b| b == b'\n') {
-            Some(p) => chars_in(&bytes[p + 1..]),
-            None => col + chars_in(bytes),
-        };
-        h.end_line += newlines;
-        h.end_col = tail_chars;
-        h.end_offset += bytes.len() as u64;
-        h.retained += bytes.len();
-        h.chunks.push_back(Chunk { start, line, col, bytes: bytes.to_vec() });
-        while h.retained > RETAIN_BYTES && h.chunks.len() > 2 {
-            if let Some(old) = h.chunks.pop_front() {
-                h.retained -= old.bytes.len();
-            }
-        }
-    }
-
-    /// Line and column (1-based) of a byte offset in the decoded text, if still retained.
-    pub fn line_col(&self, offset: u64) -> Option<(u64, u64)> {
-        let mut h = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if offset >= h.end_offset {
-            return (offset == h.end_offset).then_some((h.end_line.max(1), h.end_col + 1));
-        }
-        let cursor = h.cursor;
-        let chunk = h.chunks.iter().rev().find(|c| c.start <= offset)?;
-        let chunk_start = chunk.start;
-        let (from, line, col) = match cursor {
-            Some(c) if c.chunk_start == chunk.start && c.offset <= offset => (c.offset, c.line, c.col),
-            _ => (chunk.start, chunk.line, chunk.col),
-        };
-        let within = &chunk.bytes[(from - chunk.start) as usize..(offset - chunk.start) as usize];
-        let newlines = within.iter().filter(|&&b| b == b'\n').count() as u64;
-        let col = match within.iter().rposition(|&b| b == b'\n') {
-            Some(p) => chars_in(&within[p + 1..]),
-            None => col + chars_in(within),
-        };
-        let line = line + newlines;
-        h.cursor = Some(Cursor { chunk_start, offset, line, col });
-        Some((line, col + 1))
-    }
-
-    /// The byte at an offset in the decoded text, if it has been read and is still retained.
-    pub fn byte_at(&self, offset: u64) -> Option<u8> {
-        let h = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let chunk = h.chunks.iter().rev().find(|c| c.start <= offset)?;
-        chunk.bytes.get((offset - chunk.start) as usize).copied()
-    }
-
-    pub fn position_at(&self, file: &Arc<str>, offset: u64) -> Position {
-        let mut pos = Position::in_file(file);
-        match self.line_col(offset) {
-            Some((line, column)) => {
-                pos.line = Some(line);
-                pos.column = Some(column);
-            }
-            None => pos.byte = Some(offset),
-        }
-        pos
-    }
-}
-
-/// Passes bytes through while recording them in a `LineIndex`, and stops a record that goes
-/// beyond its budget.
-pub struct LineTracker<R> {
-    inner: R,
-    index: LineIndex,
-    budget: RecordBudget,
-    read: u64,
-}
-
-impl<R: Read> LineTracker<R> {
-    pub fn new(inner: R) -> Self {
-        LineTracker { inner, index: LineIndex::default(), budget: RecordBudget::default(), read: 0 }
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.budget.check(self.read)?;
-        let n = self.inner.read(buf)?;
-        self.index.push(&buf[..n]);
-        self.read += n as u64;
-        Ok(n)
-    }
 }
 
 /// Turns an I/O error met while reading a decoded input into a positioned encoding error where
@@ -598,12 +318,20 @@ pub fn read_error(name: &Arc<str>, err: &io::Error) -> Error {
 /// Encodes text for an output file. Characters the encoding cannot hold become `?` and are
 /// returned so the caller can warn, naming the record: never a silent `?`.
 pub fn encode_text(text: &str, encoding: &'static Encoding) -> (Vec<u8>, Vec<char>) {
+    let (mut out, mut unmappable) = (Vec::with_capacity(text.len() + 16), Vec::new());
+    encode_into(encoding, text, &mut out, &mut unmappable);
+    (out, unmappable)
+}
+
+/// `encode_text` into buffers the caller reuses (cleared first).
+pub fn encode_into(encoding: &'static Encoding, text: &str, out: &mut Vec<u8>, unmappable: &mut Vec<char>) {
+    out.clear();
+    unmappable.clear();
     if encoding == UTF_8 {
-        return (text.as_bytes().to_vec(), Vec::new());
+        out.extend_from_slice(text.as_bytes());
+        return;
     }
     let mut encoder = encoding.new_encoder();
-    let mut out = Vec::with_capacity(text.len() + 16);
-    let mut unmappable = Vec::new();
     let mut rest = text;
     loop {
         let need = encoder.max_buffer_length_from_utf8_without_replacement(rest.len()).unwrap_or(rest.len() * 4 + 16);
@@ -621,7 +349,6 @@ pub fn encode_text(text: &str, encoding: &'static Encoding) -> (Vec<u8>, Vec<cha
             }
         }
     }
-    (out, unmappable)
 }
 
 #[cfg(test)]
@@ -682,8 +409,8 @@ mod tests {
     #[test]
     fn line_index_maps_offsets() {
         let index = LineIndex::default();
-        index.push("ab\nвг".as_bytes());
-        index.push("д\nx".as_bytes());
+        index.push(Arc::new("ab\nвг".as_bytes().to_vec()));
+        index.push(Arc::new("д\nx".as_bytes().to_vec()));
         assert_eq!(index.line_col(0), Some((1, 1)));
         assert_eq!(index.line_col(3), Some((2, 1)));
         assert_eq!(index.line_col(7), Some((2, 3)));
