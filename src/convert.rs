@@ -9,6 +9,7 @@ use crate::formats::{self, Format};
 use crate::model::{Header, Record};
 use crate::options::{ReadOptions, WriteOptions};
 use crate::output::{HeldOutput, OutputFile, OutputTarget};
+use crate::pipeline::{Threads, THREADED_FROM};
 use crate::sink::RecordSink;
 use crate::text::RawInput;
 
@@ -19,6 +20,8 @@ pub struct ConvertOptions {
     pub to: String,
     pub read: ReadOptions,
     pub write: WriteOptions,
+    /// Whether reading gets a thread of its own (`--threads`).
+    pub threads: Threads,
 }
 
 /// How I/O errors on standard output name it.
@@ -127,6 +130,21 @@ impl RecordSink for CountingSink<'_, '_> {
     }
 }
 
+/// Reads on a thread of its own when the input is large enough for that to pay.
+fn read_with_threads(
+    read: formats::ReadFn,
+    input: RawInput,
+    opts: &ConvertOptions,
+    sink: &mut dyn RecordSink,
+    diag: &mut Diagnostics,
+) -> Result<()> {
+    let size = input.path.as_deref().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len());
+    if opts.threads == Threads::One || size < THREADED_FROM {
+        return read(input, &opts.read, sink, diag);
+    }
+    crate::pipeline::read_into(read, input, &opts.read, sink, diag)
+}
+
 /// Converts one input. The output file appears only if the whole conversion succeeded.
 pub fn convert(
     input: RawInput,
@@ -155,7 +173,7 @@ pub fn convert(
             let stdout = HeldOutput::stdout();
             let streamed = write(Box::new(stdout.writer()), &opts.write).and_then(|mut sink| {
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
-                read(input, &opts.read, &mut counting, diag).map(|()| counting.counts)
+                read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });
             let counts = streamed.map_err(|e| e.naming_output(Path::new(STANDARD_OUTPUT)))?;
             stdout.release().map_err(|e| Error::io(STANDARD_OUTPUT, e))?;
@@ -166,7 +184,7 @@ pub fn convert(
             let streamed = file.writer().and_then(|out| {
                 let mut sink = write(Box::new(out), &opts.write)?;
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
-                read(input, &opts.read, &mut counting, diag).map(|()| counting.counts)
+                read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });
             let counts = streamed.map_err(|e| e.naming_output(path))?;
             let written = file.commit()?;

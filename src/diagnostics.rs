@@ -228,6 +228,20 @@ impl Diagnostics {
         std::mem::take(&mut self.groups)
     }
 
+    /// Takes in what another part of the same conversion reported (the reading thread), as if it
+    /// had been reported first: its kinds come first and its examples before ours.
+    pub fn absorb_first(&mut self, earlier: Diagnostics) {
+        let later = std::mem::replace(&mut self.groups, earlier.groups);
+        for (kind, group) in later {
+            let into = self.groups.entry(kind).or_default();
+            into.count += group.count;
+            let room = KEPT_PER_KIND.saturating_sub(into.examples.len());
+            into.examples.extend(group.examples.into_iter().take(room));
+        }
+        let later_notes = std::mem::replace(&mut self.notes, earlier.notes);
+        self.notes.extend(later_notes);
+    }
+
     /// Every kept warning, in the order they were first reported by kind.
     pub fn kept(&self) -> impl Iterator<Item = &Warning> {
         self.groups.values().flat_map(|g| g.examples.iter())
@@ -262,6 +276,25 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "a name used twice");
+    }
+
+    #[test]
+    fn warnings_of_the_reading_thread_come_first_and_examples_stay_capped() {
+        let mut writer = Diagnostics::new(false);
+        let mut reader = Diagnostics::new(false);
+        for i in 0..KEPT_PER_KIND {
+            writer.warn(Warning::new(WarningKind::FieldDropped, format!("w{i}"))).unwrap();
+            reader.warn(Warning::new(WarningKind::FieldDropped, format!("r{i}"))).unwrap();
+        }
+        reader.warn(Warning::new(WarningKind::ValueAssumed, "r")).unwrap();
+        writer.absorb_first(reader);
+        let kinds: Vec<&str> = writer.groups().keys().copied().collect();
+        assert_eq!(kinds, ["field-dropped", "value-assumed"]);
+        let dropped = &writer.groups()["field-dropped"];
+        assert_eq!(dropped.count, 2 * KEPT_PER_KIND as u64);
+        assert_eq!(dropped.examples.len(), KEPT_PER_KIND);
+        assert_eq!(dropped.examples[0].message, "r0");
+        assert_eq!(writer.total(), 2 * KEPT_PER_KIND as u64 + 1);
     }
 
     #[test]

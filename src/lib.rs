@@ -19,6 +19,7 @@ pub mod okei;
 pub mod options;
 pub mod orders;
 pub mod output;
+pub mod pipeline;
 pub mod price_choice;
 pub mod sink;
 pub mod text;

@@ -75,6 +75,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         to: args.to.clone(),
         read: args.read.options(),
         write: args.write.options(),
+        threads: args.threads,
     };
     let result = (|| {
         let input = open_input(&args.input, args.read.from.as_deref(), &mut opts.read)?;

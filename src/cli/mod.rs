@@ -270,6 +270,10 @@ pub struct ConvertArgs {
     /// line ("N warnings (run without -q to see them)").
     #[arg(short, long)]
     pub quiet: bool,
+    /// `auto` reads a file of 4 MiB or more on a second thread while the output is written;
+    /// `1` keeps everything on one thread.
+    #[arg(long, value_enum, default_value_t = kassa_bridge::pipeline::Threads::Auto, value_name = "N")]
+    pub threads: kassa_bridge::pipeline::Threads,
 }
 
 #[derive(Debug, Args)]

@@ -263,6 +263,7 @@ fn convert_options(read: Option<&ReadArgs>, write: &WriteArgs) -> ConvertOptions
         to: String::new(),
         read: read.map(ReadArgs::options).unwrap_or_default(),
         write: write.options(),
+        threads: Default::default(),
     }
 }
 

@@ -51,6 +51,7 @@ impl Watcher {
                 to: target.format.name.to_string(),
                 read: crate::options::ReadOptions::default(),
                 write,
+                threads: Default::default(),
             };
             let mut diag = crate::diagnostics::Diagnostics::new(false);
             crate::upload::upload_file(

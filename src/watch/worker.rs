@@ -293,6 +293,7 @@ impl Worker<'_> {
                 to: target.format.name.to_string(),
                 read: route.read.clone(),
                 write: target.write.clone(),
+                threads: Default::default(),
             };
             // The flag comes after the final rename, below.
             opts.write.flag_file = None;
