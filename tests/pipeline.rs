@@ -18,7 +18,7 @@ fn catalogue(dir: &Path, tail: &str) -> PathBuf {
     let mut i = 0u64;
     while (xml.len() as u64) < THREADED_FROM + 100_000 {
         i += 1;
-        let extra = if i % 10 == 0 { "<Note>x</Note>" } else { "" };
+        let extra = if i.is_multiple_of(10) { "<Note>x</Note>" } else { "" };
         xml.push_str(&format!(
             "      <Product Code=\"{i:08}\" Name=\"Гречка ядрица {i}\" Barcode=\"46{i:011}\" Price=\"{}.{:02}\" \
              PriceType=\"Розничная\" Comment=\"к{i}\" UnitCode=\"796\" UnitName=\"шт\">{extra}</Product>\n",
