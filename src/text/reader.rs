@@ -340,8 +340,8 @@ impl LineIndex {
             h.end_line = 1;
         }
         let (start, line, col) = (h.end_offset, h.end_line, h.end_col);
-        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        let tail_chars = match bytes.iter().rposition(|&b| b == b'\n') {
+        let newlines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        let tail_chars = match memchr::memrchr(b'\n', &bytes) {
             Some(p) => chars_in(&bytes[p + 1..]),
             None => col + chars_in(&bytes),
         };

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::BytesStart;
+use smallvec::SmallVec;
 
 use crate::error::{Error, Position, Result};
 use crate::model::Extra;
@@ -97,18 +98,21 @@ impl Names {
 struct Span {
     key: Range<usize>,
     value: Range<usize>,
-    /// The value with references resolved, when it has any (rare: decoded at once so that a bad
-    /// reference is an error where it is read).
-    unescaped: Option<String>,
     taken: bool,
 }
+
+/// Most elements of these formats have a handful of attributes: kept inline, no allocation.
+type Spans = SmallVec<[Span; 8]>;
 
 /// The attributes of one element, in document order, taken one by one by the reader.
 pub struct Attrs {
     element: Name,
     /// The start tag's bytes between `<` and `>`.
     tag: Vec<u8>,
-    spans: Vec<Span>,
+    spans: Spans,
+    /// Values with references resolved, by span (rare: resolved at once so that a bad reference
+    /// is an error where it is read).
+    unescaped: Vec<(usize, String)>,
     start: u64,
     locator: Locator,
 }
@@ -116,7 +120,7 @@ pub struct Attrs {
 impl std::fmt::Debug for Attrs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let items: Vec<(Cow<str>, Cow<str>)> =
-            self.spans.iter().filter(|s| !s.taken).map(|s| (self.key(s), self.value(s))).collect();
+            (0..self.spans.len()).filter(|&i| !self.spans[i].taken).map(|i| (self.key(i), self.value(i))).collect();
         f.debug_struct("Attrs").field("element", &self.element).field("items", &items).finish()
     }
 }
@@ -136,41 +140,43 @@ impl Attrs {
     /// here, values are decoded when taken.
     pub(super) fn parse(e: &BytesStart, cx: TagContext) -> Result<Attrs> {
         let tag: &[u8] = e;
-        let mut spans: Vec<Span> = Vec::new();
-        // quick-xml's own duplicate check allocates a list per element; the spans are that list.
-        for attr in e.attributes().with_checks(false) {
-            let attr = attr.map_err(|err| (cx.syntax_error)(format!("bad attribute in <{}>: {err}", cx.element)))?;
-            let key = range_in(tag, attr.key.as_ref());
-            let value = range_in(tag, &attr.value);
-            if let Some(prev) = spans.iter().find(|s| tag[s.key.clone()] == tag[key.clone()]) {
-                let err = AttrError::Duplicated(key.start, prev.key.start);
+        let mut spans = Spans::new();
+        if scan(tag, e.name().as_ref().len(), &mut spans).is_none() {
+            spans.clear();
+            split_strictly(e, &cx, &mut spans)?;
+        }
+        for (i, span) in spans.iter().enumerate() {
+            if let Some(prev) = spans[..i].iter().find(|s| tag[s.key.clone()] == tag[span.key.clone()]) {
+                let err = AttrError::Duplicated(span.key.start, prev.key.start);
                 return Err((cx.syntax_error)(format!("bad attribute in <{}>: {err}", cx.element)));
             }
-            let unescaped = match memchr_amp(&attr.value) {
-                false => None,
-                true => {
-                    let text = attr.unescape_value().map_err(|err| {
-                        let key = String::from_utf8_lossy(attr.key.as_ref());
-                        (cx.syntax_error)(format!("bad value of {}@{key}: {err}", cx.element))
-                    })?;
-                    Some(text.into_owned())
-                }
-            };
-            let length = unescaped.as_ref().map_or(value.len(), String::len);
-            (cx.check_value)(length as u64, cx.start + 1 + key.start as u64)?;
-            spans.push(Span { key, value, unescaped, taken: false });
         }
-        Ok(Attrs { element: cx.element, tag: tag.to_vec(), spans, start: cx.start, locator: cx.locator })
+        let mut unescaped = Vec::new();
+        for (i, span) in spans.iter().enumerate() {
+            let raw = &tag[span.value.clone()];
+            let mut length = raw.len();
+            if memchr::memchr(b'&', raw).is_some() {
+                let text = quick_xml::escape::unescape(&utf8(raw)).map(Cow::into_owned).map_err(|err| {
+                    let key = utf8(&tag[span.key.clone()]);
+                    let err = quick_xml::Error::Escape(err);
+                    (cx.syntax_error)(format!("bad value of {}@{key}: {err}", cx.element))
+                })?;
+                length = text.len();
+                unescaped.push((i, text));
+            }
+            (cx.check_value)(length as u64, cx.start + 1 + span.key.start as u64)?;
+        }
+        Ok(Attrs { element: cx.element, tag: tag.to_vec(), spans, unescaped, start: cx.start, locator: cx.locator })
     }
 
-    fn key<'a>(&'a self, span: &Span) -> Cow<'a, str> {
-        utf8(&self.tag[span.key.clone()])
+    fn key(&self, i: usize) -> Cow<'_, str> {
+        utf8(&self.tag[self.spans[i].key.clone()])
     }
 
-    fn value<'a>(&'a self, span: &'a Span) -> Cow<'a, str> {
-        match &span.unescaped {
-            Some(text) => Cow::Borrowed(text),
-            None => utf8(&self.tag[span.value.clone()]),
+    fn value(&self, i: usize) -> Cow<'_, str> {
+        match self.unescaped.iter().find(|(at, _)| *at == i) {
+            Some((_, text)) => Cow::Borrowed(text),
+            None => utf8(&self.tag[self.spans[i].value.clone()]),
         }
     }
 
@@ -182,10 +188,9 @@ impl Attrs {
     pub fn take(&mut self, name: &str) -> Option<String> {
         let at = self.find(name).filter(|&i| !self.spans[i].taken)?;
         self.spans[at].taken = true;
-        let span = &mut self.spans[at];
-        Some(match span.unescaped.take() {
-            Some(text) => text,
-            None => utf8(&self.tag[span.value.clone()]).into_owned(),
+        Some(match self.unescaped.iter().position(|(i, _)| *i == at) {
+            Some(k) => self.unescaped.swap_remove(k).1,
+            None => utf8(&self.tag[self.spans[at].value.clone()]).into_owned(),
         })
     }
 
@@ -215,8 +220,8 @@ impl Attrs {
     /// Everything not taken, for the record's `extra` map.
     pub fn into_extra(self) -> Extra {
         let mut extra = Extra::new();
-        for span in self.spans.iter().filter(|s| !s.taken) {
-            extra.insert(self.key(span).into_owned(), self.value(span).into_owned());
+        for i in (0..self.spans.len()).filter(|&i| !self.spans[i].taken) {
+            extra.insert(self.key(i).into_owned(), self.value(i).into_owned());
         }
         extra
     }
@@ -224,6 +229,65 @@ impl Attrs {
     pub fn is_empty(&self) -> bool {
         self.spans.iter().all(|s| s.taken)
     }
+}
+
+/// Splits `key="value"` pairs, each after whitespace: how well-formed tags look. `None` for
+/// anything else, which `split_strictly` then reports as quick-xml words it.
+fn scan(tag: &[u8], name_end: usize, spans: &mut Spans) -> Option<()> {
+    let mut at = name_end;
+    loop {
+        let spaced = at;
+        while at < tag.len() && is_space(tag[at]) {
+            at += 1;
+        }
+        if at == tag.len() {
+            return Some(());
+        }
+        if at == spaced {
+            return None;
+        }
+        let key_start = at;
+        while at < tag.len() && !is_space(tag[at]) && tag[at] != b'=' {
+            if matches!(tag[at], b'"' | b'\'' | b'<' | b'>' | b'/') {
+                return None;
+            }
+            at += 1;
+        }
+        if at == key_start {
+            return None;
+        }
+        let key = key_start..at;
+        while at < tag.len() && is_space(tag[at]) {
+            at += 1;
+        }
+        if tag.get(at) != Some(&b'=') {
+            return None;
+        }
+        at += 1;
+        while at < tag.len() && is_space(tag[at]) {
+            at += 1;
+        }
+        let quote = *tag.get(at).filter(|q| matches!(q, b'"' | b'\''))?;
+        let value_start = at + 1;
+        let value_end = value_start + memchr::memchr(quote, tag.get(value_start..)?)?;
+        spans.push(Span { key, value: value_start..value_end, taken: false });
+        at = value_end + 1;
+    }
+}
+
+/// Splits attributes with quick-xml's parser, for its messages about a malformed tag.
+fn split_strictly(e: &BytesStart, cx: &TagContext, spans: &mut Spans) -> Result<()> {
+    let tag: &[u8] = e;
+    // quick-xml's own duplicate check allocates a list per element; ours runs on the spans.
+    for attr in e.attributes().with_checks(false) {
+        let attr = attr.map_err(|err| (cx.syntax_error)(format!("bad attribute in <{}>: {err}", cx.element)))?;
+        spans.push(Span { key: range_in(tag, attr.key.as_ref()), value: range_in(tag, &attr.value), taken: false });
+    }
+    Ok(())
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// Where a slice borrowed from `tag` starts and ends in it.
@@ -242,6 +306,25 @@ fn utf8(bytes: &[u8]) -> Cow<'_, str> {
     encoding_rs::UTF_8.decode_without_bom_handling(bytes).0
 }
 
-fn memchr_amp(value: &[u8]) -> bool {
-    value.contains(&b'&')
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans_of(tag: &str) -> Option<Vec<(String, String)>> {
+        let name_end = tag.find(' ').unwrap_or(tag.len());
+        let mut spans = Spans::new();
+        scan(tag.as_bytes(), name_end, &mut spans)?;
+        Some(spans.iter().map(|s| (tag[s.key.clone()].to_string(), tag[s.value.clone()].to_string())).collect())
+    }
+
+    #[test]
+    fn the_scanner_takes_well_formed_tags_and_leaves_the_rest_to_quick_xml() {
+        let pairs = |v: &[(&str, &str)]| Some(v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        assert_eq!(spans_of("a"), pairs(&[]));
+        assert_eq!(spans_of("a x=\"1\"  y = '2 \"3\"' "), pairs(&[("x", "1"), ("y", "2 \"3\"")]));
+        assert_eq!(spans_of("Товар Ид=\"ё\""), pairs(&[("Ид", "ё")]));
+        for bad in ["a x", "a x=1", "a x=\"1", "a x=\"1\"y=\"2\"", "a =\"1\"", "a x==\"1\""] {
+            assert_eq!(spans_of(bad), None, "{bad}");
+        }
+    }
 }
