@@ -1,4 +1,5 @@
-//! Writing XML: `XmlOut`, a thin layer over quick-xml's writer that every XML writer uses.
+//! Writing XML: `XmlOut`, which every XML writer uses; it writes what quick-xml's indenting
+//! writer wrote, byte for byte, without building an event per element.
 //!
 //! XML 1.0 forbids most C0 control characters (all but tab, LF and CR) and U+FFFE/U+FFFF, even
 //! as character references, so no parser reads a document holding one. `XmlOut` removes them
@@ -11,10 +12,6 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::Write;
-
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::QName;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::Result;
@@ -100,31 +97,62 @@ impl Removal {
     }
 }
 
-/// Escapes a value as quick-xml does (`<`, `>`, `&`, quotes), and also writes as character
-/// references what a conforming parser would not give back as written: CR anywhere (parsers turn
-/// line ends into LF, XML 1.0 §2.11) and, in attribute values, tab and LF too (parsers turn them
-/// into spaces, §3.3.3).
-fn escape(value: &str, attribute: bool) -> Cow<'_, str> {
-    let escaped = quick_xml::escape::escape(value);
-    let special = |c: char| c == '\r' || (attribute && (c == '\t' || c == '\n'));
-    if !escaped.contains(special) {
-        return escaped;
+/// What a byte of a value needs: 0 nothing (nearly every byte), 1 escaping in text and
+/// attributes, 2 escaping in attributes only, 3 a look: a C0 control character XML forbids, or
+/// the first byte of U+FFFE/U+FFFF.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = 3;
+        b += 1;
     }
-    let mut out = String::with_capacity(escaped.len() + 8);
-    for c in escaped.chars() {
-        match c {
-            '\r' => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            c => out.push(c),
-        }
+    table[b'\t' as usize] = 2;
+    table[b'\n' as usize] = 2;
+    table[b'\r' as usize] = 1;
+    table[b'<' as usize] = 1;
+    table[b'>' as usize] = 1;
+    table[b'&' as usize] = 1;
+    table[b'\'' as usize] = 1;
+    table[b'"' as usize] = 1;
+    table[0xEF] = 3;
+    table
+};
+
+/// Appends a value escaped as quick-xml escapes (`<`, `>`, `&`, quotes), also writing as
+/// character references what a conforming parser would not give back as written: CR anywhere
+/// (parsers turn line ends into LF, XML 1.0 §2.11) and, in attribute values, tab and LF too
+/// (parsers turn them into spaces, §3.3.3). The value holds no character XML forbids.
+fn escape_into(out: &mut Vec<u8>, value: &str, attribute: bool) {
+    let mut plain = 0;
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        let reference: &[u8] = match b {
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'&' => b"&amp;",
+            b'\'' => b"&apos;",
+            b'"' => b"&quot;",
+            b'\r' => b"&#13;",
+            b'\t' if attribute => b"&#9;",
+            b'\n' if attribute => b"&#10;",
+            _ => continue,
+        };
+        out.extend_from_slice(&value.as_bytes()[plain..i]);
+        out.extend_from_slice(reference);
+        plain = i + 1;
     }
-    Cow::Owned(out)
+    out.extend_from_slice(&value.as_bytes()[plain..]);
 }
 
-/// Writes indented XML with quick-xml; every writer of an XML format uses it.
+/// Writes indented XML as quick-xml's indenting writer does (two spaces a level, a text
+/// element on one line), straight into one buffer per element; every XML writer uses it.
 pub struct XmlOut<W: Write> {
-    writer: quick_xml::Writer<W>,
+    out: W,
+    /// The element being written, sent to `out` in one piece.
+    buf: Vec<u8>,
+    depth: usize,
+    /// The next element starts on a new line (not after text).
+    line_break: bool,
     /// The open elements joined by `/`, to name a field in a removal note.
     path: String,
     /// Where `path` ends before each open element.
@@ -136,7 +164,10 @@ pub struct XmlOut<W: Write> {
 impl<W: Write> XmlOut<W> {
     pub fn new(out: W) -> Self {
         XmlOut {
-            writer: quick_xml::Writer::new_with_indent(out, b' ', 2),
+            out,
+            buf: Vec::with_capacity(1024),
+            depth: 0,
+            line_break: false,
             path: String::new(),
             path_ends: Vec::new(),
             subject: String::new(),
@@ -150,43 +181,92 @@ impl<W: Write> XmlOut<W> {
     }
 
     pub fn declaration(&mut self) -> std::io::Result<()> {
-        self.writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        self.open_line();
+        self.buf.extend_from_slice(br#"<?xml version="1.0" encoding="UTF-8"?>"#);
+        self.line_break = true;
+        self.send()
     }
 
     /// Opens an element with attributes in the given order.
     pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
-        let element = self.element(name, attrs);
-        self.writer.write_event(Event::Start(element))?;
+        self.tag(name, attrs, b">");
+        self.depth += 1;
         self.path_ends.push(self.path.len());
         if !self.path.is_empty() {
             self.path.push('/');
         }
         self.path.push_str(name);
-        Ok(())
+        self.send()
     }
 
     /// Writes an element with attributes and no content.
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
-        let element = self.element(name, attrs);
-        self.writer.write_event(Event::Empty(element))
+        self.tag(name, attrs, b"/>");
+        self.send()
     }
 
     pub fn end(&mut self, name: &str) -> std::io::Result<()> {
         if let Some(end) = self.path_ends.pop() {
             self.path.truncate(end);
         }
-        self.writer.write_event(Event::End(BytesEnd::new(name)))
+        self.depth = self.depth.saturating_sub(1);
+        self.closing(name);
+        self.send()
     }
 
     /// `<name>text</name>` on one line; `<name/>` when the text is empty.
     pub fn text_element(&mut self, name: &str, text: &str) -> std::io::Result<()> {
         let text = self.allowed(text, name, None);
         if text.is_empty() {
-            return self.writer.write_event(Event::Empty(BytesStart::new(name)));
+            return self.empty(name, &[]);
         }
-        self.writer.write_event(Event::Start(BytesStart::new(name)))?;
-        self.writer.write_event(Event::Text(BytesText::from_escaped(escape(&text, false))))?;
-        self.writer.write_event(Event::End(BytesEnd::new(name)))
+        self.tag(name, &[], b">");
+        escape_into(&mut self.buf, &text, false);
+        self.line_break = false;
+        self.closing(name);
+        self.send()
+    }
+
+    /// A new line and the indentation, unless the element follows text.
+    fn open_line(&mut self) {
+        if self.line_break {
+            self.buf.push(b'\n');
+            self.buf.resize(self.buf.len() + 2 * self.depth, b' ');
+        }
+    }
+
+    fn tag(&mut self, name: &str, attrs: &[(&str, &str)], close: &[u8]) {
+        self.open_line();
+        self.buf.push(b'<');
+        self.buf.extend_from_slice(name.as_bytes());
+        for (key, value) in attrs {
+            self.buf.push(b' ');
+            self.buf.extend_from_slice(key.as_bytes());
+            self.buf.extend_from_slice(b"=\"");
+            if value.bytes().all(|b| BYTE_CLASS[b as usize] == 0) {
+                self.buf.extend_from_slice(value.as_bytes());
+            } else {
+                let value = self.allowed(value, name, Some(key));
+                escape_into(&mut self.buf, &value, true);
+            }
+            self.buf.push(b'"');
+        }
+        self.buf.extend_from_slice(close);
+        self.line_break = true;
+    }
+
+    fn closing(&mut self, name: &str) {
+        self.open_line();
+        self.buf.extend_from_slice(b"</");
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.push(b'>');
+        self.line_break = true;
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        let result = self.out.write_all(&self.buf);
+        self.buf.clear();
+        result
     }
 
     /// The value without the characters XML forbids, noting what was removed.
@@ -221,26 +301,10 @@ impl<W: Write> XmlOut<W> {
         Cow::Owned(kept)
     }
 
-    fn element<'a>(&self, name: &'a str, attrs: &[(&'a str, &'a str)]) -> BytesStart<'a> {
-        let mut e = BytesStart::new(name);
-        for (k, v) in attrs {
-            let value = match self.allowed(v, name, Some(k)) {
-                Cow::Borrowed(allowed) => escape(allowed, true),
-                Cow::Owned(allowed) => Cow::Owned(escape(&allowed, true).into_owned()),
-            };
-            let value = match value {
-                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-            };
-            e.push_attribute(Attribute { key: QName(k.as_bytes()), value });
-        }
-        e
-    }
-
     /// Ends the document with a newline and flushes.
     pub fn finish(&mut self) -> std::io::Result<()> {
-        self.writer.get_mut().write_all(b"\n")?;
-        self.writer.get_mut().flush()
+        self.out.write_all(b"\n")?;
+        self.out.flush()
     }
 }
 
@@ -312,7 +376,7 @@ mod tests {
         out.empty("Product", &[("Code", "P1"), ("Name", "Мол\u{0}о\u{1}ко\u{0}")]).unwrap();
         out.text_element("Text", "a\u{FFFF}b\tc").unwrap();
         out.end("Root").unwrap();
-        let xml = String::from_utf8(out.writer.into_inner()).unwrap();
+        let xml = String::from_utf8(out.out).unwrap();
         assert!(xml.contains(r#"Name="Молоко""#), "{xml}");
         assert!(xml.contains("<Text>ab\tc</Text>"), "{xml}");
         let removals = take_removals();

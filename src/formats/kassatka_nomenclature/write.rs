@@ -276,34 +276,36 @@ impl KassatkaNomenclatureWriter {
 
     /// Says what of a product this layout cannot hold.
     fn warn_losses(&self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
-        let mut lost: Vec<String> = Vec::new();
+        // What is lost, worded only if the warning is kept (a big file loses the same on every row).
+        let mut lost: Vec<Box<dyn Fn() -> String + '_>> = Vec::new();
         if self.dialect() == KassatkaDialect::Api {
             let written = api_barcode(p);
             let (digits, others): (Vec<&String>, Vec<&String>) =
                 p.barcodes.iter().filter(|b| Some(*b) != written).partition(|b| fits_api_barcode(b));
             if !digits.is_empty() {
                 let which = if written == p.barcodes.first() { "the first" } else { "one" };
-                lost.push(format!("barcodes {} (only {which} fits)", join(&digits)));
+                lost.push(Box::new(move || format!("barcodes {} (only {which} fits)", join(&digits))));
             }
             if !others.is_empty() {
-                lost.push(format!("barcodes {} (not digits; Product@Barcode holds digits only)", join(&others)));
+                lost.push(Box::new(move || {
+                    format!("barcodes {} (not digits; Product@Barcode holds digits only)", join(&others))
+                }));
             }
             if let Some(a) = &p.article {
-                lost.push(format!("article {a:?}"));
+                lost.push(Box::new(move || format!("article {a:?}")));
             }
             if let Some(v) = p.vat {
-                lost.push(format!("VAT {}", v.as_russian()));
+                lost.push(Box::new(move || format!("VAT {}", v.as_russian())));
             }
             if p.prices.iter().any(|pr| pr.code.is_some() || pr.includes_vat.is_some()) {
-                lost.push("price codes / IncludesVAT".into());
+                lost.push(Box::new(move || "price codes / IncludesVAT".to_string()));
             }
         } else {
             let unfit: Vec<&String> = p.barcodes.iter().filter(|b| !fits_1c_barcode(b)).collect();
             if !unfit.is_empty() {
-                lost.push(format!(
-                    "barcodes {} (the layout holds Latin letters, digits and - . _ / only)",
-                    join(&unfit)
-                ));
+                lost.push(Box::new(move || {
+                    format!("barcodes {} (the layout holds Latin letters, digits and - . _ / only)", join(&unfit))
+                }));
             }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
                 diag.warn_with(WarningKind::ValueAssumed, || {
@@ -318,18 +320,20 @@ impl KassatkaNomenclatureWriter {
             }
             // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
             if let (Some(v), true) = (p.vat, p.prices.is_empty()) {
-                lost.push(format!("VAT {} (it is written on prices and the product has none)", v.as_russian()));
+                lost.push(Box::new(move || {
+                    format!("VAT {} (it is written on prices and the product has none)", v.as_russian())
+                }));
             }
         }
         if p.weighted {
-            lost.push("the weighted flag".into());
+            lost.push(Box::new(move || "the weighted flag".to_string()));
         }
         if p.service {
-            lost.push("the service flag".into());
+            lost.push(Box::new(move || "the service flag".to_string()));
         }
         let extra: Vec<&str> = p.extra.keys().map(String::as_str).filter(|k| *k != "Price").collect();
         if !extra.is_empty() {
-            lost.push(format!("extra fields {}", extra.join(", ")));
+            lost.push(Box::new(move || format!("extra fields {}", extra.join(", "))));
         }
         if lost.is_empty() {
             return Ok(());
@@ -342,7 +346,11 @@ impl KassatkaNomenclatureWriter {
         diag.warn_with(WarningKind::FieldDropped, || {
             Warning::new(
                 WarningKind::FieldDropped,
-                format!("product {}: {NAME} cannot hold {}; not written{hint}", p.code, lost.join("; ")),
+                format!(
+                    "product {}: {NAME} cannot hold {}; not written{hint}",
+                    p.code,
+                    lost.iter().map(|say| say()).collect::<Vec<_>>().join("; ")
+                ),
             )
         })
     }
