@@ -67,6 +67,37 @@ pub const INPUTS: &[Input] = &[
             "article=VENDOR_CODE",
         ],
     },
+    // A price list workbook; the sheet is read whole, so the cell and part limits are raised.
+    Input {
+        name: "table (xlsx)",
+        kind: Kind::Catalog,
+        shape: Shape::TableXlsx,
+        ext: "xlsx",
+        baseline: Baseline::Xlsx,
+        big: 50 * MB,
+        read_args: &[
+            "-f",
+            "table",
+            "--header-row",
+            "1",
+            "--column",
+            "code=Код",
+            "--column",
+            "name=Наименование",
+            "--column",
+            "barcode=Штрихкод",
+            "--column",
+            "price=Цена",
+            "--column",
+            "unit=Ед. изм.",
+            "--column",
+            "group=Группа",
+            "--max-cells",
+            "100000000",
+            "--max-sheet-size",
+            "4GB",
+        ],
+    },
     // One file: the classifier, the goods, then the offers (read in two passes).
     input("commerceml", Kind::Catalog, "commerceml", "xml", Baseline::Xml),
 ];
@@ -98,6 +129,7 @@ impl Pair {
 }
 
 const OFFERS: Mode = Mode::Buffers("offers indexed (two passes)");
+const SHEET: Mode = Mode::Buffers("calamine loads the sheet");
 
 /// Every pair, in the order of the table.
 pub fn pairs() -> Vec<Pair> {
@@ -108,6 +140,7 @@ pub fn pairs() -> Vec<Pair> {
             to: "canonical-json",
             mode: match i.name {
                 "commerceml" => OFFERS,
+                "table (xlsx)" => SHEET,
                 "kassatka-xml" | "table (CSV)" => Mode::Streams("group codes seen"),
                 "bifit-csv" | "bifit-json" => Mode::Streams("folder index"),
                 "atol-report" => Mode::Streams("open documents"),
@@ -119,6 +152,7 @@ pub fn pairs() -> Vec<Pair> {
         Pair { from: "kassatka-xml", to: "bifit-csv", mode: Mode::Streams("folder table") },
         Pair { from: "atol-goods", to: "kassatka-xml", mode: Mode::Streams("group table") },
         Pair { from: "commerceml", to: "bifit-csv", mode: OFFERS },
+        Pair { from: "table (xlsx)", to: "bifit-csv", mode: SHEET },
         Pair { from: "bifit-csv", to: "kassatka-xml", mode: Mode::Streams("folder index, group table") },
         Pair { from: "kassatka-receipts", to: "atol-report", mode: Mode::Streams("receipt number → document") },
     ]);

@@ -1,10 +1,11 @@
 //! Throughput and peak memory of `kassa-bridge convert`, against the practical ceiling of each
-//! input: a bare quick-xml event loop (XML), a csv `ByteRecord` count with `;` (text formats), or
-//! serde_json skipping the document (`IgnoredAny`, JSON).
+//! input: a bare quick-xml event loop (XML), a csv `ByteRecord` count with `;` (text formats),
+//! serde_json skipping the document (`IgnoredAny`, JSON), or calamine loading the sheet (xlsx).
 //!
 //! `cargo bench --bench throughput` generates the inputs once, in-process, under the target
-//! directory's `bench-data/` (`generate/`: 10 MB and 200 MB per format, 1 GB of `kassatka-xml`;
-//! made again only when the generator's source changes), then runs every pair as a separate
+//! directory's `bench-data/` (`generate/`: 10 MB and 200 MB per format, 10 MB and 50 MB of
+//! `.xlsx`, 1 GB of `kassatka-xml`; made again only when the generator's source changes), then
+//! runs every pair as a separate
 //! `kassa-bridge convert` process (output to /dev/null), timing its wall clock (best of 3 for
 //! 10 MB, one run for larger inputs, the input read once beforehand so that it comes from the
 //! page cache) and polling `/proc/<pid>/status` for its peak resident memory (VmHWM). It prints a

@@ -26,6 +26,8 @@ pub enum Baseline {
     Csv,
     /// serde_json `IgnoredAny` over the stream (a document or JSON Lines).
     Json,
+    /// calamine opening the workbook, loading the first sheet and iterating its cells.
+    Xlsx,
 }
 
 impl Baseline {
@@ -34,6 +36,7 @@ impl Baseline {
             Baseline::Xml => "quick-xml",
             Baseline::Csv => "csv",
             Baseline::Json => "serde_json",
+            Baseline::Xlsx => "calamine",
         }
     }
 
@@ -50,6 +53,7 @@ impl Baseline {
             Baseline::Xml => xml_events(path),
             Baseline::Csv => csv_records(path),
             Baseline::Json => json_values(path),
+            Baseline::Xlsx => xlsx_cells(path),
         };
         std::hint::black_box(n);
         started.elapsed()
@@ -94,6 +98,13 @@ fn json_values(path: &Path) -> u64 {
         values += 1;
     }
     values
+}
+
+fn xlsx_cells(path: &Path) -> u64 {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("opening the workbook");
+    let range = book.worksheet_range_at(0).expect("a sheet").expect("the first sheet");
+    range.used_cells().count() as u64
 }
 
 /// Reads the file once, so that the measured runs find it in the page cache (this machine

@@ -15,8 +15,8 @@
 //! - **Receipts** (`receipts.rs`): sales of 1 to 5 lines each, sums consistent (price × quantity,
 //!   discounts, totals = Σ lines, payments = total), by cash, card or both.
 //!
-//! `table` has no writer of its own: its CSV input gets `bifit-csv`'s layout (folders in the
-//! `GROUP` column only).
+//! Two inputs have no writer of their own: `table` as CSV gets `bifit-csv`'s layout (folders in
+//! the `GROUP` column only), and `table` as `.xlsx` is written with rust_xlsxwriter (`xlsx.rs`).
 //! The CommerceML writer writes its file only at the end (it spools goods and offers), so its
 //! size is aimed at from a first, smaller run: the file comes out within a few per cent of it.
 
@@ -24,6 +24,7 @@ mod catalog;
 mod receipts;
 mod rng;
 mod vocabulary;
+mod xlsx;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -40,12 +41,13 @@ pub use catalog::CatalogGen;
 pub use receipts::ReceiptGen;
 
 /// The generator's own source: the inputs are made again when it changes.
-pub const SOURCES: [&str; 5] = [
+pub const SOURCES: [&str; 6] = [
     include_str!("mod.rs"),
     include_str!("catalog.rs"),
     include_str!("receipts.rs"),
     include_str!("rng.rs"),
     include_str!("vocabulary.rs"),
+    include_str!("xlsx.rs"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,8 @@ pub enum Shape {
     Format(&'static str),
     /// A price list as CSV: `bifit-csv`'s writer, folders named in the `GROUP` column only.
     TableCsv,
+    /// A price list as `.xlsx`: a header row, then code, name, barcode, price, unit, group.
+    TableXlsx,
 }
 
 /// The document header of generated data.
@@ -124,6 +128,7 @@ const CALIBRATION_PRODUCTS: u64 = 20_000;
 pub fn generate(kind: Kind, shape: Shape, size: u64, path: &Path, seed: u64) -> Result<u64, String> {
     let partial = path.with_extension("partial");
     let bytes = match shape {
+        Shape::TableXlsx => xlsx::write(&partial, size, seed)?,
         Shape::TableCsv => {
             let opts = WriteOptions { bifit_groups: BifitGroups::Column, ..WriteOptions::default() };
             write_file(kind, formats::bifit_csv::NAME, &opts, Stop::Bytes(size), &partial, seed)?
