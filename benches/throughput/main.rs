@@ -80,6 +80,28 @@ fn command(program: impl AsRef<OsStr>, args: &[&OsStr]) -> Command {
     command
 }
 
+/// Whether the references write the bridge's bytes, on a small generated catalogue.
+fn same_output(exe: &Path, python: bool) -> String {
+    let path = ensure_input(input_named("kassatka-xml"), MB);
+    let pair = Pair { from: "kassatka-xml", to: "bifit-csv", mode: Mode::Streams("") };
+    let run = |mut c: Command| c.output().ok().filter(|o| o.status.success()).map(|o| o.stdout);
+    let Some(bridge) = run(convert(BIN, &pair, &path)) else { return "the bridge failed on the check input".into() };
+    let mut checked = vec![(LOOP, run(command(exe, &[OsStr::new("--reference-loop"), path.as_os_str()])))];
+    if python {
+        checked.push((PYTHON, run(command("python3", &[OsStr::new(PYTHON_SCRIPT), path.as_os_str()]))));
+    }
+    let verdicts: Vec<String> = checked
+        .into_iter()
+        .map(|(name, out)| (name.trim_start_matches("reference: "), out))
+        .map(|(name, out)| match out {
+            Some(out) if out == bridge => format!("{name} writes the bridge's bytes"),
+            Some(_) => format!("**{name} writes other bytes than the bridge**"),
+            None => format!("**{name} failed**"),
+        })
+        .collect();
+    format!("{} (1 MB of kassatka-xml → bifit-csv)", verdicts.join("; "))
+}
+
 fn python_available() -> bool {
     Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
 }
@@ -135,6 +157,9 @@ fn main() {
     }
     let python = python_available();
     let exe = std::env::current_exe().expect("the benchmark's own path");
+    if jobs.iter().any(|(job, _)| !matches!(job, Job::Pair(_))) {
+        println!("references: {}", same_output(&exe, python));
+    }
     let mut baselines: Vec<(&str, u64, f64)> = Vec::new();
     let mut rows = Vec::new();
     for (job, size) in jobs {
