@@ -1,7 +1,8 @@
 //! A price list as an `.xlsx` workbook (`table` has no writer): one sheet, a header row, then a
-//! row per product of the generated catalogue — code, name, barcode, retail price (a number cell
-//! with two decimals), unit, group name. Codes and barcodes are text cells, as in a price list
-//! made with care.
+//! row per product of the generated catalogue — code, article, name, barcode, retail price (a
+//! number cell with two decimals), unit, VAT, group name. Codes, articles and barcodes are text
+//! cells, as in a price list made with care. The article and VAT columns make a row wide enough
+//! for 50 MB to fit in Excel's 1,048,576 rows.
 //!
 //! Text goes to the shared-string table, as Excel and 1C write workbooks. The sheet is written
 //! in rust_xlsxwriter's low-memory mode (rows stream to a temporary file; the shared strings stay
@@ -18,7 +19,9 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use super::CatalogGen;
 
 /// The header row; the benchmark maps the columns by these titles.
-pub const TITLES: [&str; 6] = ["Код", "Наименование", "Штрихкод", "Цена", "Ед. изм.", "Группа"];
+pub const TITLES: [&str; 8] = ["Код", "Артикул", "Наименование", "Штрихкод", "Цена", "Ед. изм.", "НДС", "Группа"];
+/// Excel's last row (the first holds the titles).
+const MAX_ROWS: u64 = 1_048_575;
 
 /// Rows the size is aimed from.
 const CALIBRATION_ROWS: u64 = 20_000;
@@ -53,18 +56,24 @@ fn workbook(rows: u64, seed: u64) -> Result<Workbook, String> {
         }
         row += 1;
         sheet.write_string(row, 0, &p.code).map_err(err)?;
-        sheet.write_string(row, 1, &p.name).map_err(err)?;
+        if let Some(article) = &p.article {
+            sheet.write_string(row, 1, article).map_err(err)?;
+        }
+        sheet.write_string(row, 2, &p.name).map_err(err)?;
         if let Some(barcode) = p.barcodes.first() {
-            sheet.write_string(row, 2, barcode).map_err(err)?;
+            sheet.write_string(row, 3, barcode).map_err(err)?;
         }
         if let Some(amount) = p.prices.first().and_then(|pr| pr.amount) {
-            sheet.write_with_format(row, 3, amount, &price).map_err(err)?;
+            sheet.write_with_format(row, 4, amount, &price).map_err(err)?;
         }
         if let Some(unit) = &p.unit {
-            sheet.write_string(row, 4, if unit.code == "166" { "кг" } else { "шт" }).map_err(err)?;
+            sheet.write_string(row, 5, if unit.code == "166" { "кг" } else { "шт" }).map_err(err)?;
+        }
+        if let Some(vat) = p.vat {
+            sheet.write_string(row, 6, vat.as_russian()).map_err(err)?;
         }
         if let Some(group) = p.parent.as_ref().and_then(|g| group_names.get(g)) {
-            sheet.write_string(row, 5, group).map_err(err)?;
+            sheet.write_string(row, 7, group).map_err(err)?;
         }
     }
     Ok(book)
@@ -74,6 +83,6 @@ fn workbook(rows: u64, seed: u64) -> Result<Workbook, String> {
 pub fn write(path: &Path, size: u64, seed: u64) -> Result<u64, String> {
     let sample = workbook(CALIBRATION_ROWS, seed)?.save_to_buffer().map_err(err)?;
     let rows = (size as u128 * u128::from(CALIBRATION_ROWS) / sample.len().max(1) as u128) as u64;
-    workbook(rows.max(1), seed)?.save(path).map_err(err)?;
+    workbook(rows.clamp(1, MAX_ROWS), seed)?.save(path).map_err(err)?;
     std::fs::metadata(path).map(|m| m.len()).map_err(|e| format!("{}: {e}", path.display()))
 }
