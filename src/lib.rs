@@ -10,7 +10,6 @@ pub mod diagnostics;
 pub mod durations;
 pub mod error;
 pub mod formats;
-pub mod generate;
 pub mod inspect;
 pub mod limits;
 pub mod model;

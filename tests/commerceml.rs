@@ -172,12 +172,55 @@ fn a_folder_is_one_package_of_every_commerceml_file_in_it() {
 }
 
 #[test]
-fn the_writer_refuses_catalogues_and_the_reader_has_no_orders_to_give() {
-    let (header, records, _) = read_doc(IMPORT_ONLY, None);
+fn the_writer_writes_catalogues_and_orders_and_refuses_receipts() {
+    let receipts = support::read_sample("samples/canonical-json/receipts.json");
     let mut diag = Diagnostics::new(false);
-    let err = write_doc(&header, &records, "cml", &WriteOptions::default(), &mut diag)
-        .expect_err("catalogues are not written");
+    let err = write_doc(&receipts.header, &receipts.records, "cml", &WriteOptions::default(), &mut diag)
+        .expect_err("receipts are not written");
     assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
+    assert_eq!(err.to_string(), "format commerceml cannot write receipts (it writes catalogues and orders)");
+}
+
+/// Groups may come after their products (Кассатка and ATOL files list each group before its own
+/// goods): the classifier is written when the stream ends, before the goods that waited in a
+/// temporary file, so every group is in it, nested; the products keep their order and groups.
+#[test]
+fn a_catalogue_in_any_order_is_written_with_every_group_in_the_classifier() {
+    let (header, records) = support::scattered_catalog();
+    let mut diag = Diagnostics::new(false);
+    let xml = write_doc(&header, &records, "commerceml", &WriteOptions::default(), &mut diag).unwrap();
+    assert_eq!(
+        support::warning_messages(&diag),
+        ["groups Z are not in the input; their products still name them in Группы/Ид"]
+    );
+    assert!(xml.find("<Товар>").unwrap() > xml.find("</Классификатор>").unwrap(), "{xml}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scattered.xml");
+    std::fs::write(&path, &xml).unwrap();
+    let mut back_diag = Diagnostics::new(false);
+    let back =
+        support::read_with(formats::find("cml").unwrap(), RawInput::open(&path).unwrap(), &mut back_diag).unwrap();
+    assert_eq!(back_diag.total(), 0, "{}", warnings_text(&back_diag));
+    let summary: Vec<String> = back
+        .records
+        .iter()
+        .map(|r| match r {
+            Record::Group(g) => format!("group {} in {:?}", g.code, g.parent),
+            Record::Product(p) => format!("{} in {:?}", p.code, p.parent),
+            _ => unreachable!(),
+        })
+        .collect();
+    let expected = [
+        "group A in None",
+        "group B in Some(\"A\")",
+        "a1 in Some(\"A\")",
+        "b1 in Some(\"B\")",
+        "n1 in None",
+        "b2 in Some(\"B\")",
+        "a2 in Some(\"A\")",
+        "z1 in Some(\"Z\")",
+    ];
+    assert_eq!(summary, expected);
 }
 
 // ---------------------------------------------------------------------------------------------

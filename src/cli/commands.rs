@@ -206,21 +206,3 @@ pub fn schema() -> u8 {
         Err(_) => exit::IO,
     }
 }
-
-/// `generate` (hidden): synthetic data for the benchmarks.
-pub fn generate(args: &kassa_bridge::generate::GenerateOptions) -> u8 {
-    match kassa_bridge::generate::generate(args) {
-        Ok(summary) => {
-            let files: Vec<String> = summary.files.iter().map(|p| p.display().to_string()).collect();
-            eprintln!(
-                "{}: {} written to {} ({} bytes)",
-                summary.format,
-                describe(&summary.counts),
-                files.join(" and "),
-                summary.bytes
-            );
-            exit::OK
-        }
-        Err(err) => fail(&err),
-    }
-}

@@ -76,9 +76,6 @@ pub enum Command {
     Init(watch::InitArgs),
     /// Show what the drop folder did: counts per route, last conversions, last errors.
     Status(watch::StatusArgs),
-    /// Write synthetic catalogues or receipts of a given size, for benchmarks.
-    #[command(hide = true)]
-    Generate(kassa_bridge::generate::GenerateOptions),
 }
 
 /// Options for reading the input.
@@ -311,7 +308,6 @@ pub fn run() -> ExitCode {
         Command::Watch(args) => watch::watch(&args),
         Command::Init(args) => watch::init(&args),
         Command::Status(args) => watch::status(&args),
-        Command::Generate(args) => commands::generate(&args),
     };
     exit::exit(code)
 }

@@ -191,7 +191,7 @@ pub static FORMATS: &[Format] = &[
         name: commerceml::NAME,
         aliases: &["cml", "commerceml2", "1c-commerceml"],
         extensions: &["xml"],
-        description: "CommerceML 2 (1C ↔ web shop): catalogue packages (import, offers, prices, rests …) and orders (read), orders (write)",
+        description: "CommerceML 2 (1C ↔ web shop): catalogue packages (import, offers, prices, rests …) and orders (read), a catalogue as one file and orders (write)",
         kinds: &[DataKind::Catalog, DataKind::Orders],
         sniff: commerceml::sniff,
         reader: Some(commerceml::read),

@@ -1,5 +1,5 @@
 //! `commerceml`: CommerceML 2 (schema versions 2.03–2.10, and 3.x as Bitrix writes it), the
-//! exchange files of 1C with web shops. Catalogues and orders are read; orders are written.
+//! exchange files of 1C with web shops. Catalogues and orders are read and written.
 //!
 //! **Packages** (reference `real-files.md` §1). One export is any number of files: `import.xml`
 //! with `offers.xml`, `import0_1.xml` with `offers0_1.xml`, `import_0.xml` (classifier) +
@@ -42,8 +42,10 @@
 //! - **Orders.** `Документ` with `ХозОперация` «Заказ товара» is read into orders
 //!   (`documents.rs`); any other operation is refused by name.
 //!
-//! **Writing**: online orders (`Record::Order`) as `Документ` elements with `ХозОперация`
-//! «Заказ товара», so Бифит online orders can be loaded into 1C; see `write.rs`.
+//! **Writing**: a catalogue as one file holding `Классификатор`, `Каталог` and
+//! `ПакетПредложений`, streamed through temporary files (`write_catalog.rs`, `spool.rs`); online
+//! orders (`Record::Order`) as `Документ` elements with `ХозОперация` «Заказ товара», so Бифит
+//! online orders can be loaded into 1C (`write.rs`).
 
 mod documents;
 mod import;
@@ -52,7 +54,9 @@ mod offers;
 mod parts;
 mod read;
 mod source;
+mod spool;
 mod write;
+mod write_catalog;
 
 pub use parts::{package_complete, package_files, package_key, parts_of, Parts, Role};
 pub use read::read;

@@ -1,4 +1,7 @@
-//! Writes online orders as CommerceML 2.08 documents (`Документ`, `ХозОперация` «Заказ товара»,
+//! Writes CommerceML 2.08: a catalogue as one file (`write_catalog.rs`), or online orders as
+//! documents; which one is decided by the kind of data at `begin`.
+//!
+//! Orders are written as documents (`Документ`, `ХозОперация` «Заказ товара»,
 //! `Роль` «Продавец»), the shape 1C's exchange with web shops loads orders from.
 //!
 //! - `Ид` is the order's id (Бифит's number), `Номер` the shop's own number (`external_id`, else
@@ -39,12 +42,54 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
     let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
     let offset =
         parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
-    Ok(Box::new(OrdersWriter {
-        xml: XmlOut::new(out),
-        offset,
-        decimal_comma: opts.decimal_separator == Some(DecimalSeparator::Comma),
-        orders: Vec::new(),
-    }))
+    Ok(Box::new(ByKind { waiting: Some((out, opts.clone(), offset)), chosen: None }))
+}
+
+/// The catalogue or the orders writer, made at `begin` for the kind of data it announces.
+struct ByKind {
+    waiting: Option<(Box<dyn Write>, WriteOptions, FixedOffset)>,
+    chosen: Option<Box<dyn RecordSink>>,
+}
+
+impl ByKind {
+    fn chosen(&mut self) -> Result<&mut Box<dyn RecordSink>> {
+        self.chosen.as_mut().ok_or_else(|| Error::usage(format!("{NAME}: a record came before the document began")))
+    }
+}
+
+impl RecordSink for ByKind {
+    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
+        let Some((out, opts, offset)) = self.waiting.take() else {
+            return Err(Error::usage(format!("{NAME}: the writer was begun twice")));
+        };
+        let mut chosen: Box<dyn RecordSink> = match header.kind {
+            DataKind::Catalog => Box::new(super::write_catalog::writer(out, &opts)?),
+            DataKind::Orders => Box::new(OrdersWriter {
+                xml: XmlOut::new(out),
+                offset,
+                decimal_comma: opts.decimal_separator == Some(DecimalSeparator::Comma),
+                orders: Vec::new(),
+            }),
+            other => {
+                return Err(ErrorKind::Unsupported {
+                    format: NAME.into(),
+                    action: format!("write {} (it writes catalogues and orders)", other.as_str()),
+                }
+                .into())
+            }
+        };
+        chosen.begin(header, diag)?;
+        self.chosen = Some(chosen);
+        Ok(())
+    }
+
+    fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        self.chosen()?.record(record, diag)
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        self.chosen()?.finish(diag)
+    }
 }
 
 struct OrdersWriter {
@@ -350,13 +395,6 @@ fn line_sum(line: &OrderLine) -> Option<Decimal> {
 
 impl RecordSink for OrdersWriter {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Orders {
-            return Err(ErrorKind::Unsupported {
-                format: NAME.into(),
-                action: format!("write {} (it reads catalogues and writes orders)", header.kind.as_str()),
-            }
-            .into());
-        }
         if self.decimal_comma {
             diag.warn(Warning::new(
                 WarningKind::OptionIgnored,
@@ -383,7 +421,7 @@ impl RecordSink for OrdersWriter {
             }
             other => Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: format!("write {} (it reads catalogues and writes orders)", other.kind().as_str()),
+                action: format!("write {} in an orders document", other.kind().as_str()),
             }
             .into()),
         }
