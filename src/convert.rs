@@ -165,13 +165,12 @@ pub fn convert(
     }
     let encoding = input.describe_encoding(opts.read.encoding.as_deref());
     let read = from.reader.expect("checked by reader_format");
-    let write = to.writer.expect("checked by writer_format");
     // Writers report their I/O errors as `<output>`; here the destination is known.
     let (counts, written) = match output {
         OutputTarget::Stdout => {
             // Held in memory while small, so a failure writes nothing (see `HeldOutput`).
             let stdout = HeldOutput::stdout();
-            let streamed = write(Box::new(stdout.writer()), &opts.write).and_then(|mut sink| {
+            let streamed = to.open_writer(Box::new(stdout.writer()), &opts.write).and_then(|mut sink| {
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
                 read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });
@@ -182,7 +181,7 @@ pub fn convert(
         OutputTarget::File(path) => {
             let file = OutputFile::open(path)?;
             let streamed = file.writer().and_then(|out| {
-                let mut sink = write(Box::new(out), &opts.write)?;
+                let mut sink = to.open_writer(Box::new(out), &opts.write)?;
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
                 read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });

@@ -161,6 +161,12 @@ impl Error {
         ErrorKind::Io { path: path.into(), source }.into()
     }
 
+    /// An I/O error on a writer's output: writers do not know where it goes, so it is named
+    /// `<output>` until `convert` puts the real path in (`naming_output`).
+    pub fn output(source: io::Error) -> Self {
+        Self::io(UNNAMED_OUTPUT, source)
+    }
+
     /// A bad value, quoted in a short excerpt: a message never echoes a 10 MB line.
     pub fn bad_value(pos: Position, value: impl Into<String>, expected: impl Into<String>) -> Self {
         ErrorKind::BadValue { pos, value: excerpt(value.into()), expected: expected.into() }.into()

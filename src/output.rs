@@ -339,7 +339,7 @@ impl EncodedText {
         diag: &mut crate::diagnostics::Diagnostics,
     ) -> Result<()> {
         if self.encoding == encoding_rs::UTF_8 {
-            return self.out.write_all(text.as_bytes()).map_err(|e| Error::io("<output>", e));
+            return self.out.write_all(text.as_bytes()).map_err(Error::output);
         }
         crate::text::encode_into(self.encoding, text, &mut self.encoded, &mut self.lost);
         if !self.lost.is_empty() {
@@ -354,11 +354,11 @@ impl EncodedText {
                 ),
             ))?;
         }
-        self.out.write_all(&self.encoded).map_err(|e| Error::io("<output>", e))
+        self.out.write_all(&self.encoded).map_err(Error::output)
     }
 
     pub fn flush(&mut self) -> Result<()> {
-        self.out.flush().map_err(|e| Error::io("<output>", e))
+        self.out.flush().map_err(Error::output)
     }
 }
 

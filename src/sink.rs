@@ -244,9 +244,6 @@ impl<W: CatalogWriter> GroupedCatalog<W> {
 
 impl<W: CatalogWriter> RecordSink for GroupedCatalog<W> {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != crate::model::DataKind::Catalog {
-            return Err(self.unsupported(header.kind.as_str()));
-        }
         self.writer.start(header, diag)
     }
 

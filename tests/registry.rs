@@ -165,6 +165,26 @@ fn every_writer_writes_the_canonical_fixture_of_each_kind_it_holds() {
     }
 }
 
+/// The registry row's kinds are the one check: a writer handed another kind refuses it when the
+/// document begins, naming the format, the kind and what it holds; nothing is written.
+#[test]
+fn every_writer_refuses_a_kind_its_row_does_not_list() {
+    for kind in [DataKind::Catalog, DataKind::Receipts, DataKind::Orders] {
+        let doc = read_sample(&format!("samples/canonical-json/{}.json", kind.as_str()));
+        for format in FORMATS.iter().filter(|f| f.can_write() && !f.kinds.contains(&kind)) {
+            let mut diag = Diagnostics::new(false);
+            let err = support::write(&doc.header, &doc.records, format.name, &WriteOptions::default(), &mut diag)
+                .expect_err(format.name);
+            let holds: Vec<&str> = format.kinds.iter().map(|k| k.as_str()).collect();
+            assert_eq!(
+                err.to_string(),
+                format!("format {} cannot hold {} (it holds {})", format.name, kind.as_str(), holds.join(" and ")),
+            );
+            assert_eq!(exit_class(err.kind()).0, 5, "{}", format.name);
+        }
+    }
+}
+
 /// The fixtures themselves: nothing in them is refused by the canonical reader.
 #[test]
 fn the_canonical_fixtures_read_back_as_written() {

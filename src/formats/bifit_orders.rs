@@ -306,14 +306,7 @@ pub fn order_json(o: &Order) -> IndexMap<String, Box<RawValue>> {
 }
 
 impl RecordSink for BifitOrdersWriter {
-    fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Orders {
-            return Err(ErrorKind::Unsupported {
-                format: NAME.into(),
-                action: format!("hold {} (it holds orders)", header.kind.as_str()),
-            }
-            .into());
-        }
+    fn begin(&mut self, _: &Header, _: &mut Diagnostics) -> Result<()> {
         Ok(())
     }
 

@@ -280,10 +280,6 @@ struct KassatkaReceiptsWriter {
     separator: char,
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 impl KassatkaReceiptsWriter {
     fn warn_losses(&self, r: &Receipt, diag: &mut Diagnostics) -> Result<()> {
         let mut lost = Vec::new();
@@ -358,13 +354,6 @@ impl KassatkaReceiptsWriter {
 
 impl RecordSink for KassatkaReceiptsWriter {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Receipts {
-            return Err(ErrorKind::Unsupported {
-                format: NAME.into(),
-                action: format!("hold a {} (it holds receipts)", header.kind.as_str()),
-            }
-            .into());
-        }
         if !header.extra.is_empty() {
             let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
             diag.warn_with(WarningKind::FieldDropped, || {
@@ -374,22 +363,22 @@ impl RecordSink for KassatkaReceiptsWriter {
                 )
             })?;
         }
-        self.xml.declaration().map_err(io)?;
-        self.xml.start(ROOT, &[]).map_err(io)
+        self.xml.declaration().map_err(Error::output)?;
+        self.xml.start(ROOT, &[]).map_err(Error::output)
     }
 
     fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
         match record {
             Record::Receipt(r) => {
                 self.warn_losses(&r, diag)?;
-                self.write_receipt(&r).map_err(io)
+                self.write_receipt(&r).map_err(Error::output)
             }
             _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records".into() }.into()),
         }
     }
 
     fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
-        self.xml.end(ROOT).map_err(io)?;
-        self.xml.finish().map_err(io)
+        self.xml.end(ROOT).map_err(Error::output)?;
+        self.xml.finish().map_err(Error::output)
     }
 }

@@ -50,6 +50,46 @@ pub struct Format {
     pub package: Option<&'static Package>,
 }
 
+impl Format {
+    /// Makes this format's writer. A document of a kind the row does not list is refused when it
+    /// begins: the one place a writer's data kinds are checked.
+    pub fn open_writer(&'static self, out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
+        let make = self.writer.ok_or_else(|| crate::error::ErrorKind::Unsupported {
+            format: self.name.into(),
+            action: "be written".into(),
+        })?;
+        Ok(Box::new(KindCheck { format: self, writer: make(out, opts)? }))
+    }
+}
+
+/// Refuses a document of a kind the writer's format does not hold.
+struct KindCheck {
+    format: &'static Format,
+    writer: Box<dyn RecordSink>,
+}
+
+impl RecordSink for KindCheck {
+    fn begin(&mut self, header: &crate::model::Header, diag: &mut Diagnostics) -> Result<()> {
+        if !self.format.kinds.contains(&header.kind) {
+            let holds: Vec<&str> = self.format.kinds.iter().map(|k| k.as_str()).collect();
+            return Err(crate::error::ErrorKind::Unsupported {
+                format: self.format.name.into(),
+                action: format!("hold {} (it holds {})", header.kind.as_str(), holds.join(" and ")),
+            }
+            .into());
+        }
+        self.writer.begin(header, diag)
+    }
+
+    fn record(&mut self, record: crate::model::Record, diag: &mut Diagnostics) -> Result<()> {
+        self.writer.record(record, diag)
+    }
+
+    fn finish(&mut self, diag: &mut Diagnostics) -> Result<()> {
+        self.writer.finish(diag)
+    }
+}
+
 /// How the files of one package are found and grouped (CommerceML's import, offers, prices …).
 /// The reader gets the first file as its input and the others in `ReadOptions::with`.
 pub struct Package {

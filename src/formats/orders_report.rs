@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{DataKind, Header, Order, Record};
+use crate::model::{Header, Order, Record};
 use crate::number::format_decimal;
 use crate::options::WriteOptions;
 use crate::sink::RecordSink;
@@ -58,7 +58,7 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
         parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
     let mut out = out;
     // The BOM tells Excel the file is UTF-8.
-    out.write_all("\u{feff}".as_bytes()).map_err(|e| Error::io("<output>", e))?;
+    out.write_all("\u{feff}".as_bytes()).map_err(Error::output)?;
     let csv = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(out);
     Ok(Box::new(OrdersReportWriter { csv, offset }))
 }
@@ -70,7 +70,7 @@ struct OrdersReportWriter {
 
 fn csv_error(e: csv::Error) -> Error {
     match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io("<output>", io),
+        csv::ErrorKind::Io(io) => Error::output(io),
         other => Error::usage(format!("cannot write CSV: {other:?}")),
     }
 }
@@ -118,14 +118,7 @@ impl OrdersReportWriter {
 }
 
 impl RecordSink for OrdersReportWriter {
-    fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Orders {
-            return Err(ErrorKind::Unsupported {
-                format: NAME.into(),
-                action: format!("hold {} (it holds orders)", header.kind.as_str()),
-            }
-            .into());
-        }
+    fn begin(&mut self, _: &Header, _: &mut Diagnostics) -> Result<()> {
         self.csv.write_record(TITLES).map_err(csv_error)
     }
 
@@ -142,6 +135,6 @@ impl RecordSink for OrdersReportWriter {
     }
 
     fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
-        self.csv.flush().map_err(|e| Error::io("<output>", e))
+        self.csv.flush().map_err(Error::output)
     }
 }

@@ -281,7 +281,7 @@ pub fn write(
 ) -> Result<Vec<u8>, Error> {
     let format = formats::find(format)?;
     let buf = SharedBuf::default();
-    let mut sink = (format.writer.expect("a writable format"))(Box::new(buf.clone()), opts)?;
+    let mut sink = format.open_writer(Box::new(buf.clone()), opts)?;
     replay(header, records.iter().cloned(), sink.as_mut(), diag)?;
     drop(sink);
     Ok(buf.bytes())

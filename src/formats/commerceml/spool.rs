@@ -85,7 +85,7 @@ impl Spool {
         file.flush().map_err(spool_error)?;
         let file = file.get_mut();
         file.seek(SeekFrom::Start(self.start)).map_err(spool_error)?;
-        io::copy(file, out).map_err(|e| Error::io("<output>", e))?;
+        io::copy(file, out).map_err(Error::output)?;
         Ok(())
     }
 }

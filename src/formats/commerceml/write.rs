@@ -99,10 +99,6 @@ struct OrdersWriter {
     orders: Vec<Order>,
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 fn num(d: &Decimal) -> String {
     format_decimal(d, '.')
 }
@@ -120,20 +116,20 @@ impl OrdersWriter {
     }
 
     fn requisite(&mut self, name: &str, value: &str) -> Result<()> {
-        self.xml.start("ЗначениеРеквизита", &[]).map_err(io)?;
-        self.xml.text_element("Наименование", name).map_err(io)?;
-        self.xml.text_element("Значение", value).map_err(io)?;
-        self.xml.end("ЗначениеРеквизита").map_err(io)
+        self.xml.start("ЗначениеРеквизита", &[]).map_err(Error::output)?;
+        self.xml.text_element("Наименование", name).map_err(Error::output)?;
+        self.xml.text_element("Значение", value).map_err(Error::output)?;
+        self.xml.end("ЗначениеРеквизита").map_err(Error::output)
     }
 
     fn discount(&mut self, amount: &Decimal) -> Result<()> {
-        self.xml.start("Скидки", &[]).map_err(io)?;
-        self.xml.start("Скидка", &[]).map_err(io)?;
-        self.xml.text_element("Наименование", "Скидка").map_err(io)?;
-        self.xml.text_element("Сумма", &num(amount)).map_err(io)?;
-        self.xml.text_element("УчтеноВСумме", "true").map_err(io)?;
-        self.xml.end("Скидка").map_err(io)?;
-        self.xml.end("Скидки").map_err(io)
+        self.xml.start("Скидки", &[]).map_err(Error::output)?;
+        self.xml.start("Скидка", &[]).map_err(Error::output)?;
+        self.xml.text_element("Наименование", "Скидка").map_err(Error::output)?;
+        self.xml.text_element("Сумма", &num(amount)).map_err(Error::output)?;
+        self.xml.text_element("УчтеноВСумме", "true").map_err(Error::output)?;
+        self.xml.end("Скидка").map_err(Error::output)?;
+        self.xml.end("Скидки").map_err(Error::output)
     }
 
     fn unit(&mut self) -> Result<()> {
@@ -143,7 +139,7 @@ impl OrdersWriter {
                 "БазоваяЕдиница",
                 &[("Код", "796"), ("НаименованиеПолное", "Штука"), ("МеждународноеСокращение", "PCE")],
             )
-            .map_err(io)
+            .map_err(Error::output)
     }
 
     fn write_order(&mut self, n: usize, o: &Order, diag: &mut Diagnostics, units: &mut UnitAssumed) -> Result<()> {
@@ -155,25 +151,25 @@ impl OrdersWriter {
         if o.order_time.is_some() && o.created.is_some() {
             dropped.push("created".into());
         }
-        self.xml.start("Документ", &[]).map_err(io)?;
-        self.xml.text_element("Ид", &id).map_err(io)?;
-        self.xml.text_element("Номер", &number).map_err(io)?;
+        self.xml.start("Документ", &[]).map_err(Error::output)?;
+        self.xml.text_element("Ид", &id).map_err(Error::output)?;
+        self.xml.text_element("Номер", &number).map_err(Error::output)?;
         match &when {
-            Some(t) => self.xml.text_element("Дата", &t.format("%Y-%m-%d").to_string()).map_err(io)?,
+            Some(t) => self.xml.text_element("Дата", &t.format("%Y-%m-%d").to_string()).map_err(Error::output)?,
             None => diag.warn(Warning::new(
                 WarningKind::ValueMissing,
                 format!("order {label} has no order or creation time; Дата is left out"),
             ))?,
         }
-        self.xml.text_element("ХозОперация", "Заказ товара").map_err(io)?;
-        self.xml.text_element("Роль", "Продавец").map_err(io)?;
-        self.xml.text_element("Валюта", "руб").map_err(io)?;
-        self.xml.text_element("Курс", "1").map_err(io)?;
+        self.xml.text_element("ХозОперация", "Заказ товара").map_err(Error::output)?;
+        self.xml.text_element("Роль", "Продавец").map_err(Error::output)?;
+        self.xml.text_element("Валюта", "руб").map_err(Error::output)?;
+        self.xml.text_element("Курс", "1").map_err(Error::output)?;
         let total = o.total_amount.unwrap_or_else(|| {
             let lines: Decimal = o.lines.iter().filter_map(line_sum).sum();
             lines - o.discount.unwrap_or_default() + o.delivery_amount.unwrap_or_default()
         });
-        self.xml.text_element("Сумма", &num(&total)).map_err(io)?;
+        self.xml.text_element("Сумма", &num(&total)).map_err(Error::output)?;
         if o.lines.is_empty() {
             diag.warn(Warning::new(
                 WarningKind::ValueMissing,
@@ -196,27 +192,27 @@ impl OrdersWriter {
         }
         self.write_party(o, &label, diag)?;
         if let Some(t) = &when {
-            self.xml.text_element("Время", &t.format("%H:%M:%S").to_string()).map_err(io)?;
+            self.xml.text_element("Время", &t.format("%H:%M:%S").to_string()).map_err(Error::output)?;
         }
         if let Some(c) = o.comment.as_deref().filter(|c| !c.trim().is_empty()) {
-            self.xml.text_element("Комментарий", c).map_err(io)?;
+            self.xml.text_element("Комментарий", c).map_err(Error::output)?;
         }
         if let Some(d) = o.discount.filter(|d| !d.is_zero()) {
             self.discount(&d)?;
         }
         let delivery = o.delivery_amount.filter(|d| !d.is_zero());
         if !o.lines.is_empty() || delivery.is_some() {
-            self.xml.start("Товары", &[]).map_err(io)?;
+            self.xml.start("Товары", &[]).map_err(Error::output)?;
             for (i, line) in o.lines.iter().enumerate() {
                 self.write_line(&label, i + 1, line, diag, units)?;
             }
             if let Some(d) = delivery {
                 self.write_delivery(&d)?;
             }
-            self.xml.end("Товары").map_err(io)?;
+            self.xml.end("Товары").map_err(Error::output)?;
         }
         self.write_requisites(o)?;
-        self.xml.end("Документ").map_err(io)?;
+        self.xml.end("Документ").map_err(Error::output)?;
         for (field, present) in [
             ("changed", o.changed.is_some()),
             ("organization_id", o.organization_id.is_some()),
@@ -254,16 +250,16 @@ impl OrdersWriter {
                 )
             })?;
         }
-        self.xml.start("Контрагенты", &[]).map_err(io)?;
-        self.xml.start("Контрагент", &[]).map_err(io)?;
+        self.xml.start("Контрагенты", &[]).map_err(Error::output)?;
+        self.xml.start("Контрагент", &[]).map_err(Error::output)?;
         if let Some(id) = &o.client_id {
-            self.xml.text_element("Ид", id).map_err(io)?;
+            self.xml.text_element("Ид", id).map_err(Error::output)?;
         }
-        self.xml.text_element("Наименование", &name).map_err(io)?;
-        self.xml.text_element("Роль", "Покупатель").map_err(io)?;
-        self.xml.text_element("ПолноеНаименование", &name).map_err(io)?;
-        self.xml.end("Контрагент").map_err(io)?;
-        self.xml.end("Контрагенты").map_err(io)
+        self.xml.text_element("Наименование", &name).map_err(Error::output)?;
+        self.xml.text_element("Роль", "Покупатель").map_err(Error::output)?;
+        self.xml.text_element("ПолноеНаименование", &name).map_err(Error::output)?;
+        self.xml.end("Контрагент").map_err(Error::output)?;
+        self.xml.end("Контрагенты").map_err(Error::output)
     }
 
     fn write_line(
@@ -275,16 +271,16 @@ impl OrdersWriter {
         units: &mut UnitAssumed,
     ) -> Result<()> {
         let mut dropped: Vec<String> = Vec::new();
-        self.xml.start("Товар", &[]).map_err(io)?;
+        self.xml.start("Товар", &[]).map_err(Error::output)?;
         match (&line.product_code, &line.nomenclature_id) {
             (Some(code), nomenclature) => {
-                self.xml.text_element("Ид", code).map_err(io)?;
+                self.xml.text_element("Ид", code).map_err(Error::output)?;
                 if let Some(id) = nomenclature {
                     dropped.push(format!("nomenclature id {id}"));
                 }
             }
             (None, Some(id)) => {
-                self.xml.text_element("Ид", id).map_err(io)?;
+                self.xml.text_element("Ид", id).map_err(Error::output)?;
                 diag.warn_with(WarningKind::ValueAssumed, || Warning::new(
                     WarningKind::ValueAssumed,
                     format!("order {label}, line {n}: no product code; Ид is Бифит's nomenclature id {id}, which 1C does not know"),
@@ -296,29 +292,29 @@ impl OrdersWriter {
             ))?,
         }
         if let Some(b) = &line.barcode {
-            self.xml.text_element("Штрихкод", b).map_err(io)?;
+            self.xml.text_element("Штрихкод", b).map_err(Error::output)?;
         }
-        self.xml.text_element("Наименование", &line.name).map_err(io)?;
+        self.xml.text_element("Наименование", &line.name).map_err(Error::output)?;
         self.unit()?;
         units.lines += 1;
         if units.fractional.is_none() && !line.quantity.fract().is_zero() {
             units.fractional = Some(format!("order {label}, line {n}: quantity {}", num(&line.quantity)));
         }
         match line.price {
-            Some(p) => self.xml.text_element("ЦенаЗаЕдиницу", &num(&p)).map_err(io)?,
+            Some(p) => self.xml.text_element("ЦенаЗаЕдиницу", &num(&p)).map_err(Error::output)?,
             None => diag.warn(Warning::new(
                 WarningKind::ValueMissing,
                 format!("order {label}, line {n}: no price; ЦенаЗаЕдиницу is left out"),
             ))?,
         }
-        self.xml.text_element("Количество", &num(&line.quantity)).map_err(io)?;
+        self.xml.text_element("Количество", &num(&line.quantity)).map_err(Error::output)?;
         if let Some(sum) = line_sum(line) {
-            self.xml.text_element("Сумма", &num(&sum)).map_err(io)?;
+            self.xml.text_element("Сумма", &num(&sum)).map_err(Error::output)?;
         }
         if let Some(d) = line.discount.filter(|d| !d.is_zero()) {
             self.discount(&d)?;
         }
-        self.xml.end("Товар").map_err(io)?;
+        self.xml.end("Товар").map_err(Error::output)?;
         if let Some(v) = line.vat {
             dropped.push(format!("VAT {}", v.as_russian()));
         }
@@ -338,18 +334,18 @@ impl OrdersWriter {
     }
 
     fn write_delivery(&mut self, amount: &Decimal) -> Result<()> {
-        self.xml.start("Товар", &[]).map_err(io)?;
-        self.xml.text_element("Ид", "ORDER_DELIVERY").map_err(io)?;
-        self.xml.text_element("Наименование", "Доставка заказа").map_err(io)?;
+        self.xml.start("Товар", &[]).map_err(Error::output)?;
+        self.xml.text_element("Ид", "ORDER_DELIVERY").map_err(Error::output)?;
+        self.xml.text_element("Наименование", "Доставка заказа").map_err(Error::output)?;
         self.unit()?;
-        self.xml.text_element("ЦенаЗаЕдиницу", &num(amount)).map_err(io)?;
-        self.xml.text_element("Количество", "1").map_err(io)?;
-        self.xml.text_element("Сумма", &num(amount)).map_err(io)?;
-        self.xml.start("ЗначенияРеквизитов", &[]).map_err(io)?;
+        self.xml.text_element("ЦенаЗаЕдиницу", &num(amount)).map_err(Error::output)?;
+        self.xml.text_element("Количество", "1").map_err(Error::output)?;
+        self.xml.text_element("Сумма", &num(amount)).map_err(Error::output)?;
+        self.xml.start("ЗначенияРеквизитов", &[]).map_err(Error::output)?;
         self.requisite("ВидНоменклатуры", "Услуга")?;
         self.requisite("ТипНоменклатуры", "Услуга")?;
-        self.xml.end("ЗначенияРеквизитов").map_err(io)?;
-        self.xml.end("Товар").map_err(io)
+        self.xml.end("ЗначенияРеквизитов").map_err(Error::output)?;
+        self.xml.end("Товар").map_err(Error::output)
     }
 
     fn write_requisites(&mut self, o: &Order) -> Result<()> {
@@ -380,11 +376,11 @@ impl OrdersWriter {
         if pairs.is_empty() {
             return Ok(());
         }
-        self.xml.start("ЗначенияРеквизитов", &[]).map_err(io)?;
+        self.xml.start("ЗначенияРеквизитов", &[]).map_err(Error::output)?;
         for (name, value) in pairs {
             self.requisite(name, &value)?;
         }
-        self.xml.end("ЗначенияРеквизитов").map_err(io)
+        self.xml.end("ЗначенияРеквизитов").map_err(Error::output)
     }
 }
 
@@ -431,18 +427,18 @@ impl RecordSink for OrdersWriter {
         let orders = std::mem::take(&mut self.orders);
         let latest = orders.iter().filter_map(|o| o.order_time.or(o.created)).max();
         let stamp = latest.map(|t| self.local(&t).format("%Y-%m-%dT%H:%M:%S").to_string());
-        self.xml.declaration().map_err(io)?;
+        self.xml.declaration().map_err(Error::output)?;
         let mut attrs = vec![("ВерсияСхемы", SCHEMA_VERSION)];
         if let Some(s) = &stamp {
             attrs.push(("ДатаФормирования", s));
         }
-        self.xml.start(ROOT, &attrs).map_err(io)?;
+        self.xml.start(ROOT, &attrs).map_err(Error::output)?;
         let mut units = UnitAssumed::default();
         for (i, o) in orders.iter().enumerate() {
             self.write_order(i + 1, o, diag, &mut units)?;
         }
-        self.xml.end(ROOT).map_err(io)?;
-        self.xml.finish().map_err(io)?;
+        self.xml.end(ROOT).map_err(Error::output)?;
+        self.xml.finish().map_err(Error::output)?;
         if units.lines > 0 {
             let hint = units
                 .fractional

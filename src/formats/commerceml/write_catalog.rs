@@ -54,10 +54,6 @@ const PACKAGE_NAME: &str = "Пакет предложений (Основной 
 /// The prefix of `extra` keys holding taxes other than НДС (as the reader keeps them).
 const OTHER_TAX: &str = "СтавкаНалога ";
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 pub(super) fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<CatalogWriter> {
     let out = Shared::new(out);
     Ok(CatalogWriter {
@@ -150,35 +146,35 @@ impl RecordSink for CatalogWriter {
             ))?;
         }
         let date = self.export_date.map(|d| d.format("%Y-%m-%dT00:00:00").to_string());
-        self.xml.declaration().map_err(io)?;
+        self.xml.declaration().map_err(Error::output)?;
         let mut attrs = vec![("ВерсияСхемы", SCHEMA_VERSION)];
         if let Some(d) = &date {
             attrs.push(("ДатаФормирования", d));
         }
-        self.xml.start(ROOT, &attrs).map_err(io)?;
+        self.xml.start(ROOT, &attrs).map_err(Error::output)?;
         self.write_classifier(diag)?;
         if !self.goods.is_empty()? {
-            self.xml.start("Каталог", &[("СодержитТолькоИзменения", "false")]).map_err(io)?;
-            self.xml.text_element("Ид", CATALOG_ID).map_err(io)?;
-            self.xml.text_element("ИдКлассификатора", CATALOG_ID).map_err(io)?;
-            self.xml.text_element("Наименование", CATALOG_NAME).map_err(io)?;
-            self.xml.start("Товары", &[]).map_err(io)?;
+            self.xml.start("Каталог", &[("СодержитТолькоИзменения", "false")]).map_err(Error::output)?;
+            self.xml.text_element("Ид", CATALOG_ID).map_err(Error::output)?;
+            self.xml.text_element("ИдКлассификатора", CATALOG_ID).map_err(Error::output)?;
+            self.xml.text_element("Наименование", CATALOG_NAME).map_err(Error::output)?;
+            self.xml.start("Товары", &[]).map_err(Error::output)?;
             self.goods.copy_into(&mut self.out)?;
-            self.xml.end("Товары").map_err(io)?;
-            self.xml.end("Каталог").map_err(io)?;
+            self.xml.end("Товары").map_err(Error::output)?;
+            self.xml.end("Каталог").map_err(Error::output)?;
 
-            self.xml.start("ПакетПредложений", &[("СодержитТолькоИзменения", "false")]).map_err(io)?;
-            self.xml.text_element("Ид", &format!("{CATALOG_ID}#")).map_err(io)?;
-            self.xml.text_element("Наименование", PACKAGE_NAME).map_err(io)?;
-            self.xml.text_element("ИдКаталога", CATALOG_ID).map_err(io)?;
-            self.xml.text_element("ИдКлассификатора", CATALOG_ID).map_err(io)?;
-            self.xml.start("Предложения", &[]).map_err(io)?;
+            self.xml.start("ПакетПредложений", &[("СодержитТолькоИзменения", "false")]).map_err(Error::output)?;
+            self.xml.text_element("Ид", &format!("{CATALOG_ID}#")).map_err(Error::output)?;
+            self.xml.text_element("Наименование", PACKAGE_NAME).map_err(Error::output)?;
+            self.xml.text_element("ИдКаталога", CATALOG_ID).map_err(Error::output)?;
+            self.xml.text_element("ИдКлассификатора", CATALOG_ID).map_err(Error::output)?;
+            self.xml.start("Предложения", &[]).map_err(Error::output)?;
             self.offers.copy_into(&mut self.out)?;
-            self.xml.end("Предложения").map_err(io)?;
-            self.xml.end("ПакетПредложений").map_err(io)?;
+            self.xml.end("Предложения").map_err(Error::output)?;
+            self.xml.end("ПакетПредложений").map_err(Error::output)?;
         }
-        self.xml.end(ROOT).map_err(io)?;
-        self.xml.finish().map_err(io)
+        self.xml.end(ROOT).map_err(Error::output)?;
+        self.xml.finish().map_err(Error::output)
     }
 }
 
@@ -220,32 +216,34 @@ impl CatalogWriter {
     }
 
     fn write_classifier(&mut self, diag: &mut Diagnostics) -> Result<()> {
-        self.xml.start("Классификатор", &[]).map_err(io)?;
-        self.xml.text_element("Ид", CATALOG_ID).map_err(io)?;
-        self.xml.text_element("Наименование", CLASSIFIER_NAME).map_err(io)?;
+        self.xml.start("Классификатор", &[]).map_err(Error::output)?;
+        self.xml.text_element("Ид", CATALOG_ID).map_err(Error::output)?;
+        self.xml.text_element("Наименование", CLASSIFIER_NAME).map_err(Error::output)?;
         if !self.groups.is_empty() {
-            self.xml.start("Группы", &[]).map_err(io)?;
+            self.xml.start("Группы", &[]).map_err(Error::output)?;
             self.write_group_tree(diag)?;
-            self.xml.end("Группы").map_err(io)?;
+            self.xml.end("Группы").map_err(Error::output)?;
         }
         if !self.types.is_empty() {
-            self.xml.start("ТипыЦен", &[]).map_err(io)?;
+            self.xml.start("ТипыЦен", &[]).map_err(Error::output)?;
             for (id, t) in &self.types {
-                self.xml.start("ТипЦены", &[]).map_err(io)?;
-                self.xml.text_element("Ид", id).map_err(io)?;
-                self.xml.text_element("Наименование", &t.name).map_err(io)?;
-                self.xml.text_element("Валюта", "RUB").map_err(io)?;
+                self.xml.start("ТипЦены", &[]).map_err(Error::output)?;
+                self.xml.text_element("Ид", id).map_err(Error::output)?;
+                self.xml.text_element("Наименование", &t.name).map_err(Error::output)?;
+                self.xml.text_element("Валюта", "RUB").map_err(Error::output)?;
                 if let Some(included) = t.includes_vat {
-                    self.xml.start("Налог", &[]).map_err(io)?;
-                    self.xml.text_element("Наименование", "НДС").map_err(io)?;
-                    self.xml.text_element("УчтеноВСумме", if included { "true" } else { "false" }).map_err(io)?;
-                    self.xml.end("Налог").map_err(io)?;
+                    self.xml.start("Налог", &[]).map_err(Error::output)?;
+                    self.xml.text_element("Наименование", "НДС").map_err(Error::output)?;
+                    self.xml
+                        .text_element("УчтеноВСумме", if included { "true" } else { "false" })
+                        .map_err(Error::output)?;
+                    self.xml.end("Налог").map_err(Error::output)?;
                 }
-                self.xml.end("ТипЦены").map_err(io)?;
+                self.xml.end("ТипЦены").map_err(Error::output)?;
             }
-            self.xml.end("ТипыЦен").map_err(io)?;
+            self.xml.end("ТипыЦен").map_err(Error::output)?;
         }
-        self.xml.end("Классификатор").map_err(io)
+        self.xml.end("Классификатор").map_err(Error::output)
     }
 
     /// The groups nested under their parents (an explicit stack: no depth limit). A group whose
@@ -310,9 +308,9 @@ impl CatalogWriter {
         while let Some((group, next, open)) = stack.last_mut() {
             let Some(&child) = children[*group].get(*next) else {
                 if *open {
-                    self.xml.end("Группы").map_err(io)?;
+                    self.xml.end("Группы").map_err(Error::output)?;
                 }
-                self.xml.end("Группа").map_err(io)?;
+                self.xml.end("Группа").map_err(Error::output)?;
                 stack.pop();
                 continue;
             };
@@ -322,7 +320,7 @@ impl CatalogWriter {
             }
             if !*open {
                 *open = true;
-                self.xml.start("Группы", &[]).map_err(io)?;
+                self.xml.start("Группы", &[]).map_err(Error::output)?;
             }
             self.open_group(&groups[child], diag)?;
             written[child] = true;
@@ -333,13 +331,13 @@ impl CatalogWriter {
 
     fn open_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
         self.xml.subject(format_args!("group {}", g.code));
-        self.xml.start("Группа", &[]).map_err(io)?;
-        self.xml.text_element("Ид", &g.code).map_err(io)?;
-        self.xml.text_element("Наименование", &g.name).map_err(io)?;
+        self.xml.start("Группа", &[]).map_err(Error::output)?;
+        self.xml.text_element("Ид", &g.code).map_err(Error::output)?;
+        self.xml.text_element("Наименование", &g.name).map_err(Error::output)?;
         let mut dropped = Vec::new();
         for (key, value) in &g.extra {
             if element_name(key) && !matches!(key.as_str(), "Ид" | "Наименование" | "Группы") {
-                self.xml.text_element(key, value).map_err(io)?;
+                self.xml.text_element(key, value).map_err(Error::output)?;
             } else {
                 dropped.push(key.as_str());
             }
@@ -363,26 +361,26 @@ impl CatalogWriter {
         let x = &mut self.goods.xml;
         x.subject(format_args!("product {}", p.code));
         let status: &[(&str, &str)] = if p.deleted { &[("Статус", "Удален")] } else { &[] };
-        x.start("Товар", status).map_err(io)?;
-        x.text_element("Ид", &p.code).map_err(io)?;
+        x.start("Товар", status).map_err(Error::output)?;
+        x.text_element("Ид", &p.code).map_err(Error::output)?;
         if p.deleted {
-            x.text_element("ПометкаУдаления", "true").map_err(io)?;
+            x.text_element("ПометкаУдаления", "true").map_err(Error::output)?;
         }
         for b in p.barcodes.iter().filter(|b| !b.trim().is_empty()) {
-            x.text_element("Штрихкод", b).map_err(io)?;
+            x.text_element("Штрихкод", b).map_err(Error::output)?;
         }
         if let Some(a) = p.article.as_deref().filter(|a| !a.trim().is_empty()) {
-            x.text_element("Артикул", a).map_err(io)?;
+            x.text_element("Артикул", a).map_err(Error::output)?;
         }
-        x.text_element("Наименование", &product_name(p, diag)?).map_err(io)?;
+        x.text_element("Наименование", &product_name(p, diag)?).map_err(Error::output)?;
         write_unit(x, p)?;
         if let Some(parent) = &p.parent {
-            x.start("Группы", &[]).map_err(io)?;
-            x.text_element("Ид", parent).map_err(io)?;
-            x.end("Группы").map_err(io)?;
+            x.start("Группы", &[]).map_err(Error::output)?;
+            x.text_element("Ид", parent).map_err(Error::output)?;
+            x.end("Группы").map_err(Error::output)?;
         }
         if let Some(c) = p.comment.as_deref().filter(|c| !c.trim().is_empty()) {
-            x.text_element("Описание", c).map_err(io)?;
+            x.text_element("Описание", c).map_err(Error::output)?;
         }
         let mut taxes: Vec<(&str, &str)> = Vec::new();
         if let Some(vat) = p.vat {
@@ -390,27 +388,27 @@ impl CatalogWriter {
         }
         taxes.extend(p.extra.iter().filter_map(|(k, v)| Some((k.strip_prefix(OTHER_TAX)?, v.as_str()))));
         if !taxes.is_empty() {
-            x.start("СтавкиНалогов", &[]).map_err(io)?;
+            x.start("СтавкиНалогов", &[]).map_err(Error::output)?;
             for (name, rate) in taxes {
-                x.start("СтавкаНалога", &[]).map_err(io)?;
-                x.text_element("Наименование", name).map_err(io)?;
-                x.text_element("Ставка", rate).map_err(io)?;
-                x.end("СтавкаНалога").map_err(io)?;
+                x.start("СтавкаНалога", &[]).map_err(Error::output)?;
+                x.text_element("Наименование", name).map_err(Error::output)?;
+                x.text_element("Ставка", rate).map_err(Error::output)?;
+                x.end("СтавкаНалога").map_err(Error::output)?;
             }
-            x.end("СтавкиНалогов").map_err(io)?;
+            x.end("СтавкиНалогов").map_err(Error::output)?;
         }
         let requisites = requisites(p);
         if !requisites.is_empty() {
-            x.start("ЗначенияРеквизитов", &[]).map_err(io)?;
+            x.start("ЗначенияРеквизитов", &[]).map_err(Error::output)?;
             for (name, value) in requisites {
-                x.start("ЗначениеРеквизита", &[]).map_err(io)?;
-                x.text_element("Наименование", name).map_err(io)?;
-                x.text_element("Значение", value).map_err(io)?;
-                x.end("ЗначениеРеквизита").map_err(io)?;
+                x.start("ЗначениеРеквизита", &[]).map_err(Error::output)?;
+                x.text_element("Наименование", name).map_err(Error::output)?;
+                x.text_element("Значение", value).map_err(Error::output)?;
+                x.end("ЗначениеРеквизита").map_err(Error::output)?;
             }
-            x.end("ЗначенияРеквизитов").map_err(io)?;
+            x.end("ЗначенияРеквизитов").map_err(Error::output)?;
         }
-        x.end("Товар").map_err(io)
+        x.end("Товар").map_err(Error::output)
     }
 
     fn write_offer(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
@@ -431,41 +429,41 @@ impl CatalogWriter {
         }
         let x = &mut self.offers.xml;
         x.subject(format_args!("product {}", p.code));
-        x.start("Предложение", &[]).map_err(io)?;
-        x.text_element("Ид", &p.code).map_err(io)?;
+        x.start("Предложение", &[]).map_err(Error::output)?;
+        x.text_element("Ид", &p.code).map_err(Error::output)?;
         if p.deleted {
-            x.text_element("ПометкаУдаления", "true").map_err(io)?;
+            x.text_element("ПометкаУдаления", "true").map_err(Error::output)?;
         }
-        x.text_element("Наименование", &product_name(p, diag)?).map_err(io)?;
+        x.text_element("Наименование", &product_name(p, diag)?).map_err(Error::output)?;
         if !prices.is_empty() {
-            x.start("Цены", &[]).map_err(io)?;
+            x.start("Цены", &[]).map_err(Error::output)?;
             for (id, price) in prices {
-                x.start("Цена", &[]).map_err(io)?;
-                x.text_element("ИдТипаЦены", &id).map_err(io)?;
+                x.start("Цена", &[]).map_err(Error::output)?;
+                x.text_element("ИдТипаЦены", &id).map_err(Error::output)?;
                 let amount = price.amount.map(|a| format_decimal(&a, '.')).unwrap_or_default();
-                x.text_element("ЦенаЗаЕдиницу", &amount).map_err(io)?;
-                x.text_element("Валюта", "RUB").map_err(io)?;
-                x.end("Цена").map_err(io)?;
+                x.text_element("ЦенаЗаЕдиницу", &amount).map_err(Error::output)?;
+                x.text_element("Валюта", "RUB").map_err(Error::output)?;
+                x.end("Цена").map_err(Error::output)?;
             }
-            x.end("Цены").map_err(io)?;
+            x.end("Цены").map_err(Error::output)?;
         }
         let (quantity, stores) = stock(p);
         if let Some(q) = quantity {
-            x.text_element("Количество", q).map_err(io)?;
+            x.text_element("Количество", q).map_err(Error::output)?;
         }
         if let Some(stores) = stores {
-            x.start("Остатки", &[]).map_err(io)?;
+            x.start("Остатки", &[]).map_err(Error::output)?;
             for (store, amount) in stores {
-                x.start("Остаток", &[]).map_err(io)?;
-                x.start("Склад", &[]).map_err(io)?;
-                x.text_element("Ид", &store).map_err(io)?;
-                x.text_element("Количество", &amount.to_string()).map_err(io)?;
-                x.end("Склад").map_err(io)?;
-                x.end("Остаток").map_err(io)?;
+                x.start("Остаток", &[]).map_err(Error::output)?;
+                x.start("Склад", &[]).map_err(Error::output)?;
+                x.text_element("Ид", &store).map_err(Error::output)?;
+                x.text_element("Количество", &amount.to_string()).map_err(Error::output)?;
+                x.end("Склад").map_err(Error::output)?;
+                x.end("Остаток").map_err(Error::output)?;
             }
-            x.end("Остатки").map_err(io)?;
+            x.end("Остатки").map_err(Error::output)?;
         }
-        x.end("Предложение").map_err(io)
+        x.end("Предложение").map_err(Error::output)
     }
 
     /// The `Ид` of a price's type, listing the type when it is new.
@@ -522,7 +520,7 @@ fn write_unit<W: Write>(x: &mut XmlOut<W>, p: &Product) -> Result<()> {
         attrs.push(("НаименованиеПолное", unit.name.as_str()));
     }
     if !attrs.is_empty() {
-        x.empty("БазоваяЕдиница", &attrs).map_err(io)?;
+        x.empty("БазоваяЕдиница", &attrs).map_err(Error::output)?;
     }
     Ok(())
 }

@@ -55,10 +55,6 @@ struct KassatkaNomenclatureWriter {
     closed: HashSet<GroupKey>,
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 /// The API layout's `Product@Barcode` holds an EAN/UPC: digits only, like every barcode in the
 /// seed (schema type `BarcodeText`).
 fn fits_api_barcode(b: &str) -> bool {
@@ -125,9 +121,11 @@ impl KassatkaNomenclatureWriter {
         }
         let (code, name, parent) = self.group_attrs(&open.key);
         self.xml.subject(format_args!("group {code}"));
-        self.xml.start("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
+        self.xml
+            .start("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)])
+            .map_err(Error::output)?;
         if self.dialect() == KassatkaDialect::Api {
-            self.xml.start("Products", &[]).map_err(io)?;
+            self.xml.start("Products", &[]).map_err(Error::output)?;
         }
         if let Some(open) = &mut self.current {
             open.started = true;
@@ -139,9 +137,9 @@ impl KassatkaNomenclatureWriter {
         let Some(open) = self.current.take() else { return Ok(()) };
         if open.started {
             if self.dialect() == KassatkaDialect::Api {
-                self.xml.end("Products").map_err(io)?;
+                self.xml.end("Products").map_err(Error::output)?;
             }
-            self.xml.end("ProductGroup").map_err(io)?;
+            self.xml.end("ProductGroup").map_err(Error::output)?;
             self.closed.insert(open.key);
         } else {
             // Written where it came, so parents stay before children. If its products come later
@@ -149,7 +147,9 @@ impl KassatkaNomenclatureWriter {
             // that is not a split, so it is not in `closed`.
             let (code, name, parent) = self.group_attrs(&open.key);
             self.xml.subject(format_args!("group {code}"));
-            self.xml.empty("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)]).map_err(io)?;
+            self.xml
+                .empty("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)])
+                .map_err(Error::output)?;
         }
         Ok(())
     }
@@ -214,7 +214,7 @@ impl KassatkaNomenclatureWriter {
                         ("PriceType", &price_type),
                     ],
                 )
-                .map_err(io)?;
+                .map_err(Error::output)?;
         }
         Ok(())
     }
@@ -239,10 +239,10 @@ impl KassatkaNomenclatureWriter {
         if let Some(comment) = &p.comment {
             attrs.push(("Comment", comment));
         }
-        self.xml.start("Product", &attrs).map_err(io)?;
+        self.xml.start("Product", &attrs).map_err(Error::output)?;
         if !p.prices.is_empty() {
             let vat = p.vat.map(|v| v.as_russian()).unwrap_or_default();
-            self.xml.start("Prices", &[]).map_err(io)?;
+            self.xml.start("Prices", &[]).map_err(Error::output)?;
             for price in &p.prices {
                 let amount = self.price_text(price.amount);
                 let code = price.code.clone().unwrap_or_default();
@@ -259,19 +259,19 @@ impl KassatkaNomenclatureWriter {
                             ("IncludesVAT", includes),
                         ],
                     )
-                    .map_err(io)?;
+                    .map_err(Error::output)?;
             }
-            self.xml.end("Prices").map_err(io)?;
+            self.xml.end("Prices").map_err(Error::output)?;
         }
         let listed: Vec<&String> = p.barcodes.iter().filter(|b| fits_1c_barcode(b)).collect();
         if !listed.is_empty() {
-            self.xml.start("Barcodes", &[]).map_err(io)?;
+            self.xml.start("Barcodes", &[]).map_err(Error::output)?;
             for b in listed {
-                self.xml.empty("Barcode", &[("Barcode", b)]).map_err(io)?;
+                self.xml.empty("Barcode", &[("Barcode", b)]).map_err(Error::output)?;
             }
-            self.xml.end("Barcodes").map_err(io)?;
+            self.xml.end("Barcodes").map_err(Error::output)?;
         }
-        self.xml.end("Product").map_err(io)
+        self.xml.end("Product").map_err(Error::output)
     }
 
     /// Says what of a product this layout cannot hold.
@@ -359,7 +359,7 @@ impl KassatkaNomenclatureWriter {
 impl CatalogWriter for KassatkaNomenclatureWriter {
     fn start(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         self.choose_dialect(header, diag)?;
-        self.xml.declaration().map_err(io)?;
+        self.xml.declaration().map_err(Error::output)?;
         let date =
             header.export_date.map(|d| d.format("%d.%m.%Y").to_string()).or_else(|| header.extra.get("Date").cloned());
         let mut attrs: Vec<(&str, &str)> = Vec::new();
@@ -386,7 +386,7 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
                 )
             })?;
         }
-        self.xml.start(ROOT, &attrs).map_err(io)
+        self.xml.start(ROOT, &attrs).map_err(Error::output)
     }
 
     fn group(&mut self, group: Group, diag: &mut Diagnostics) -> Result<()> {
@@ -424,7 +424,7 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
 
     fn end(&mut self, _: &mut Diagnostics) -> Result<()> {
         self.close_current()?;
-        self.xml.end(ROOT).map_err(io)?;
-        self.xml.finish().map_err(io)
+        self.xml.end(ROOT).map_err(Error::output)?;
+        self.xml.finish().map_err(Error::output)
     }
 }
