@@ -7,7 +7,7 @@ mod report;
 mod upload;
 mod watch;
 
-use kassa_bridge::limits::{parse_size, Limits};
+use kassa_bridge::limits::Limits;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -114,46 +114,7 @@ pub struct ReadArgs {
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub input_utc_offset: Option<String>,
     #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
-/// What a reader may hold at once: memory is bounded by these, never by the input (README
-/// "Limits"). Sizes take units: 8MiB, 100MB, 4096.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Limits")]
-pub struct LimitArgs {
-    /// One record: an XML tag or text, a CSV row, a line, a JSON object [default: 8MiB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_record_size: Option<u64>,
-    /// One value: an XML text or attribute, a CSV field [default: 1MiB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_value_size: Option<u64>,
-    /// Columns of a CSV row [default: 10000].
-    #[arg(long, value_name = "N")]
-    pub max_columns: Option<u64>,
-    /// XML elements open at once [default: 1000].
-    #[arg(long, value_name = "N")]
-    pub max_depth: Option<u64>,
-    /// A spreadsheet file, and each part unpacked from it [default: 100MB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_sheet_size: Option<u64>,
-    /// Cells of a sheet, and the rectangle they span [default: 5000000].
-    #[arg(long, value_name = "N")]
-    pub max_cells: Option<u64>,
-}
-
-impl LimitArgs {
-    pub fn limits(&self) -> Limits {
-        let d = Limits::default();
-        Limits {
-            max_record_size: self.max_record_size.unwrap_or(d.max_record_size),
-            max_value_size: self.max_value_size.unwrap_or(d.max_value_size),
-            max_columns: self.max_columns.unwrap_or(d.max_columns),
-            max_depth: self.max_depth.unwrap_or(d.max_depth),
-            max_sheet_size: self.max_sheet_size.unwrap_or(d.max_sheet_size),
-            max_cells: self.max_cells.unwrap_or(d.max_cells),
-        }
-    }
+    pub limits: Limits,
 }
 
 impl ReadArgs {
@@ -166,7 +127,7 @@ impl ReadArgs {
             columns: self.columns.clone(),
             mapping: self.mapping.clone(),
             utc_offset: self.input_utc_offset.clone(),
-            limits: self.limits.limits(),
+            limits: self.limits,
         }
     }
 }
