@@ -1,31 +1,55 @@
-//! Options of readers and writers, shared by the CLI flags and (later) the drop-folder config.
+//! Options of readers and writers, declared once for the library, the command line and the
+//! drop-folder configuration: serde reads them from `[route.read]` and `[route.target.write]`
+//! (kebab-case keys), and with the `cli` feature (on by default) clap derives the commands'
+//! options from the same fields. A field's doc comment is its `--help` text.
 
 use serde::Deserialize;
 
-/// Options readers understand; each reader uses the ones that apply to it.
+/// Options readers understand; each reader uses the ones that apply to it. The command line's
+/// input options (`--from`, the input format, belongs to the command: in the drop folder it is
+/// the route's `from`); `[route.read]` in the drop folder, where `with` is refused (a package's
+/// files are grouped by name there).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(next_help_heading = "Input"))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReadOptions {
-    /// Overrides encoding detection (`utf-8`, `windows-1251`, `utf-16le` … any WHATWG label).
+    /// The input's encoding (utf-8, windows-1251, utf-16le …), overriding detection.
+    ///
+    /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
+    #[cfg_attr(feature = "cli", arg(id = "input_encoding", long = "input-encoding", value_name = "ENCODING"))]
     pub encoding: Option<String>,
-    /// Other files read together with the input as one package (CommerceML: `offers.xml`,
-    /// `prices.xml` … beside `import.xml`).
+    /// Another file of the same package, read together with INPUT: CommerceML `offers.xml`,
+    /// `prices.xml`, `rests.xml` … beside `import.xml` (repeatable; a folder as INPUT finds them).
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub with: Vec<std::path::PathBuf>,
-    /// Spreadsheets: the sheet to read (name or 1-based number); the first sheet by default.
+    /// Spreadsheets: the sheet to read, by name or 1-based number (default: the first).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SHEET"))]
     pub sheet: Option<String>,
-    /// Spreadsheets and `table` CSV: the 1-based row holding the column titles (auto by default).
+    /// Spreadsheets and table CSV: the 1-based row with the column titles (default: found
+    /// automatically among the first rows).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ROW"))]
     pub header_row: Option<u32>,
-    /// Spreadsheets and `table` CSV: column mapping `field=column` pairs, a column being a header
-    /// name, a letter (`C`) or a 1-based number (`3`); e.g. `code=A`, `price=Цена`.
+    /// Spreadsheets and table CSV: map a field to a column, e.g. `--column code=A --column
+    /// price=Цена`; a column is a title, a letter or a 1-based number. Fields: code, name,
+    /// barcode, article, price, unit, vat, group, comment (repeatable).
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long = "column", value_name = "FIELD=COLUMN"))]
     pub columns: Vec<String>,
-    /// Spreadsheets and `table` CSV: a TOML file with the mapping (sheet, header row, columns).
+    /// Spreadsheets and table CSV: a TOML mapping file (sheet, header-row, [columns]).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub mapping: Option<std::path::PathBuf>,
-    /// Local times without an offset (the ATOL report) are at this UTC offset; +03:00 by default.
+    /// The UTC offset of local times in the input (atol-report, CommerceML orders), e.g. +03:00
+    /// (the default).
+    #[cfg_attr(
+        feature = "cli",
+        arg(id = "input_utc_offset", long = "input-utc-offset", value_name = "OFFSET", allow_hyphen_values = true)
+    )]
     pub utc_offset: Option<String>,
     /// What a reader may hold at once (`[route.read.limits]` in the drop folder's configuration).
     #[serde(default)]
+    #[cfg_attr(feature = "cli", command(flatten))]
     pub limits: crate::limits::Limits,
 }
 

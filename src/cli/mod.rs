@@ -7,7 +7,6 @@ mod report;
 mod upload;
 mod watch;
 
-use kassa_bridge::limits::Limits;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -78,58 +77,16 @@ pub enum Command {
     Status(watch::StatusArgs),
 }
 
-/// Options for reading the input.
+/// The input options: `--from` beside the readers' options. `--from` names the command's input
+/// (in the drop folder it is the route's `from`, not a key of `[route.read]`), so it is here.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct ReadArgs {
     /// The input format (name or alias from `kassa-bridge formats`); detected when omitted.
     #[arg(short = 'f', long = "from", value_name = "FORMAT")]
     pub from: Option<String>,
-    /// The input's encoding (utf-8, windows-1251, utf-16le …), overriding detection.
-    ///
-    /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
-    #[arg(long, value_name = "ENCODING")]
-    pub input_encoding: Option<String>,
-    /// Another file of the same package, read together with INPUT: CommerceML `offers.xml`,
-    /// `prices.xml`, `rests.xml` … beside `import.xml` (repeatable; a folder as INPUT finds them).
-    #[arg(long, value_name = "FILE")]
-    pub with: Vec<PathBuf>,
-    /// Spreadsheets: the sheet to read, by name or 1-based number (default: the first).
-    #[arg(long, value_name = "SHEET")]
-    pub sheet: Option<String>,
-    /// Spreadsheets and table CSV: the 1-based row with the column titles (default: found
-    /// automatically among the first rows).
-    #[arg(long, value_name = "ROW")]
-    pub header_row: Option<u32>,
-    /// Spreadsheets and table CSV: map a field to a column, e.g. `--column code=A --column
-    /// price=Цена`; a column is a title, a letter or a 1-based number. Fields: code, name,
-    /// barcode, article, price, unit, vat, group, comment (repeatable).
-    #[arg(long = "column", value_name = "FIELD=COLUMN")]
-    pub columns: Vec<String>,
-    /// Spreadsheets and table CSV: a TOML mapping file (sheet, header-row, [columns]).
-    #[arg(long, value_name = "FILE")]
-    pub mapping: Option<PathBuf>,
-    /// The UTC offset of local times in the input (atol-report, CommerceML orders), e.g. +03:00
-    /// (the default).
-    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
-    pub input_utc_offset: Option<String>,
     #[command(flatten)]
-    pub limits: Limits,
-}
-
-impl ReadArgs {
-    pub fn options(&self) -> ReadOptions {
-        ReadOptions {
-            encoding: self.input_encoding.clone(),
-            with: self.with.clone(),
-            sheet: self.sheet.clone(),
-            header_row: self.header_row,
-            columns: self.columns.clone(),
-            mapping: self.mapping.clone(),
-            utc_offset: self.input_utc_offset.clone(),
-            limits: self.limits,
-        }
-    }
+    pub options: ReadOptions,
 }
 
 /// Options for writing the output.

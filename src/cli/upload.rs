@@ -261,7 +261,7 @@ fn convert_options(read: Option<&ReadArgs>, write: &WriteArgs) -> ConvertOptions
     ConvertOptions {
         from: read.and_then(|r| r.from.clone()),
         to: String::new(),
-        read: read.map(ReadArgs::options).unwrap_or_default(),
+        read: read.map(|r| r.options.clone()).unwrap_or_default(),
         write: write.options(),
         threads: Default::default(),
     }
