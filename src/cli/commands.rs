@@ -74,7 +74,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         from: args.read.from.clone(),
         to: args.to.clone(),
         read: args.read.options.clone(),
-        write: args.write.options(),
+        write: args.write.clone(),
         threads: args.threads,
     };
     let result = (|| {

@@ -11,11 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use std::path::PathBuf;
-
-use kassa_bridge::options::{
-    AtolCommand, BifitGroupRef, BifitGroups, DecimalSeparator, KassatkaDialect, ReadOptions, WriteOptions,
-};
+use kassa_bridge::options::{ReadOptions, WriteOptions};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
@@ -89,79 +85,6 @@ pub struct ReadArgs {
     pub options: ReadOptions,
 }
 
-/// Options for writing the output.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Output")]
-pub struct WriteArgs {
-    /// The price type to use where the target holds one price (e.g. "Розничная").
-    ///
-    /// Without it: "Розничная" when a product has it, else its only price that is not
-    /// "Закупочная" (a purchase price is never sold at by default), else an error that lists the
-    /// product's price types.
-    #[arg(long, value_name = "NAME")]
-    pub price_type: Option<String>,
-    /// The decimal separator in written numbers: `point` or `comma`. Default: the target
-    /// format's own (a comma for atol-goods and atol-report, a point elsewhere).
-    #[arg(long, value_enum, value_name = "SEPARATOR")]
-    pub decimal_separator: Option<DecimalSeparator>,
-    /// Layout of kassatka-xml output: `api` (Кассатка's documented layout) or `1c` (as 1C
-    /// processings write it, with articles, VAT and all barcodes). Default: the layout a
-    /// kassatka-xml input was read in (also through canonical JSON), else `api`.
-    #[arg(long, value_enum, value_name = "DIALECT")]
-    pub kassatka_dialect: Option<KassatkaDialect>,
-    /// A second price type to write as the purchase price (bifit-csv PURCHASE_PRICE, bifit-json
-    /// purchasePrice); none by default.
-    #[arg(long, value_name = "NAME")]
-    pub purchase_price_type: Option<String>,
-    /// The output encoding where the format allows a choice (bifit-csv: windows-1251 by default;
-    /// utf-8 keeps characters Windows-1251 lacks).
-    #[arg(long, value_name = "ENCODING")]
-    pub encoding: Option<String>,
-    /// How БИФИТ files carry folders: `rows` (a folder row / grouped item before its goods),
-    /// `column` (only the products' GROUP cell), `none` (no folders; each lost link warns).
-    #[arg(long, value_enum, default_value_t = BifitGroups::Rows, value_name = "HOW")]
-    pub bifit_groups: BifitGroups,
-    /// What a product's GROUP cell holds: the folder's `name`, its `code`, or its `path`
-    /// (names from the top, joined by `/`).
-    #[arg(long, value_enum, default_value_t = BifitGroupRef::Name, value_name = "REF")]
-    pub bifit_group_ref: BifitGroupRef,
-    /// JSON formats: write JSON Lines (one document per line) instead of one array.
-    #[arg(long)]
-    pub jsonl: bool,
-    /// UTC offset for times in reports for people (orders-report), e.g. +03:00 (the default).
-    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
-    pub utc_offset: Option<String>,
-    /// atol-goods: the command that loads the goods: `replace` ($$$REPLACEQUANTITY, 1C's partial
-    /// export), `add` ($$$ADDQUANTITY) or `replace-without-sale`.
-    #[arg(long, value_enum, default_value_t = AtolCommand::Replace, value_name = "COMMAND")]
-    pub atol_command: AtolCommand,
-    /// atol-goods: a full export — delete all goods and barcodes first, as 1C's full export does.
-    #[arg(long)]
-    pub atol_full_export: bool,
-    /// Create this empty flag file once the output is in place (the 1C/Frontol handshake).
-    #[arg(long, value_name = "FILE")]
-    pub flag_file: Option<PathBuf>,
-}
-
-impl WriteArgs {
-    pub fn options(&self) -> WriteOptions {
-        WriteOptions {
-            price_type: self.price_type.clone(),
-            purchase_price_type: self.purchase_price_type.clone(),
-            decimal_separator: self.decimal_separator,
-            kassatka_dialect: self.kassatka_dialect,
-            encoding: self.encoding.clone(),
-            bifit_groups: self.bifit_groups,
-            bifit_group_ref: self.bifit_group_ref,
-            jsonl: self.jsonl,
-            utc_offset: self.utc_offset.clone(),
-            atol_command: self.atol_command,
-            atol_full_export: self.atol_full_export,
-            flag_file: self.flag_file.clone(),
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// The file to convert; `-` reads standard input.
@@ -177,7 +100,7 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
-    pub write: WriteArgs,
+    pub write: WriteOptions,
     /// Treat every warning (information dropped or changed) as an error: nothing is written.
     #[arg(long)]
     pub strict: bool,
