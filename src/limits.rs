@@ -4,27 +4,44 @@
 
 use serde::{Deserialize, Deserializer};
 
-/// The limits every reader keeps to.
+/// The limits every reader keeps to: the `--max-…` options of the commands that read, and the
+/// `[route.read.limits]` table of the drop folder's configuration (sizes as `"8MiB"` or a number
+/// of bytes). One text per field serves both (with the `cli` feature it is the option's help);
+/// the README's "Limits" table says more about each. The defaults are [`Limits::default`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(next_help_heading = "Limits"))]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Limits {
-    /// One record read at a time: an XML tag with its attributes or a text between tags, a CSV
-    /// row, a line of an ATOL file, a JSON object. `--max-record-size`.
+    /// One record: an XML tag or text, a CSV row, a line, a JSON object [default: 8MiB].
     #[serde(deserialize_with = "size")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8MiB", hide_default_value = true)
+    )]
     pub max_record_size: u64,
-    /// One value: an XML text or attribute value, a CSV field. `--max-value-size`.
+    /// One value: an XML text or attribute, a CSV field [default: 1MiB].
     #[serde(deserialize_with = "size")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1MiB", hide_default_value = true)
+    )]
     pub max_value_size: u64,
-    /// Columns of one CSV row. `--max-columns`.
+    /// Columns of a CSV row [default: 10000].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N", default_value = "10000", hide_default_value = true))]
     pub max_columns: u64,
-    /// Elements open at once in an XML document. `--max-depth`.
+    /// XML elements open at once [default: 1000].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N", default_value = "1000", hide_default_value = true))]
     pub max_depth: u64,
-    /// A spreadsheet file, and each part unpacked from it (a sheet's XML, its shared strings).
-    /// `--max-sheet-size`.
+    /// A spreadsheet file, and each part unpacked from it [default: 100MB].
     #[serde(deserialize_with = "size")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "100MB", hide_default_value = true)
+    )]
     pub max_sheet_size: u64,
-    /// Cells of one sheet: those it holds and the rectangle they span (a sheet is read whole).
-    /// `--max-cells`.
+    /// Cells of a sheet, and the rectangle they span [default: 5000000].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N", default_value = "5000000", hide_default_value = true))]
     pub max_cells: u64,
 }
 
@@ -103,6 +120,27 @@ mod tests {
         assert!(parse_size("lots").is_err());
         assert_eq!(describe_size(8 * MIB), "8 MiB");
         assert_eq!(describe_size(100_000_000), "100 MB");
+    }
+
+    /// The options' defaults are `Limits::default()`, and each help text names its default.
+    #[cfg(feature = "cli")]
+    #[test]
+    fn the_options_defaults_are_the_defaults() {
+        use clap::{CommandFactory, Parser};
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            limits: Limits,
+        }
+        assert_eq!(Cli::parse_from(["kassa-bridge"]).limits, Limits::default());
+        let command = Cli::command();
+        let options: Vec<_> = command.get_arguments().filter(|a| a.get_long().is_some()).collect();
+        assert_eq!(options.len(), 6);
+        for arg in options {
+            let default = arg.get_default_values()[0].to_str().unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(help.ends_with(&format!("[default: {default}]")), "--{}: {help}", arg.get_long().unwrap());
+        }
     }
 
     #[test]

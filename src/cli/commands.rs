@@ -73,8 +73,8 @@ pub fn convert(args: &ConvertArgs) -> u8 {
     let mut opts = ConvertOptions {
         from: args.read.from.clone(),
         to: args.to.clone(),
-        read: args.read.options(),
-        write: args.write.options(),
+        read: args.read.options.clone(),
+        write: args.write.clone(),
         threads: args.threads,
     };
     let result = (|| {
@@ -143,7 +143,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
 
 pub fn inspect(args: &InspectArgs) -> u8 {
     let mut diag = Diagnostics::new(false);
-    let mut read = args.read.options();
+    let mut read = args.read.options.clone();
     let result = open_input(&args.input, args.read.from.as_deref(), &mut read)
         .and_then(|input| inspect::inspect(input, args.read.from.as_deref(), &read, &mut diag));
     print_diagnostics(&diag, args.quiet);

@@ -7,16 +7,11 @@ mod report;
 mod upload;
 mod watch;
 
-use kassa_bridge::limits::{parse_size, Limits};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use std::path::PathBuf;
-
-use kassa_bridge::options::{
-    AtolCommand, BifitGroupRef, BifitGroups, DecimalSeparator, KassatkaDialect, ReadOptions, WriteOptions,
-};
+use kassa_bridge::options::{ReadOptions, WriteOptions};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
@@ -78,170 +73,16 @@ pub enum Command {
     Status(watch::StatusArgs),
 }
 
-/// Options for reading the input.
+/// The input options: `--from` beside the readers' options. `--from` names the command's input
+/// (in the drop folder it is the route's `from`, not a key of `[route.read]`), so it is here.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub struct ReadArgs {
     /// The input format (name or alias from `kassa-bridge formats`); detected when omitted.
     #[arg(short = 'f', long = "from", value_name = "FORMAT")]
     pub from: Option<String>,
-    /// The input's encoding (utf-8, windows-1251, utf-16le …), overriding detection.
-    ///
-    /// Detection: byte order mark, then the XML declaration, then valid UTF-8, else Windows-1251.
-    #[arg(long, value_name = "ENCODING")]
-    pub input_encoding: Option<String>,
-    /// Another file of the same package, read together with INPUT: CommerceML `offers.xml`,
-    /// `prices.xml`, `rests.xml` … beside `import.xml` (repeatable; a folder as INPUT finds them).
-    #[arg(long, value_name = "FILE")]
-    pub with: Vec<PathBuf>,
-    /// Spreadsheets: the sheet to read, by name or 1-based number (default: the first).
-    #[arg(long, value_name = "SHEET")]
-    pub sheet: Option<String>,
-    /// Spreadsheets and table CSV: the 1-based row with the column titles (default: found
-    /// automatically among the first rows).
-    #[arg(long, value_name = "ROW")]
-    pub header_row: Option<u32>,
-    /// Spreadsheets and table CSV: map a field to a column, e.g. `--column code=A --column
-    /// price=Цена`; a column is a title, a letter or a 1-based number. Fields: code, name,
-    /// barcode, article, price, unit, vat, group, comment (repeatable).
-    #[arg(long = "column", value_name = "FIELD=COLUMN")]
-    pub columns: Vec<String>,
-    /// Spreadsheets and table CSV: a TOML mapping file (sheet, header-row, [columns]).
-    #[arg(long, value_name = "FILE")]
-    pub mapping: Option<PathBuf>,
-    /// The UTC offset of local times in the input (atol-report, CommerceML orders), e.g. +03:00
-    /// (the default).
-    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
-    pub input_utc_offset: Option<String>,
     #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
-/// What a reader may hold at once: memory is bounded by these, never by the input (README
-/// "Limits"). Sizes take units: 8MiB, 100MB, 4096.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Limits")]
-pub struct LimitArgs {
-    /// One record: an XML tag or text, a CSV row, a line, a JSON object [default: 8MiB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_record_size: Option<u64>,
-    /// One value: an XML text or attribute, a CSV field [default: 1MiB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_value_size: Option<u64>,
-    /// Columns of a CSV row [default: 10000].
-    #[arg(long, value_name = "N")]
-    pub max_columns: Option<u64>,
-    /// XML elements open at once [default: 1000].
-    #[arg(long, value_name = "N")]
-    pub max_depth: Option<u64>,
-    /// A spreadsheet file, and each part unpacked from it [default: 100MB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_sheet_size: Option<u64>,
-    /// Cells of a sheet, and the rectangle they span [default: 5000000].
-    #[arg(long, value_name = "N")]
-    pub max_cells: Option<u64>,
-}
-
-impl LimitArgs {
-    pub fn limits(&self) -> Limits {
-        let d = Limits::default();
-        Limits {
-            max_record_size: self.max_record_size.unwrap_or(d.max_record_size),
-            max_value_size: self.max_value_size.unwrap_or(d.max_value_size),
-            max_columns: self.max_columns.unwrap_or(d.max_columns),
-            max_depth: self.max_depth.unwrap_or(d.max_depth),
-            max_sheet_size: self.max_sheet_size.unwrap_or(d.max_sheet_size),
-            max_cells: self.max_cells.unwrap_or(d.max_cells),
-        }
-    }
-}
-
-impl ReadArgs {
-    pub fn options(&self) -> ReadOptions {
-        ReadOptions {
-            encoding: self.input_encoding.clone(),
-            with: self.with.clone(),
-            sheet: self.sheet.clone(),
-            header_row: self.header_row,
-            columns: self.columns.clone(),
-            mapping: self.mapping.clone(),
-            utc_offset: self.input_utc_offset.clone(),
-            limits: self.limits.limits(),
-        }
-    }
-}
-
-/// Options for writing the output.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Output")]
-pub struct WriteArgs {
-    /// The price type to use where the target holds one price (e.g. "Розничная").
-    ///
-    /// Without it: "Розничная" when a product has it, else its only price that is not
-    /// "Закупочная" (a purchase price is never sold at by default), else an error that lists the
-    /// product's price types.
-    #[arg(long, value_name = "NAME")]
-    pub price_type: Option<String>,
-    /// The decimal separator in written numbers: `point` or `comma`. Default: the target
-    /// format's own (a comma for atol-goods and atol-report, a point elsewhere).
-    #[arg(long, value_enum, value_name = "SEPARATOR")]
-    pub decimal_separator: Option<DecimalSeparator>,
-    /// Layout of kassatka-xml output: `api` (Кассатка's documented layout) or `1c` (as 1C
-    /// processings write it, with articles, VAT and all barcodes). Default: the layout a
-    /// kassatka-xml input was read in (also through canonical JSON), else `api`.
-    #[arg(long, value_enum, value_name = "DIALECT")]
-    pub kassatka_dialect: Option<KassatkaDialect>,
-    /// A second price type to write as the purchase price (bifit-csv PURCHASE_PRICE, bifit-json
-    /// purchasePrice); none by default.
-    #[arg(long, value_name = "NAME")]
-    pub purchase_price_type: Option<String>,
-    /// The output encoding where the format allows a choice (bifit-csv: windows-1251 by default;
-    /// utf-8 keeps characters Windows-1251 lacks).
-    #[arg(long, value_name = "ENCODING")]
-    pub encoding: Option<String>,
-    /// How БИФИТ files carry folders: `rows` (a folder row / grouped item before its goods),
-    /// `column` (only the products' GROUP cell), `none` (no folders; each lost link warns).
-    #[arg(long, value_enum, default_value_t = BifitGroups::Rows, value_name = "HOW")]
-    pub bifit_groups: BifitGroups,
-    /// What a product's GROUP cell holds: the folder's `name`, its `code`, or its `path`
-    /// (names from the top, joined by `/`).
-    #[arg(long, value_enum, default_value_t = BifitGroupRef::Name, value_name = "REF")]
-    pub bifit_group_ref: BifitGroupRef,
-    /// JSON formats: write JSON Lines (one document per line) instead of one array.
-    #[arg(long)]
-    pub jsonl: bool,
-    /// UTC offset for times in reports for people (orders-report), e.g. +03:00 (the default).
-    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
-    pub utc_offset: Option<String>,
-    /// atol-goods: the command that loads the goods: `replace` ($$$REPLACEQUANTITY, 1C's partial
-    /// export), `add` ($$$ADDQUANTITY) or `replace-without-sale`.
-    #[arg(long, value_enum, default_value_t = AtolCommand::Replace, value_name = "COMMAND")]
-    pub atol_command: AtolCommand,
-    /// atol-goods: a full export — delete all goods and barcodes first, as 1C's full export does.
-    #[arg(long)]
-    pub atol_full_export: bool,
-    /// Create this empty flag file once the output is in place (the 1C/Frontol handshake).
-    #[arg(long, value_name = "FILE")]
-    pub flag_file: Option<PathBuf>,
-}
-
-impl WriteArgs {
-    pub fn options(&self) -> WriteOptions {
-        WriteOptions {
-            price_type: self.price_type.clone(),
-            purchase_price_type: self.purchase_price_type.clone(),
-            decimal_separator: self.decimal_separator,
-            kassatka_dialect: self.kassatka_dialect,
-            encoding: self.encoding.clone(),
-            bifit_groups: self.bifit_groups,
-            bifit_group_ref: self.bifit_group_ref,
-            jsonl: self.jsonl,
-            utc_offset: self.utc_offset.clone(),
-            atol_command: self.atol_command,
-            atol_full_export: self.atol_full_export,
-            flag_file: self.flag_file.clone(),
-        }
-    }
+    pub options: ReadOptions,
 }
 
 #[derive(Debug, Args)]
@@ -259,7 +100,7 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
-    pub write: WriteArgs,
+    pub write: WriteOptions,
     /// Treat every warning (information dropped or changed) as an error: nothing is written.
     #[arg(long)]
     pub strict: bool,

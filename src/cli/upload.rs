@@ -9,6 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use kassa_bridge::convert::{self, ConvertOptions};
+use kassa_bridge::options::WriteOptions;
 use kassa_bridge::orders::OrderStatus;
 use kassa_bridge::output::OutputTarget;
 use kassa_bridge::upload::bifit::BifitClient;
@@ -20,7 +21,7 @@ use kassa_bridge::Diagnostics;
 
 use super::exit::{self, code_for};
 use super::report::print_diagnostics;
-use super::{ReadArgs, WriteArgs};
+use super::ReadArgs;
 
 /// Options every service subcommand has.
 #[derive(Debug, Args)]
@@ -73,7 +74,7 @@ pub struct UploadKassatkaArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
-    pub write: WriteArgs,
+    pub write: WriteOptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,7 +111,7 @@ pub struct UploadBifitArgs {
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
-    pub write: WriteArgs,
+    pub write: WriteOptions,
 }
 
 #[derive(Debug, Args)]
@@ -150,7 +151,7 @@ pub struct ReceiptsKassatkaArgs {
     #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]
-    pub write: WriteArgs,
+    pub write: WriteOptions,
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +206,7 @@ pub struct BifitOrderArgs {
     #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]
-    pub write: WriteArgs,
+    pub write: WriteOptions,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,12 +258,12 @@ fn load(service: &ServiceArgs, bar: &Option<ProgressBar>) -> upload::Result<(Ser
     Ok((config, http))
 }
 
-fn convert_options(read: Option<&ReadArgs>, write: &WriteArgs) -> ConvertOptions {
+fn convert_options(read: Option<&ReadArgs>, write: &WriteOptions) -> ConvertOptions {
     ConvertOptions {
         from: read.and_then(|r| r.from.clone()),
         to: String::new(),
-        read: read.map(ReadArgs::options).unwrap_or_default(),
-        write: write.options(),
+        read: read.map(|r| r.options.clone()).unwrap_or_default(),
+        write: write.clone(),
         threads: Default::default(),
     }
 }
