@@ -26,13 +26,14 @@ const BATCH: usize = 256;
 const IN_FLIGHT: usize = 4;
 
 /// How many threads a conversion uses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Threads {
     /// Reading on a thread of its own for inputs of 4 MiB and more.
     #[default]
     Auto,
     /// Everything on one thread.
-    #[value(name = "1")]
+    #[cfg_attr(feature = "cli", value(name = "1"))]
     One,
 }
 
