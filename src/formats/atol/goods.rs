@@ -107,13 +107,13 @@ fn price_is_zero(chosen: Option<rust_decimal::Decimal>) -> bool {
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let mut lines = Lines::open(input, forced, &opts.limits)?;
-    let first = lines.next_line()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
+    let first = lines.next_text()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
     match first {
         Some(l) if l == MAGIC => {}
         Some(l) => return Err(bad_header(&lines, &l, "the goods file's first line ##@@&&")),
         None => return Err(Error::syntax(lines.pos(), "the file is empty: expected ##@@&&")),
     }
-    let flag = match lines.next_line()?.map(|l| l.trim().to_string()) {
+    let flag = match lines.next_text()?.map(|l| l.trim().to_string()) {
         Some(l) if l == "#" || l == "@" => l,
         Some(l) => return Err(bad_header(&lines, &l, "the flag line: # (not yet loaded) or @ (loaded)")),
         None => return Err(Error::syntax(lines.pos(), "the file ends after ##@@&&: expected the flag line # or @")),
@@ -126,11 +126,12 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut command: Option<String> = None;
     let mut skipped_commands: Vec<String> = Vec::new();
     let mut cards = Cards::default();
-    while let Some(line) = lines.next_line()? {
-        if line.trim().is_empty() {
+    let mut line = Vec::new();
+    while lines.read_into(&mut line)? {
+        if fields::is_blank(&line, || lines.pos())? {
             continue;
         }
-        if let Some(name) = line.trim().strip_prefix("$$$") {
+        if let Some(name) = command_line(&line, &lines)? {
             let name = name.trim().to_uppercase();
             // A card's lines are consecutive goods lines of one section.
             cards.flush(sink, diag)?;
@@ -153,19 +154,19 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             command = Some(name);
             continue;
         }
-        let line = line.to_string();
         match command.as_deref() {
             // Goods lines right after the delete commands (1C's full export) are goods to add.
             None => {}
             Some(c) if GOODS_COMMANDS.contains(&c) || CLEAR_COMMANDS.contains(&c) => {}
             Some(c) if DELETE_COMMANDS.contains(&c) => {
-                diag.warn(
+                let text = lines.text(&line)?.trim();
+                diag.warn_with(WarningKind::AtolDeletionSkipped, || {
                     Warning::new(
                         WarningKind::AtolDeletionSkipped,
-                        format!("$$${c} {:?}: deletions have no place in the model; skipped", line.trim()),
+                        format!("$$${c} {text:?}: deletions have no place in the model; skipped"),
                     )
-                    .at(lines.pos()),
-                )?;
+                    .at(lines.pos())
+                })?;
                 continue;
             }
             Some(_) => continue,
@@ -193,25 +194,36 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     sink.finish(diag)
 }
 
-fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
-    let f = Fields::split(line);
-    let code = fields::code(f.get(1), || lines.field_pos(1, "code"))?;
+/// The command a `$$$NAME` line names (after `$$$`, untrimmed), or `None` for a data line. A
+/// line is decoded here only when it may be a command: one that begins, after ASCII spaces, with
+/// another ASCII character (a goods code, say) is not.
+fn command_line<'a>(line: &'a [u8], lines: &Lines) -> Result<Option<&'a str>> {
+    match line.iter().find(|b| !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')) {
+        Some(b) if b.is_ascii() && *b != b'$' => Ok(None),
+        _ => Ok(lines.text(line)?.trim().strip_prefix("$$$")),
+    }
+}
+
+fn goods_record(line: &[u8], lines: &Lines) -> Result<Record> {
+    let f = Fields::split(line, lines);
+    let code = fields::code(f.get(1)?, || lines.field_pos(1, "code"))?;
     if code.is_empty() {
         return Err(Error::bad_value(lines.field_pos(1, "code"), "", "the goods code in field 1"));
     }
-    let name = f.get(3).to_string();
-    let parent = Some(f.get(16).to_string()).filter(|p| !p.is_empty());
-    if f.get(17) == "0" {
+    let name = f.get(3)?.to_string();
+    let parent = Some(f.get(16)?.to_string()).filter(|p| !p.is_empty());
+    if f.get(17)? == "0" {
         return Ok(Record::Group(Group { code, name, parent, extra: Extra::new() }));
     }
     let mut p = Product::new(code.clone(), name.clone());
     p.parent = parent;
     // The whole cell first: `4,60713E+12` is one mangled barcode, not two.
-    fields::code(f.get(2), || lines.field_pos(2, "barcodes"))?;
-    for b in f.get(2).split(',').filter(|b| !b.trim().is_empty()) {
+    let barcodes = f.get(2)?;
+    fields::code(barcodes, || lines.field_pos(2, "barcodes"))?;
+    for b in barcodes.split(',').filter(|b| !b.trim().is_empty()) {
         p.barcodes.push(fields::code(b, || lines.field_pos(2, "barcodes"))?);
     }
-    let price = fields::decimal(f.get(5), || lines.field_pos(5, "price"))?;
+    let price = fields::decimal(f.get(5)?, || lines.field_pos(5, "price"))?;
     if let Some(amount) = price {
         p.prices.push(Price {
             price_type: DEFAULT_PRICE_TYPE.into(),
@@ -220,42 +232,50 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
             includes_vat: None,
         });
     }
-    let flags = f.get(8);
+    let flags = f.get(8)?;
     p.weighted = flags.split(',').next().map(str::trim) == Some("1");
-    p.service = f.get(13) == "4";
-    p.article = Some(f.get(26).to_string()).filter(|a| !a.is_empty());
-    if let Some((_, okei)) = MEASURES.iter().find(|(m, _)| *m == f.get(66)) {
+    let payment_subject = f.get(13)?;
+    p.service = payment_subject == "4";
+    p.article = Some(f.get(26)?.to_string()).filter(|a| !a.is_empty());
+    let measure = f.get(66)?;
+    if let Some((_, okei)) = MEASURES.iter().find(|(m, _)| *m == measure) {
         let name = crate::okei::unit_name(okei).unwrap_or_default().to_string();
         p.unit = Some(Unit { code: okei.to_string(), name });
     }
     let mut extra = Extra::new();
-    if !f.get(4).is_empty() && f.get(4) != name {
-        extra.insert("ReceiptText".into(), f.get(4).to_string());
+    let receipt_text = f.get(4)?;
+    if !receipt_text.is_empty() && receipt_text != name {
+        extra.insert("ReceiptText".into(), receipt_text.to_string());
     }
-    if !f.get(6).is_empty() {
-        extra.insert("Stock".into(), f.get(6).to_string());
+    let stock = f.get(6)?;
+    if !stock.is_empty() {
+        extra.insert("Stock".into(), stock.to_string());
     }
     if !flags.is_empty() && flags.replace(' ', "") != default_flags(p.weighted, price_is_zero(price)) {
         extra.insert("Flags".into(), flags.to_string());
     }
-    if !matches!(f.get(13), "" | "4") {
-        extra.insert("PaymentSubject".into(), f.get(13).to_string());
+    if !matches!(payment_subject, "" | "4") {
+        extra.insert("PaymentSubject".into(), payment_subject.to_string());
     }
-    if !f.get(23).is_empty() {
-        extra.insert("TaxGroup".into(), f.get(23).to_string());
+    let tax_group = f.get(23)?;
+    if !tax_group.is_empty() {
+        extra.insert("TaxGroup".into(), tax_group.to_string());
     }
-    if !f.get(66).is_empty() && p.unit.is_none() {
-        extra.insert("field66".into(), f.get(66).to_string());
+    if !measure.is_empty() && p.unit.is_none() {
+        extra.insert("field66".into(), measure.to_string());
     }
-    for n in 1..=f.0.len() {
-        let value = f.get(n);
+    for n in (1..=f.count()).filter(|n| !is_mapped(*n)) {
+        if f.is_empty(n)? {
+            continue;
+        }
+        let value = f.get(n)?;
         let is_default = match n {
             7 | 18 => value == "0",
             14 => matches!(value, "1" | "1,000" | "1.000"),
             25 => p.weighted && value == code,
             _ => false,
         };
-        if !value.is_empty() && !is_default && !is_mapped(n) {
+        if !is_default {
             extra.insert(format!("field{n}"), value.to_string());
         }
     }
