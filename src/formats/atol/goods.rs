@@ -8,6 +8,7 @@
 //! non-empty field travels in `extra` as `fieldN` and is written back in place. Consecutive
 //! lines of one code are one product with all their barcodes (`cards.rs`).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
@@ -289,13 +290,32 @@ fn goods_record(line: &[u8], lines: &Lines) -> Result<Record> {
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
     Ok(Box::new(GroupedCatalog::new(
         NAME,
-        AtolGoodsWriter { out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?, opts: opts.clone() },
+        AtolGoodsWriter {
+            out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
+            opts: opts.clone(),
+            text: String::new(),
+        },
     )))
 }
 
 struct AtolGoodsWriter {
     out: EncodedText,
     opts: WriteOptions,
+    /// A record's line, in a buffer reused from record to record.
+    text: String,
+}
+
+/// What a record is called in messages (`product 0001`), made into text only for a message.
+#[derive(Clone, Copy)]
+struct Subject<'a> {
+    kind: &'static str,
+    code: &'a str,
+}
+
+impl std::fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.kind, self.code)
+    }
 }
 
 fn command_name(c: AtolCommand) -> &'static str {
@@ -306,17 +326,33 @@ fn command_name(c: AtolCommand) -> &'static str {
     }
 }
 
+/// Sets field `n` (1-based) of a goods line, lengthening the line as needed.
+fn set<'a>(f: &mut Vec<Cow<'a, str>>, n: usize, v: impl Into<Cow<'a, str>>) {
+    if f.len() < n {
+        f.resize(n, Cow::Borrowed(""));
+    }
+    f[n - 1] = v.into();
+}
+
 impl AtolGoodsWriter {
     fn sep(&self) -> char {
         self.opts.decimal_separator_or(',')
     }
 
-    fn line(&mut self, fields: &[String], subject: &str, diag: &mut Diagnostics) -> Result<()> {
-        let text = format!("{}\r\n", fields.join(";"));
-        self.out.write(&text, subject, diag)
+    /// Writes one goods line: the fields joined by `;`, then CRLF, encoded at once.
+    fn line(&mut self, fields: &[Cow<str>], subject: Subject, diag: &mut Diagnostics) -> Result<()> {
+        self.text.clear();
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                self.text.push(';');
+            }
+            self.text.push_str(field);
+        }
+        self.text.push_str("\r\n");
+        self.out.write_lines(&self.text, &[self.text.len()], || subject.to_string(), diag)
     }
 
-    fn check_code(code: &str, subject: &str) -> Result<()> {
+    fn check_code(code: &str, subject: Subject) -> Result<()> {
         if code.chars().count() > CODE_LIMIT || code.contains([';', '#']) {
             return Err(Error::conversion(
                 Default::default(),
@@ -326,7 +362,13 @@ impl AtolGoodsWriter {
         Ok(())
     }
 
-    fn text(&self, text: &str, limit: usize, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
+    fn text<'a>(
+        text: &'a str,
+        limit: usize,
+        what: &str,
+        subject: Subject,
+        diag: &mut Diagnostics,
+    ) -> Result<Cow<'a, str>> {
         let (cleaned, note) = clean_text(text, limit);
         if let Some(note) = note {
             diag.warn_with(WarningKind::TextChanged, || {
@@ -338,7 +380,10 @@ impl AtolGoodsWriter {
 
     /// A value kept in `extra`, written as it is except for what would break the record (`;`, a
     /// line break) or not come back (spaces at the ends: the reader trims fields).
-    fn raw(value: &str, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
+    fn raw<'a>(value: &'a str, what: &str, subject: Subject, diag: &mut Diagnostics) -> Result<Cow<'a, str>> {
+        if !value.contains([';', '\r', '\n']) && value.trim() == value {
+            return Ok(Cow::Borrowed(value));
+        }
         let cleaned = value.replace([';', '\r', '\n'], " ").trim().to_string();
         if cleaned != value {
             diag.warn_with(WarningKind::TextChanged, || {
@@ -350,35 +395,35 @@ impl AtolGoodsWriter {
                 )
             })?;
         }
-        Ok(cleaned)
+        Ok(Cow::Owned(cleaned))
     }
 
     fn write_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
-        let subject = format!("group {}", g.code);
-        Self::check_code(&g.code, &subject)?;
-        let name = self.text(&g.name, NAME_LIMIT, "name", &subject, diag)?;
-        let mut f = vec![String::new(); 18];
-        f[0] = g.code.clone();
+        let subject = Subject { kind: "group", code: &g.code };
+        Self::check_code(&g.code, subject)?;
+        let name = Self::text(&g.name, NAME_LIMIT, "name", subject, diag)?;
+        let mut f = vec![Cow::Borrowed(""); 18];
+        f[0] = Cow::Borrowed(g.code.as_str());
         f[2] = name.clone();
         f[3] = name;
-        f[15] = g.parent.clone().unwrap_or_default();
-        f[16] = "0".into();
-        f[17] = "0".into();
+        f[15] = Cow::Borrowed(g.parent.as_deref().unwrap_or_default());
+        f[16] = Cow::Borrowed("0");
+        f[17] = Cow::Borrowed("0");
         if !g.extra.is_empty() {
-            let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
             diag.warn_with(WarningKind::FieldDropped, || {
+                let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
                 Warning::new(
                     WarningKind::FieldDropped,
                     format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", ")),
                 )
             })?;
         }
-        self.line(&f, &subject, diag)
+        self.line(&f, subject, diag)
     }
 
     fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
-        let subject = format!("product {}", p.code);
-        Self::check_code(&p.code, &subject)?;
+        let subject = Subject { kind: "product", code: &p.code };
+        Self::check_code(&p.code, subject)?;
         let mut lost: Vec<String> = Vec::new();
         let prices = price_fields(p, self.opts.price_type.as_deref(), None, "the till's price", diag)?;
         let price = prices.selling.and_then(|pr| pr.amount);
@@ -387,7 +432,7 @@ impl AtolGoodsWriter {
         }
         let measure = match &p.unit {
             Some(u) if !u.code.is_empty() => match MEASURES.iter().find(|(_, okei)| *okei == u.code) {
-                Some((m, _)) => Some(m.to_string()),
+                Some((m, _)) => Some(*m),
                 None => {
                     lost.push(format!("unit {} {} (no Frontol measure for it)", u.code, u.name));
                     None
@@ -399,39 +444,46 @@ impl AtolGoodsWriter {
             }
             _ => None,
         };
-        let name = self.text(&p.name, NAME_LIMIT, "name", &subject, diag)?;
+        let name = Self::text(&p.name, NAME_LIMIT, "name", subject, diag)?;
         let receipt_text = match p.extra.get("ReceiptText") {
-            Some(t) => self.text(t, NAME_LIMIT, "receipt text", &subject, diag)?,
+            Some(t) => Self::text(t, NAME_LIMIT, "receipt text", subject, diag)?,
             None => name.clone(),
         };
         let article = match &p.article {
-            Some(a) => self.text(a, ARTICLE_LIMIT, "article", &subject, diag)?,
-            None => String::new(),
+            Some(a) => Self::text(a, ARTICLE_LIMIT, "article", subject, diag)?,
+            None => Cow::Borrowed(""),
         };
-        let mut f = vec![String::new(); 33];
-        let set = |f: &mut Vec<String>, n: usize, v: String| {
-            if f.len() < n {
-                f.resize(n, String::new());
-            }
-            f[n - 1] = v;
-        };
-        set(&mut f, 1, p.code.clone());
-        set(&mut f, 2, p.barcodes.join(","));
+        // The extras as they will be written, in their order.
+        let mut extra: Vec<(&str, Cow<str>)> = Vec::with_capacity(p.extra.len());
+        for (k, v) in &p.extra {
+            let v = if k == "ReceiptText" { Cow::Borrowed(v.as_str()) } else { Self::raw(v, k, subject, diag)? };
+            extra.push((k, v));
+        }
+        let extra_value = |key: &str| extra.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
+        let mut f: Vec<Cow<str>> = vec![Cow::Borrowed(""); 33];
+        set(&mut f, 1, p.code.as_str());
+        set(
+            &mut f,
+            2,
+            match p.barcodes.as_slice() {
+                [] => Cow::Borrowed(""),
+                [one] => Cow::Borrowed(one.as_str()),
+                many => Cow::Owned(many.join(",")),
+            },
+        );
         set(&mut f, 3, name);
         set(&mut f, 4, receipt_text);
-        set(&mut f, 5, price.map(|a| format_decimal(&a, self.sep())).unwrap_or_default());
-        let mut extra = Extra::new();
-        for (k, v) in &p.extra {
-            let v = if k == "ReceiptText" { v.clone() } else { Self::raw(v, k, &subject, diag)? };
-            extra.insert(k.clone(), v);
+        if let Some(price) = price {
+            set(&mut f, 5, format_decimal(&price, self.sep()));
         }
-        set(&mut f, 6, extra.get("Stock").cloned().unwrap_or_default());
-        set(&mut f, 7, "0".into());
-        let flags = match extra.get("Flags") {
+        set(&mut f, 6, extra_value("Stock").unwrap_or_default());
+        set(&mut f, 7, "0");
+        let flags = match extra_value("Flags") {
             Some(raw) => {
-                let mut parts: Vec<String> = raw.split(',').map(|s| s.trim().to_string()).collect();
+                let mut parts: Vec<&str> = raw.split(',').map(str::trim).collect();
+                let weighted = if p.weighted { "1" } else { "0" };
                 if let Some(first) = parts.first_mut() {
-                    *first = u8::from(p.weighted).to_string();
+                    *first = weighted;
                 }
                 parts.join(",")
             }
@@ -439,18 +491,22 @@ impl AtolGoodsWriter {
         };
         set(&mut f, 8, flags);
         let subject_code =
-            if p.service { "4".to_string() } else { extra.get("PaymentSubject").cloned().unwrap_or_default() };
+            if p.service { Cow::Borrowed("4") } else { extra_value("PaymentSubject").unwrap_or_default() };
         set(&mut f, 13, subject_code);
-        set(&mut f, 14, format!("1{}000", self.sep()));
-        set(&mut f, 16, p.parent.clone().unwrap_or_default());
-        set(&mut f, 17, "1".into());
-        set(&mut f, 18, "0".into());
-        set(&mut f, 23, extra.get("TaxGroup").cloned().unwrap_or_default());
+        let coefficient: Cow<str> = match self.sep() {
+            ',' => Cow::Borrowed("1,000"),
+            sep => Cow::Owned(format!("1{sep}000")),
+        };
+        set(&mut f, 14, coefficient);
+        set(&mut f, 16, p.parent.as_deref().unwrap_or_default());
+        set(&mut f, 17, "1");
+        set(&mut f, 18, "0");
+        set(&mut f, 23, extra_value("TaxGroup").unwrap_or_default());
         if p.weighted {
-            set(&mut f, 25, p.code.clone());
+            set(&mut f, 25, p.code.as_str());
         }
         set(&mut f, 26, article);
-        if let Some(m) = measure.or_else(|| extra.get("field66").cloned()) {
+        if let Some(m) = measure.map(Cow::Borrowed).or_else(|| extra_value("field66")) {
             set(&mut f, 66, m);
         }
         let mut dropped = Vec::new();
@@ -458,12 +514,12 @@ impl AtolGoodsWriter {
             match k.strip_prefix("field").and_then(|n| n.parse::<usize>().ok()) {
                 Some(n) if n > 0 && !is_mapped(n) => set(&mut f, n, v.clone()),
                 Some(66) => {}
-                _ if ["ReceiptText", "Stock", "Flags", "PaymentSubject", "TaxGroup"].contains(&k.as_str()) => {}
-                _ => dropped.push(k.as_str()),
+                _ if ["ReceiptText", "Stock", "Flags", "PaymentSubject", "TaxGroup"].contains(k) => {}
+                _ => dropped.push(*k),
             }
         }
         if let Some(v) = p.vat {
-            if !extra.contains_key("TaxGroup") {
+            if extra_value("TaxGroup").is_none() {
                 lost.push(format!("VAT {} (the goods file names Frontol tax groups, not rates)", v.as_russian()));
             }
         }
@@ -481,7 +537,7 @@ impl AtolGoodsWriter {
                 )
             })?;
         }
-        self.line(&f, &subject, diag)
+        self.line(&f, subject, diag)
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`atol-report`). Both are `;`-separated lines without quoting, Windows-1251, CRLF, with decimal
 //! commas by default. The shared line reading and field helpers are here.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -135,7 +136,13 @@ impl<'a> Fields<'a> {
 /// become spaces, spaces at the ends are removed (1C's `TrimAll`; the reader trims fields, so
 /// they would not come back), and the text is cut to `limit` characters. Returns what changed,
 /// for a warning.
-pub fn clean_text(text: &str, limit: usize) -> (String, Option<String>) {
+pub fn clean_text(text: &str, limit: usize) -> (Cow<'_, str>, Option<String>) {
+    // Most text needs nothing: no `;`, `#` or line break, no spaces at the ends, short enough
+    // (a character takes at least one byte, so `limit` bytes are at most `limit` characters).
+    let clean = !text.contains([';', '#', '\n', '\r']) && text.trim() == text;
+    if clean && (text.len() <= limit || text.chars().count() <= limit) {
+        return (Cow::Borrowed(text), None);
+    }
     let mut changed = Vec::new();
     let mut cleaned: String = text
         .chars()
@@ -158,7 +165,7 @@ pub fn clean_text(text: &str, limit: usize) -> (String, Option<String>) {
         changed.push("cut to the field's length");
     }
     let note = (!changed.is_empty()).then(|| format!("{text:?}: {}", changed.join(", ")));
-    (cleaned, note)
+    (Cow::Owned(cleaned), note)
 }
 
 /// A required header line is missing or wrong.

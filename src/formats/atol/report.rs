@@ -24,7 +24,7 @@ use crate::formats::atol::{bad_header, Fields, Lines};
 use crate::formats::fields;
 use crate::formats::orders_report::parse_offset;
 use crate::model::{DataKind, Extra, Header, Party, Payment, PaymentKind, Receipt, ReceiptKind, ReceiptLine, Record};
-use crate::number::format_decimal;
+use crate::number::push_decimal;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::output::EncodedText;
 use crate::sink::RecordSink;
@@ -378,6 +378,8 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
         transaction: 0,
         document: 0,
         numbers: HashMap::new(),
+        text: String::new(),
+        ends: Vec::new(),
     }))
 }
 
@@ -389,84 +391,125 @@ struct AtolReportWriter {
     transaction: u64,
     document: u64,
     numbers: HashMap<String, u64>,
+    /// A receipt's lines, and where each ends: buffers reused from receipt to receipt.
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// One field of a transaction line.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Empty,
+    Text(&'a str),
+    Number(u64),
+    Amount(Decimal),
+}
+
+/// The fields every transaction of a document repeats (2 date, 3 time, 4 type, 5 till,
+/// 6 document, 7 `1`, 13 operation, 14 shift); field 1, the transaction number, is set on writing.
+fn transaction<'a, const N: usize>(kind: &'a str, doc: &DocFields<'a>) -> [Field<'a>; N] {
+    let mut f = [Field::Empty; N];
+    f[1] = Field::Text(doc.date);
+    f[2] = Field::Text(doc.time);
+    f[3] = Field::Text(kind);
+    f[4] = Field::Text(doc.till);
+    f[5] = Field::Number(doc.number);
+    f[6] = Field::Text("1");
+    f[12] = Field::Text(doc.op);
+    f[13] = Field::Text(doc.shift);
+    f
+}
+
+struct DocFields<'a> {
+    date: &'a str,
+    time: &'a str,
+    till: &'a str,
+    number: u64,
+    op: &'a str,
+    shift: &'a str,
 }
 
 impl AtolReportWriter {
-    fn num(&self, d: Decimal) -> String {
-        format_decimal(&d, self.sep)
-    }
-
-    fn write_line(&mut self, mut fields: Vec<String>, subject: &str, diag: &mut Diagnostics) -> Result<()> {
+    /// Appends one transaction line (`;` after every field, CRLF) to the receipt's text.
+    fn push_line(&mut self, fields: &[Field]) {
+        use std::fmt::Write as _;
         self.transaction += 1;
-        fields[0] = self.transaction.to_string();
-        let text = format!("{};\r\n", fields.join(";"));
-        self.out.write(&text, subject, diag)
+        for (i, field) in fields.iter().enumerate() {
+            match field {
+                _ if i == 0 => {
+                    let _ = write!(self.text, "{}", self.transaction);
+                }
+                Field::Empty => {}
+                Field::Text(t) => self.text.push_str(t),
+                Field::Number(n) => {
+                    let _ = write!(self.text, "{n}");
+                }
+                Field::Amount(d) => push_decimal(&mut self.text, d, self.sep),
+            }
+            self.text.push(';');
+        }
+        self.text.push_str("\r\n");
+        self.ends.push(self.text.len());
     }
 
     fn write_receipt(&mut self, r: &Receipt, diag: &mut Diagnostics) -> Result<()> {
-        let subject = format!("receipt {}", r.number);
         let mut lost = Vec::new();
         self.document += 1;
         // Field 6 is a number for 1C; the receipt's own number goes to field 33 (external id).
         let doc_number = *self.numbers.entry(r.number.clone()).or_insert(self.document);
-        let till = r.cash_box.code.clone().unwrap_or_else(|| "1".into());
-        let shift = r.extra.get("shift").cloned().unwrap_or_else(|| "1".into());
-        let op = if r.kind == ReceiptKind::Return { "1" } else { "0" };
         let local = r.date.with_timezone(&self.offset);
-        let date = local.format("%d.%m.%Y").to_string();
-        let time = local.format("%-H:%M:%S").to_string();
-        let base = |kind: &str, width: usize| -> Vec<String> {
-            let mut f = vec![String::new(); width];
-            f[1] = date.clone();
-            f[2] = time.clone();
-            f[3] = kind.to_string();
-            f[4] = till.clone();
-            f[5] = doc_number.to_string();
-            f[6] = "1".into();
-            f[12] = op.into();
-            f[13] = shift.clone();
-            f
+        let (date, time) = (local.format("%d.%m.%Y").to_string(), local.format("%-H:%M:%S").to_string());
+        let doc = DocFields {
+            date: &date,
+            time: &time,
+            till: r.cash_box.code.as_deref().unwrap_or("1"),
+            number: doc_number,
+            op: if r.kind == ReceiptKind::Return { "1" } else { "0" },
+            shift: r.extra.get("shift").map_or("1", String::as_str),
         };
+        self.text.clear();
+        self.ends.clear();
         let mut lines_losing = 0;
-        let mut open = base("42", 33);
-        open[11] = self.num(r.total_with_discount);
-        open[19] = self.num(r.total);
-        open[32] = r.number.clone();
-        self.write_line(open, &subject, diag)?;
+        let mut open: [Field; 33] = transaction("42", &doc);
+        open[11] = Field::Amount(r.total_with_discount);
+        open[19] = Field::Amount(r.total);
+        open[32] = Field::Text(&r.number);
+        self.push_line(&open);
         for l in &r.lines {
-            let mut f = base("11", 20);
-            f[7] = l.product_code.clone();
-            f[9] = self.num(l.price);
-            f[10] = self.num(l.quantity);
-            f[11] = self.num(l.sum);
+            let mut f: [Field; 20] = transaction("11", &doc);
+            f[7] = Field::Text(&l.product_code);
+            f[9] = Field::Amount(l.price);
+            f[10] = Field::Amount(l.quantity);
+            f[11] = Field::Amount(l.sum);
             if !l.quantity.is_zero() {
-                f[14] = self.num((l.sum_with_discount / l.quantity).round_dp(2));
+                f[14] = Field::Amount((l.sum_with_discount / l.quantity).round_dp(2));
             }
-            f[15] = self.num(l.sum_with_discount);
-            f[17] = l.article.clone().unwrap_or_default();
-            f[18] = l.barcode.clone().unwrap_or_default();
-            f[19] = self.num(l.sum);
+            f[15] = Field::Amount(l.sum_with_discount);
+            f[17] = Field::Text(l.article.as_deref().unwrap_or_default());
+            f[18] = Field::Text(l.barcode.as_deref().unwrap_or_default());
+            f[19] = Field::Amount(l.sum);
             if l.vat.is_some() || !l.extra.is_empty() || l.unit_code.is_some() || !l.product_name.is_empty() {
                 lines_losing += 1;
             }
-            self.write_line(f, &subject, diag)?;
+            self.push_line(&f);
         }
         for p in &r.payments {
-            let mut f = base("40", 20);
-            f[9] = match p.kind {
+            let mut f: [Field; 20] = transaction("40", &doc);
+            f[9] = Field::Text(match p.kind {
                 PaymentKind::Cash => "0",
                 PaymentKind::Card => "1",
                 PaymentKind::Other => "7",
-            }
-            .into();
-            f[11] = self.num(p.amount);
-            self.write_line(f, &subject, diag)?;
+            });
+            f[11] = Field::Amount(p.amount);
+            self.push_line(&f);
         }
-        let mut close = base("55", 33);
-        close[11] = self.num(r.total_with_discount);
-        close[19] = self.num(r.total);
-        close[32] = r.number.clone();
-        self.write_line(close, &subject, diag)?;
+        let mut close: [Field; 33] = transaction("55", &doc);
+        close[11] = Field::Amount(r.total_with_discount);
+        close[19] = Field::Amount(r.total);
+        close[32] = Field::Text(&r.number);
+        self.push_line(&close);
+        let subject = || format!("receipt {}", r.number);
+        self.out.write_lines(&self.text, &self.ends, subject, diag)?;
         if lines_losing > 0 {
             lost.push(format!(
                 "the product names, units, VAT or extra fields of {lines_losing} lines (1C finds goods by code)"
@@ -487,7 +530,7 @@ impl AtolReportWriter {
         diag.warn_with(WarningKind::FieldDropped, || {
             Warning::new(
                 WarningKind::FieldDropped,
-                format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+                format!("{}: {NAME} cannot hold {}; not written", subject(), lost.join("; ")),
             )
         })
     }
