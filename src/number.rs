@@ -177,11 +177,22 @@ pub mod exact_serde {
 /// Formats a decimal with the given separator, no thousands grouping, the scale kept as read
 /// (`1990.00` stays `1990.00`, `100` stays `100`).
 pub fn format_decimal(value: &Decimal, separator: char) -> String {
-    let s = value.to_string();
-    if separator == '.' {
-        s
-    } else {
-        s.replace('.', &separator.to_string())
+    let mut s = String::new();
+    push_decimal(&mut s, value, separator);
+    s
+}
+
+/// Appends `value` as `format_decimal` writes it, without a text of its own.
+pub fn push_decimal(out: &mut String, value: &Decimal, separator: char) {
+    use std::fmt::Write;
+    let start = out.len();
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{value}");
+    if separator != '.' {
+        if let Some(point) = out[start..].find('.') {
+            let at = start + point;
+            out.replace_range(at..at + 1, separator.encode_utf8(&mut [0; 4]));
+        }
     }
 }
 

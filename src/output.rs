@@ -357,6 +357,38 @@ impl EncodedText {
         self.out.write_all(&self.encoded).map_err(Error::output)
     }
 
+    /// Writes the lines of one record, `text[..ends[0]]`, `text[ends[0]..ends[1]]` …, encoded at
+    /// once. Where a character cannot be encoded the lines are written one by one through
+    /// `write`, so the warnings are those of writing each line on its own; `subject` is built
+    /// only then.
+    pub fn write_lines(
+        &mut self,
+        text: &str,
+        ends: &[usize],
+        subject: impl Fn() -> String,
+        diag: &mut crate::diagnostics::Diagnostics,
+    ) -> Result<()> {
+        if self.encoding == encoding_rs::UTF_8 {
+            return self.out.write_all(text.as_bytes()).map_err(Error::output);
+        }
+        let mut encoder = self.encoding.new_encoder();
+        let need = encoder.max_buffer_length_from_utf8_without_replacement(text.len()).unwrap_or(text.len() * 4 + 16);
+        self.encoded.clear();
+        self.encoded.resize(need, 0);
+        let (result, read, written) = encoder.encode_from_utf8_without_replacement(text, &mut self.encoded, true);
+        if result == encoding_rs::EncoderResult::InputEmpty && read == text.len() {
+            return self.out.write_all(&self.encoded[..written]).map_err(Error::output);
+        }
+        let subject = subject();
+        let mut start = 0;
+        for &end in ends {
+            let line = text.get(start..end).ok_or_else(|| Error::usage("a line end inside a character"))?;
+            self.write(line, &subject, diag)?;
+            start = end;
+        }
+        Ok(())
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush().map_err(Error::output)
     }

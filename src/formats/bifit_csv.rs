@@ -87,12 +87,140 @@ pub fn sniff(head: &str) -> u8 {
     }
 }
 
+/// `1`, `true`, `да`, `yes` in any case, spaces around allowed.
 fn truthy(s: &str) -> bool {
-    matches!(s.trim().to_lowercase().as_str(), "1" | "true" | "да" | "yes")
+    let s = s.trim();
+    if s.is_ascii() {
+        s == "1" || s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("yes")
+    } else {
+        s.to_lowercase() == "да"
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
+
+/// What a column of the header is to the reader, decided once when the file is opened.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Mapped to the model: never in `extra`.
+    Mapped,
+    /// `EXTERNAL_ID` or `ID`: in `extra` unless the row's code came from it.
+    Code(usize),
+    /// `MARK_TYPE`: `0` is its default, so not kept.
+    MarkType,
+    Other,
+}
+
+/// The columns the reader uses, found by name once.
+struct Columns {
+    /// `EXTERNAL_CODE`, `EXTERNAL_ID`, `ID`: where a row's code is looked for, in that order.
+    code: [Option<usize>; 3],
+    name: Option<usize>,
+    price: Option<usize>,
+    barcode: Option<usize>,
+    vendor_code: Option<usize>,
+    nds: Option<usize>,
+    payment_subject: Option<usize>,
+    group: Option<usize>,
+    unit_code: Option<usize>,
+    purchase_price: Option<usize>,
+    weighted: Option<usize>,
+    grouped: Option<usize>,
+    /// The role of every header column, by index.
+    roles: Vec<Role>,
+}
+
+const CODE_COLUMNS: [&str; 3] = ["EXTERNAL_CODE", "EXTERNAL_ID", "ID"];
+
+impl Columns {
+    fn find(csv: &CsvSource) -> Self {
+        let roles = csv
+            .header()
+            .iter()
+            .map(|name| match name.as_str() {
+                n if MAPPED.contains(&n) => Role::Mapped,
+                "MARK_TYPE" => Role::MarkType,
+                n => match CODE_COLUMNS.iter().position(|c| *c == n) {
+                    Some(i) => Role::Code(i),
+                    None => Role::Other,
+                },
+            })
+            .collect();
+        Columns {
+            code: CODE_COLUMNS.map(|c| csv.column(c)),
+            name: csv.column("NAME"),
+            price: csv.column("PRICE"),
+            barcode: csv.column("BARCODE"),
+            vendor_code: csv.column("VENDOR_CODE"),
+            nds: csv.column("NDS"),
+            payment_subject: csv.column("PAYMENT_SUBJECT"),
+            group: csv.column("GROUP"),
+            unit_code: csv.column("UNIT_CODE"),
+            purchase_price: csv.column("PURCHASE_PRICE"),
+            weighted: csv.column("WEIGHTED"),
+            grouped: csv.column("GROUPED"),
+            roles,
+        }
+    }
+}
+
+/// The row being read, with the columns it is read by.
+struct Row<'a> {
+    csv: &'a CsvSource,
+    cols: &'a Columns,
+}
+
+impl Row<'_> {
+    fn text(&self, column: Option<usize>) -> Result<&str> {
+        self.csv.text(column)
+    }
+
+    /// Which of `EXTERNAL_CODE`, `EXTERNAL_ID`, `ID` holds the row's code (the first not blank).
+    fn code_column(&self) -> Result<Option<usize>> {
+        for (i, column) in self.cols.code.iter().enumerate() {
+            if !self.csv.is_blank(*column)? {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
+    fn code(&self, code_column: Option<usize>) -> Result<String> {
+        match code_column {
+            Some(i) => {
+                let column = self.cols.code[i];
+                fields::code(self.text(column)?, || self.csv.pos(column))
+            }
+            None => Err(Error::bad_value(
+                self.csv.pos(self.cols.code[0]),
+                "",
+                "a product code in EXTERNAL_CODE (or EXTERNAL_ID or ID)",
+            )),
+        }
+    }
+
+    /// Unmapped, non-empty cells, under their column names. `code_column` (its name, that is:
+    /// every column of that name) is left out.
+    fn extras(&self, code_column: Option<usize>) -> Result<crate::model::Extra> {
+        let mut extra = crate::model::Extra::new();
+        for (i, role) in self.cols.roles.iter().enumerate() {
+            let skip = match *role {
+                Role::Mapped => true,
+                Role::Code(c) => Some(c) == code_column,
+                _ => false,
+            };
+            if skip || self.csv.is_blank(Some(i))? {
+                continue;
+            }
+            let value = self.text(Some(i))?;
+            if !(*role == Role::MarkType && value.trim() == "0") {
+                extra.insert(self.csv.header()[i].clone(), value.to_string());
+            }
+        }
+        Ok(extra)
+    }
+}
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
@@ -100,16 +228,18 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     if csv.column("NAME").is_none() {
         return Err(Error::syntax(csv.pos(None), "no NAME column in the header row: not a БИФИТ goods file"));
     }
+    let cols = Columns::find(&csv);
     let mut header = Header::new(DataKind::Catalog);
     header.source_format = Some(NAME.into());
     sink.begin(&header, diag)?;
     let mut groups = GroupIndex::default();
     while csv.next_row()? {
-        if truthy(csv.field("GROUPED")) {
-            let group = read_group(&csv, &mut groups, sink, diag)?;
+        let row = Row { csv: &csv, cols: &cols };
+        if truthy(row.text(cols.grouped)?) {
+            let group = read_group(&row, &mut groups, sink, diag)?;
             sink.record(Record::Group(group), diag)?;
         } else {
-            let product = read_product(&csv, &mut groups, sink, diag)?;
+            let product = read_product(&row, &mut groups, sink, diag)?;
             sink.record(Record::Product(product), diag)?;
         }
     }
@@ -148,16 +278,15 @@ impl GroupIndex {
     }
 }
 
-/// The code of the folder named by a `GROUP` cell; a folder no row described is created from
-/// the cell (code and name = the text), so no product loses its folder.
+/// The code of the folder named by the row's `GROUP` cell; a folder no row described is created
+/// from the cell (code and name = the text), so no product loses its folder.
 fn resolve_group(
-    cell: &str,
-    csv: &CsvSource,
+    row: &Row,
     groups: &mut GroupIndex,
     sink: &mut dyn RecordSink,
     diag: &mut Diagnostics,
 ) -> Result<Option<String>> {
-    let cell = cell.trim();
+    let cell = row.text(row.cols.group)?.trim();
     if cell.is_empty() {
         return Ok(None);
     }
@@ -165,13 +294,13 @@ fn resolve_group(
         return Ok(Some(code));
     }
     if matches!(groups.by_name.get(cell), Some(None)) {
-        diag.warn(
+        diag.warn_with(WarningKind::AmbiguousGroup, || {
             Warning::new(
                 WarningKind::AmbiguousGroup,
                 format!("GROUP {cell:?} names more than one folder; the product is linked to a folder of its own"),
             )
-            .at(csv.pos_of("GROUP")),
-        )?;
+            .at(row.csv.pos(row.cols.group))
+        })?;
     }
     let (parent, name) = match cell.rsplit_once('/') {
         Some((parent_path, name)) => (groups.by_path.get(parent_path).cloned(), name),
@@ -183,82 +312,45 @@ fn resolve_group(
     Ok(Some(cell.to_string()))
 }
 
-fn row_code(csv: &CsvSource) -> Result<String> {
-    for column in ["EXTERNAL_CODE", "EXTERNAL_ID", "ID"] {
-        let raw = csv.field(column);
-        if !raw.trim().is_empty() {
-            return fields::code(raw, || csv.pos_of(column));
-        }
-    }
-    Err(Error::bad_value(csv.pos_of("EXTERNAL_CODE"), "", "a product code in EXTERNAL_CODE (or EXTERNAL_ID or ID)"))
-}
-
-/// Unmapped, non-empty cells, under their column names.
-fn extras(csv: &CsvSource, skip_code_column: Option<&str>) -> crate::model::Extra {
-    let mut extra = crate::model::Extra::new();
-    for (i, name) in csv.header().iter().enumerate() {
-        let value = csv.get(Some(i));
-        let defaulted =
-            (name == "MARK_TYPE" && value.trim() == "0") || (name == "GOOD_TYPE" && value.trim() == "DEFAULT");
-        if value.trim().is_empty()
-            || defaulted
-            || MAPPED.contains(&name.as_str())
-            || Some(name.as_str()) == skip_code_column
-        {
-            continue;
-        }
-        if name == "GOOD_TYPE" {
-            extra.insert(name.clone(), value.to_string());
-            continue;
-        }
-        extra.insert(name.clone(), value.to_string());
-    }
-    extra
-}
-
-/// The column the row's code came from, so it is not repeated in `extra`.
-fn code_column(csv: &CsvSource) -> Option<&'static str> {
-    ["EXTERNAL_CODE", "EXTERNAL_ID", "ID"].into_iter().find(|c| !csv.field(c).trim().is_empty())
-}
-
-fn read_group(
-    csv: &CsvSource,
-    groups: &mut GroupIndex,
-    sink: &mut dyn RecordSink,
-    diag: &mut Diagnostics,
-) -> Result<Group> {
-    let name = csv.field("NAME").trim().to_string();
-    let code = match row_code(csv) {
+fn read_group(row: &Row, groups: &mut GroupIndex, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<Group> {
+    let name = row.text(row.cols.name)?.trim().to_string();
+    let code_column = row.code_column()?;
+    let code = match row.code(code_column) {
         Ok(code) => code,
         // A folder without a code is known by its name.
         Err(_) if !name.is_empty() => name.clone(),
         Err(e) => return Err(e),
     };
-    let parent = resolve_group(csv.field("GROUP"), csv, groups, sink, diag)?;
+    let parent = resolve_group(row, groups, sink, diag)?;
     groups.add(&code, &name, parent.as_deref());
-    let mut extra = extras(csv, code_column(csv));
+    let mut extra = row.extras(code_column)?;
     extra.shift_remove("MARK_TYPE");
     Ok(Group { code, name, parent, extra })
 }
 
 fn read_product(
-    csv: &CsvSource,
+    row: &Row,
     groups: &mut GroupIndex,
     sink: &mut dyn RecordSink,
     diag: &mut Diagnostics,
 ) -> Result<Product> {
+    let (csv, cols) = (row.csv, row.cols);
+    let code_column = row.code_column()?;
     // Names in real files carry stray leading spaces (` Капуста …`); they are trimmed.
-    let mut product = Product::new(row_code(csv)?, csv.field("NAME").trim());
+    let mut product = Product::new(row.code(code_column)?, row.text(cols.name)?.trim());
     // The whole cell first: Excel's `4,60713E+12` is reported as written, not split at its comma.
-    fields::code(csv.field("BARCODE"), || csv.pos_of("BARCODE"))?;
-    for b in csv.field("BARCODE").split(',').filter(|b| !b.trim().is_empty()) {
-        product.barcodes.push(fields::code(b, || csv.pos_of("BARCODE"))?);
+    let barcodes = row.text(cols.barcode)?;
+    fields::code(barcodes, || csv.pos(cols.barcode))?;
+    for b in barcodes.split(',').filter(|b| !b.trim().is_empty()) {
+        product.barcodes.push(fields::code(b, || csv.pos(cols.barcode))?);
     }
-    product.article = fields::optional_text(Some(csv.field("VENDOR_CODE").to_string()));
-    product.vat = fields::vat(csv.field("NDS"), || csv.pos_of("NDS"))?;
-    product.service = csv.field("PAYMENT_SUBJECT").trim() == "4";
-    product.weighted = truthy(csv.field("WEIGHTED"));
-    let unit = csv.field("UNIT_CODE").trim();
+    let article = row.text(cols.vendor_code)?;
+    product.article = (!article.trim().is_empty()).then(|| article.to_string());
+    product.vat = fields::vat(row.text(cols.nds)?, || csv.pos(cols.nds))?;
+    let payment_subject = row.text(cols.payment_subject)?.trim();
+    product.service = payment_subject == "4";
+    product.weighted = truthy(row.text(cols.weighted)?);
+    let unit = row.text(cols.unit_code)?.trim();
     if !unit.is_empty() {
         product.unit = Some({
             let code = normalize_okei(unit);
@@ -266,28 +358,21 @@ fn read_product(
             Unit { code, name }
         });
     }
-    if let Some(amount) = fields::decimal(csv.field("PRICE"), || csv.pos_of("PRICE"))? {
-        product.prices.push(Price {
-            price_type: DEFAULT_PRICE_TYPE.into(),
-            amount: Some(amount),
-            code: None,
-            includes_vat: None,
-        });
+    for (column, price_type) in [(cols.price, DEFAULT_PRICE_TYPE), (cols.purchase_price, PURCHASE_PRICE_TYPE)] {
+        if let Some(amount) = fields::decimal(row.text(column)?, || csv.pos(column))? {
+            product.prices.push(Price {
+                price_type: price_type.into(),
+                amount: Some(amount),
+                code: None,
+                includes_vat: None,
+            });
+        }
     }
-    if let Some(amount) = fields::decimal(csv.field("PURCHASE_PRICE"), || csv.pos_of("PURCHASE_PRICE"))? {
-        product.prices.push(Price {
-            price_type: PURCHASE_PRICE_TYPE.into(),
-            amount: Some(amount),
-            code: None,
-            includes_vat: None,
-        });
-    }
-    let payment_subject = csv.field("PAYMENT_SUBJECT").trim();
-    product.extra = extras(csv, code_column(csv));
+    product.extra = row.extras(code_column)?;
     if !matches!(payment_subject, "" | "1" | "4") {
         product.extra.insert("PAYMENT_SUBJECT".into(), payment_subject.to_string());
     }
-    product.parent = resolve_group(csv.field("GROUP"), csv, groups, sink, diag)?;
+    product.parent = resolve_group(row, groups, sink, diag)?;
     Ok(product)
 }
 

@@ -10,16 +10,15 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use indexmap::IndexMap;
-
 use serde_json::json;
-use serde_json::value::RawValue;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
-use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
-use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit, Vat};
+use crate::formats::json_objects::{
+    for_each_object, push_decimal, push_key, push_raw_extra, push_string, Fields, RawObject,
+};
+use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit, Vat};
 use crate::options::{BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
 use crate::sink::{CatalogWriter, GroupedCatalog, RecordSink};
@@ -245,46 +244,89 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
 // Writing
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(GroupedCatalog::new(NAME, BifitJsonWriter { out, opts: opts.clone(), first: true })))
+    Ok(Box::new(GroupedCatalog::new(NAME, BifitJsonWriter { out, opts: opts.clone(), first: true, text: Vec::new() })))
 }
 
 struct BifitJsonWriter {
     out: Box<dyn Write>,
     opts: WriteOptions,
     first: bool,
+    /// An entry's JSON, in a buffer reused from entry to entry.
+    text: Vec<u8>,
 }
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
+/// An extra that goes into `item`: Bifit has the field and the reader does not map it.
+fn item_extra(key: &str) -> bool {
+    ITEM_FIELDS.contains(&key) && !MAPPED.contains(&key)
+}
+
+/// `"key":value` for the item field `key`: its extra when there is one (it replaces the value
+/// in place), else `value`.
+fn push_field(out: &mut Vec<u8>, extra: &Extra, key: &str, value: impl FnOnce(&mut Vec<u8>)) {
+    push_key(out, key, false);
+    match extra.get(key) {
+        Some(v) if item_extra(key) => push_raw_extra(out, v),
+        _ => value(out),
+    }
+}
+
+/// The remaining extras that go into `item` (those not in `written`), after its fields; returns
+/// the keys that have no place there.
+fn push_extras<'a>(out: &mut Vec<u8>, extra: &'a Extra, written: &[&str]) -> Vec<&'a str> {
+    let mut dropped = Vec::new();
+    for (k, v) in extra {
+        if !item_extra(k) {
+            dropped.push(k.as_str());
+        } else if !written.contains(&k.as_str()) {
+            push_key(out, k, false);
+            push_raw_extra(out, v);
+        }
+    }
+    dropped
+}
+
 impl BifitJsonWriter {
-    fn emit(&mut self, entry: &impl serde::Serialize) -> Result<()> {
-        let text = serde_json::to_string(&entry).map_err(|e| Error::usage(e.to_string()))?;
-        let sep = match (self.opts.jsonl, self.first) {
-            (true, _) => "",
-            (false, true) => "[\n",
-            (false, false) => ",\n",
+    /// Starts an entry in the buffer: the separator before it and `{"item":{`.
+    fn begin_entry(&mut self) {
+        self.text.clear();
+        let sep: &[u8] = match (self.opts.jsonl, self.first) {
+            (true, _) => b"",
+            (false, true) => b"[\n",
+            (false, false) => b",\n",
         };
         self.first = false;
-        self.out.write_all(sep.as_bytes()).map_err(io)?;
-        self.out.write_all(text.as_bytes()).map_err(io)?;
-        if self.opts.jsonl {
-            self.out.write_all(b"\n").map_err(io)?;
-        }
-        Ok(())
+        self.text.extend_from_slice(sep);
+        self.text.extend_from_slice(b"{\"item\":{");
     }
 
-    fn parent_link(&self, parent: &Option<String>, subject: &str, diag: &mut Diagnostics) -> Result<Option<String>> {
+    /// Ends the entry (`}` of the entry, a line end in JSON Lines) and writes it.
+    fn end_entry(&mut self) -> Result<()> {
+        self.text.push(b'}');
+        if self.opts.jsonl {
+            self.text.push(b'\n');
+        }
+        self.out.write_all(&self.text).map_err(io)
+    }
+
+    fn parent_link<'a>(
+        &self,
+        parent: &'a Option<String>,
+        subject: impl Fn() -> String,
+        diag: &mut Diagnostics,
+    ) -> Result<Option<&'a str>> {
         match parent {
             Some(code) if self.opts.bifit_groups == BifitGroups::None => {
-                diag.warn(Warning::new(
+                diag.warn_with(WarningKind::GroupLinkDropped, || Warning::new(
                     WarningKind::GroupLinkDropped,
-                    format!("{subject}: its folder {code} is not written (--bifit-groups none: the per-item API cannot create folders on the free tariff)"),
+                    format!("{}: its folder {code} is not written (--bifit-groups none: the per-item API cannot create folders on the free tariff)", subject()),
                 ))?;
                 Ok(None)
             }
-            Some(code) => Ok(Some(code.clone())),
+            Some(code) => Ok(Some(code)),
             None => Ok(None),
         }
     }
@@ -293,22 +335,27 @@ impl BifitJsonWriter {
         if self.opts.bifit_groups == BifitGroups::None {
             return Ok(());
         }
-        let parent = self.parent_link(&g.parent, &format!("folder {}", g.code), diag)?;
-        let mut item: IndexMap<String, Box<RawValue>> = IndexMap::new();
-        item.insert("externalId".into(), raw(&g.code));
-        item.insert("externalCode".into(), raw(&g.code));
-        item.insert("name".into(), raw(&g.name));
-        item.insert("grouped".into(), raw(true));
-        item.insert("visible".into(), raw(true));
-        item.insert("parentId".into(), raw(()));
+        let parent = self.parent_link(&g.parent, || format!("folder {}", g.code), diag)?;
+        self.begin_entry();
+        let out = &mut self.text;
+        push_key(out, "externalId", true);
+        push_string(out, &g.code);
+        push_key(out, "externalCode", false);
+        push_string(out, &g.code);
+        push_key(out, "name", false);
+        push_string(out, &g.name);
+        push_key(out, "grouped", false);
+        out.extend_from_slice(b"true");
+        push_field(out, &g.extra, "visible", |out| out.extend_from_slice(b"true"));
+        push_key(out, "parentId", false);
+        out.extend_from_slice(b"null");
         // A folder's extras go where a product's do: into `item` when Bifit has the field, else warned.
-        let mut dropped = Vec::new();
-        for (k, v) in &g.extra {
-            if ITEM_FIELDS.contains(&k.as_str()) && !MAPPED.contains(&k.as_str()) {
-                item.insert(k.clone(), raw_extra(v));
-            } else {
-                dropped.push(k.as_str());
-            }
+        let dropped = push_extras(out, &g.extra, &["visible"]);
+        out.push(b'}');
+        push_key(out, "parentExternalId", false);
+        match parent {
+            Some(parent) => push_string(out, parent),
+            None => out.extend_from_slice(b"null"),
         }
         if !dropped.is_empty() {
             diag.warn_with(WarningKind::FieldDropped, || {
@@ -318,10 +365,7 @@ impl BifitJsonWriter {
                 )
             })?;
         }
-        let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();
-        entry.insert("item".into(), raw(&item));
-        entry.insert("parentExternalId".into(), raw(parent));
-        self.emit(&entry)
+        self.end_entry()
     }
 
     fn write_product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
@@ -348,37 +392,62 @@ impl BifitJsonWriter {
                 }
             },
         };
-        // ОКЕИ codes are numbers in the API (796); a code with a leading zero stays text.
-        let unit_code = p.unit.as_ref().map(|u| match u.code.parse::<u32>() {
-            Ok(_) if !u.code.starts_with('0') => raw_extra(&u.code),
-            _ => raw(&u.code),
-        });
-        let mut item: IndexMap<String, Box<RawValue>> = IndexMap::new();
-        item.insert("externalId".into(), raw(&p.code));
-        item.insert("externalCode".into(), raw(&p.code));
-        item.insert("name".into(), raw(&p.name));
-        item.insert("barcode".into(), raw(p.barcodes.first()));
-        item.insert("barcodes".into(), raw(p.barcodes.get(1..).unwrap_or_default()));
-        item.insert("vendorCode".into(), raw(&p.article));
-        item.insert("vatId".into(), raw(vat_id));
-        item.insert("vatValue".into(), raw(vat_value));
-        item.insert("unitCode".into(), unit_code.unwrap_or_else(|| raw(())));
-        item.insert("sellingPrice".into(), raw_decimal(selling));
-        item.insert("purchasePrice".into(), raw_decimal(purchase));
-        item.insert("weighted".into(), raw(p.weighted));
-        item.insert("grouped".into(), raw(false));
-        item.insert("paymentSubject".into(), raw(if p.service { "SERVICE" } else { "PRODUCT" }));
-        item.insert("markType".into(), raw("UNKNOWN"));
-        item.insert("parentId".into(), raw(()));
-        item.insert("visible".into(), raw(!p.deleted));
-        let mut dropped = Vec::new();
-        for (k, v) in &p.extra {
-            if ITEM_FIELDS.contains(&k.as_str()) && !MAPPED.contains(&k.as_str()) {
-                item.insert(k.clone(), raw_extra(v));
-            } else {
-                dropped.push(k.as_str());
+        self.begin_entry();
+        let out = &mut self.text;
+        let optional = |out: &mut Vec<u8>, text: Option<&str>| match text {
+            Some(text) => push_string(out, text),
+            None => out.extend_from_slice(b"null"),
+        };
+        let number = |out: &mut Vec<u8>, n: Option<u32>| match n {
+            Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        };
+        push_key(out, "externalId", true);
+        push_string(out, &p.code);
+        push_key(out, "externalCode", false);
+        push_string(out, &p.code);
+        push_key(out, "name", false);
+        push_string(out, &p.name);
+        push_key(out, "barcode", false);
+        optional(out, p.barcodes.first().map(String::as_str));
+        push_key(out, "barcodes", false);
+        out.push(b'[');
+        for (i, b) in p.barcodes.iter().skip(1).enumerate() {
+            if i > 0 {
+                out.push(b',');
             }
+            push_string(out, b);
         }
+        out.push(b']');
+        push_key(out, "vendorCode", false);
+        optional(out, p.article.as_deref());
+        push_key(out, "vatId", false);
+        number(out, vat_id);
+        push_key(out, "vatValue", false);
+        number(out, vat_value);
+        push_key(out, "unitCode", false);
+        match &p.unit {
+            // ОКЕИ codes are numbers in the API (796); a code with a leading zero stays text.
+            Some(u) if u.code.parse::<u32>().is_ok() && !u.code.starts_with('0') => push_raw_extra(out, &u.code),
+            Some(u) => push_string(out, &u.code),
+            None => out.extend_from_slice(b"null"),
+        }
+        push_key(out, "sellingPrice", false);
+        push_decimal(out, selling);
+        push_key(out, "purchasePrice", false);
+        push_decimal(out, purchase);
+        push_key(out, "weighted", false);
+        out.extend_from_slice(if p.weighted { b"true" } else { b"false" });
+        push_key(out, "grouped", false);
+        out.extend_from_slice(b"false");
+        push_key(out, "paymentSubject", false);
+        push_string(out, if p.service { "SERVICE" } else { "PRODUCT" });
+        push_field(out, &p.extra, "markType", |out| push_string(out, "UNKNOWN"));
+        push_key(out, "parentId", false);
+        out.extend_from_slice(b"null");
+        push_field(out, &p.extra, "visible", |out| out.extend_from_slice(if p.deleted { b"false" } else { b"true" }));
+        let dropped = push_extras(out, &p.extra, &["markType", "visible"]);
+        out.push(b'}');
         if !dropped.is_empty() {
             lost.push(format!("fields {}", dropped.join(", ")));
         }
@@ -393,13 +462,11 @@ impl BifitJsonWriter {
                 )
             })?;
         }
-        let parent = self.parent_link(&p.parent, &format!("product {}", p.code), diag)?;
-        let mut entry: IndexMap<String, Box<RawValue>> = IndexMap::new();
-        entry.insert("item".into(), raw(&item));
-        if let Some(parent) = parent {
-            entry.insert("parentExternalId".into(), raw(parent));
+        if let Some(parent) = self.parent_link(&p.parent, || format!("product {}", p.code), diag)? {
+            push_key(&mut self.text, "parentExternalId", false);
+            push_string(&mut self.text, parent);
         }
-        self.emit(&entry)
+        self.end_entry()
     }
 }
 

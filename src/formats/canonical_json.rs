@@ -79,14 +79,13 @@ pub fn sniff(head: &str) -> u8 {
 }
 
 pub fn writer(out: Box<dyn Write>, _opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
-    Ok(Box::new(CanonicalJsonWriter { out, first: true, json: Vec::new(), text: Vec::new() }))
+    Ok(Box::new(CanonicalJsonWriter { out, first: true, text: Vec::new() }))
 }
 
 struct CanonicalJsonWriter {
     out: Box<dyn Write>,
     first: bool,
-    /// A record's pretty JSON, then the same indented: buffers reused from record to record.
-    json: Vec<u8>,
+    /// A record's text, in a buffer reused from record to record.
     text: Vec<u8>,
 }
 
@@ -94,37 +93,102 @@ fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
-/// Pretty JSON of `value`, every line after the first indented by `indent`.
-fn pretty(value: &impl Serialize, indent: &str) -> Result<String> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::usage(format!("cannot write JSON: {e}")))?;
-    Ok(text.replace('\n', &format!("\n{indent}")))
+/// serde_json's pretty layout (two spaces a level) for a value nested `level` levels deep in the
+/// document: every line after the first is indented as `to_string_pretty` would indent it there.
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
+
+const SPACES: &[u8] = b"                                                                ";
+
+impl Indented {
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W, prefix: &[u8]) -> std::io::Result<()> {
+        w.write_all(prefix)?;
+        let mut n = 2 * self.level;
+        while n > 0 {
+            let chunk = n.min(SPACES.len());
+            w.write_all(&SPACES[..chunk])?;
+            n -= chunk;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w, b"\n")?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w, b"\n")?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Appends the pretty JSON of `value` as it stands `level` levels deep in the document.
+fn write_pretty(out: &mut Vec<u8>, value: &impl Serialize, level: usize) -> Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Indented { level, has_value: false });
+    value.serialize(&mut ser).map_err(|e| Error::usage(format!("cannot write JSON: {e}")))
 }
 
 impl RecordSink for CanonicalJsonWriter {
     fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
-        let header = pretty(header, "  ")?;
-        write!(
-            self.out,
-            "{{\n  \"format\": \"{FORMAT_TAG}\",\n  \"version\": {VERSION},\n  \"header\": {header},\n  \"records\": ["
-        )
-        .map_err(io)
+        self.text.clear();
+        self.text.extend_from_slice(
+            format!("{{\n  \"format\": \"{FORMAT_TAG}\",\n  \"version\": {VERSION},\n  \"header\": ").as_bytes(),
+        );
+        write_pretty(&mut self.text, header, 1)?;
+        self.text.extend_from_slice(b",\n  \"records\": [");
+        self.out.write_all(&self.text).map_err(io)
     }
 
-    /// The same text as `pretty(&record, "    ")`, without allocating for every record.
     fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
-        self.json.clear();
-        serde_json::to_writer_pretty(&mut self.json, &record)
-            .map_err(|e| Error::usage(format!("cannot write JSON: {e}")))?;
         self.text.clear();
         self.text.extend_from_slice(if self.first { b"\n    " } else { b",\n    " });
         self.first = false;
-        // JSON escapes line breaks inside strings, so every `\n` here is the layout's.
-        for (i, line) in self.json.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                self.text.extend_from_slice(b"\n    ");
-            }
-            self.text.extend_from_slice(line);
-        }
+        write_pretty(&mut self.text, &record, 2)?;
         self.out.write_all(&self.text).map_err(io)
     }
 
@@ -277,5 +341,24 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_indented_layout_is_pretty_json_indented_by_its_level() {
+        let value = serde_json::json!({
+            "a": [], "b": {}, "c": [1, [2, []], {"d": {}, "e": "x\ny"}], "f": {"g": [{"h": null}]}, "ж": "«ё»"
+        });
+        for level in [0, 1, 2, 40] {
+            let mut got = Vec::new();
+            write_pretty(&mut got, &value, level).unwrap();
+            let indent = format!("\n{}", "  ".repeat(level));
+            let want = serde_json::to_string_pretty(&value).unwrap().replace('\n', &indent);
+            assert_eq!(String::from_utf8(got).unwrap(), want, "level {level}");
+        }
     }
 }

@@ -1,47 +1,28 @@
 //! Shared reading of delimited text (`;` CSV from 1C, Bifit, Excel): decoding to UTF-8 first,
-//! header names looked up once, and every cell positioned by line and column for messages.
+//! header names looked up once, and every cell positioned by line and column for messages (found
+//! only when a message needs one).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::budget::RecordBudget;
 use crate::error::{Error, Position, Result};
+use crate::formats::fields;
 use crate::limits::Limits;
 use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
 type Source = crate::text::TextReader;
 
-/// FNV-1a for the header index: readers look columns up by name for every cell, and SipHash
-/// (the default, made for untrusted keys) was a tenth of reading a БИФИТ file.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-}
-
+/// Rows are read as bytes: the input is already decoded and checked, so a field is turned into
+/// text only when a reader uses it. Readers find their columns once, when the file is opened.
 pub struct CsvSource {
     pub name: Arc<str>,
     pub encoding: DetectedEncoding,
     reader: csv::Reader<Source>,
     lines: LineIndex,
     header: Vec<String>,
-    index: HashMap<String, usize, BuildHasherDefault<Fnv>>,
-    record: csv::StringRecord,
+    index: HashMap<String, usize>,
+    record: csv::ByteRecord,
     rows: u64,
     budget: RecordBudget,
     limits: Limits,
@@ -65,8 +46,8 @@ impl CsvSource {
             reader,
             lines,
             header: Vec::new(),
-            index: HashMap::default(),
-            record: csv::StringRecord::new(),
+            index: HashMap::new(),
+            record: csv::ByteRecord::new(),
             rows: 0,
             budget,
             limits: *limits,
@@ -74,13 +55,17 @@ impl CsvSource {
         if !src.next_row()? {
             return Err(Error::syntax(Position::in_file(&src.name), "the file is empty: expected a header row"));
         }
-        src.header = src.record.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_uppercase()).collect();
+        let header = (0..src.record.len())
+            .map(|c| Ok(src.text(Some(c))?.trim().trim_start_matches('\u{feff}').to_uppercase()))
+            .collect::<Result<Vec<String>>>()?;
+        src.header = header;
         for (i, h) in src.header.iter().enumerate() {
             src.index.entry(h.clone()).or_insert(i);
         }
         Ok(src)
     }
 
+    /// The column a header names (upper case), for readers to look up once.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
@@ -92,13 +77,13 @@ impl CsvSource {
     /// Reads the next row; `false` at the end. Blank lines are skipped.
     pub fn next_row(&mut self) -> Result<bool> {
         loop {
-            match self.reader.read_record(&mut self.record) {
+            match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => return Ok(false),
                 Ok(true) => {
                     self.budget.mark(self.reader.position().byte());
                     self.rows += 1;
                     self.check_limits()?;
-                    if self.record.iter().all(|f| f.trim().is_empty()) {
+                    if self.is_blank_row()? {
                         continue;
                     }
                     return Ok(true);
@@ -106,6 +91,15 @@ impl CsvSource {
                 Err(e) => return Err(self.csv_error(e)),
             }
         }
+    }
+
+    fn is_blank_row(&self) -> Result<bool> {
+        for c in 0..self.record.len() {
+            if !self.is_blank(Some(c))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Columns and field sizes of the row just read: memory is bounded by the record budget, but
@@ -149,20 +143,35 @@ impl CsvSource {
         }
     }
 
-    /// The cell of the named column in the current row; empty when the row is short.
-    pub fn get(&self, column: Option<usize>) -> &str {
-        column.and_then(|c| self.record.get(c)).unwrap_or("")
+    /// The bytes of a cell of the current row; empty when the row is short.
+    pub fn bytes(&self, column: Option<usize>) -> &[u8] {
+        column.and_then(|c| self.record.get(c)).unwrap_or(b"")
     }
 
-    /// The cell by column name.
-    pub fn field(&self, name: &str) -> &str {
-        self.get(self.column(name))
+    /// The text of a cell of the current row (as written, not trimmed); empty when the row is short.
+    pub fn text(&self, column: Option<usize>) -> Result<&str> {
+        fields::utf8(self.bytes(column), || self.pos(column))
+    }
+
+    /// Whether a cell holds nothing but spaces (an absent cell does).
+    pub fn is_blank(&self, column: Option<usize>) -> Result<bool> {
+        fields::is_blank(self.bytes(column), || self.pos(column))
+    }
+
+    /// How many cells the current row has.
+    pub fn cells(&self) -> usize {
+        self.record.len()
+    }
+
+    /// The line the current row starts on.
+    pub fn line(&self) -> Option<u64> {
+        self.record.position().map(|p| self.record_line(p))
     }
 
     /// Where a cell of the current row is: line, column number and the header's name.
     pub fn pos(&self, column: Option<usize>) -> Position {
         let mut pos = Position::in_file(&self.name);
-        pos.line = self.record.position().map(|p| self.record_line(p));
+        pos.line = self.line();
         if let Some(c) = column {
             pos.column = Some(c as u64 + 1);
             pos.field = self.header.get(c).cloned();

@@ -59,3 +59,23 @@ pub fn yes_no_text(value: bool) -> &'static str {
 pub fn optional_text(raw: Option<String>) -> Option<String> {
     raw.filter(|s| !s.trim().is_empty())
 }
+
+/// A field cut from decoded text at ASCII bytes (`;`, quotes, line ends), as text. The input was
+/// checked as UTF-8 when it was decoded, so this fails only if that guarantee were broken; it is
+/// checked again here, but only for the fields a reader uses.
+pub fn utf8(bytes: &[u8], pos: impl FnOnce() -> Position) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::encoding(pos(), format!("byte {} of the field is not UTF-8 after decoding", e.valid_up_to() + 1))
+    })
+}
+
+/// Whether a field holds only white space (as `str::trim` sees it); decoded only when it holds
+/// more than ASCII.
+pub fn is_blank(bytes: &[u8], pos: impl FnOnce() -> Position) -> Result<bool> {
+    // The ASCII white space of `char::is_whitespace` (the vertical tab included).
+    match bytes.iter().find(|b| !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')) {
+        None => Ok(true),
+        Some(b) if b.is_ascii() => Ok(false),
+        Some(_) => Ok(utf8(bytes, pos)?.trim().is_empty()),
+    }
+}

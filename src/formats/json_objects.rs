@@ -224,3 +224,39 @@ pub fn raw_decimal(d: Option<Decimal>) -> Box<RawValue> {
 pub fn raw_extra(text: &str) -> Box<RawValue> {
     RawValue::from_string(text.to_string()).unwrap_or_else(|_| raw(text))
 }
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it.
+pub fn push_string(out: &mut Vec<u8>, text: &str) {
+    // Writing into a Vec cannot fail, and a string always serializes.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+/// Appends `text` kept in `extra` as the value it holds (`raw_extra`): its JSON as written when it
+/// is JSON, else a JSON string.
+pub fn push_raw_extra(out: &mut Vec<u8>, text: &str) {
+    match serde_json::from_str::<&RawValue>(text) {
+        Ok(raw) => out.extend_from_slice(raw.get().as_bytes()),
+        Err(_) => push_string(out, text),
+    }
+}
+
+/// Appends an amount as a JSON number with exactly the decimal's digits, or `null` (`raw_decimal`).
+pub fn push_decimal(out: &mut Vec<u8>, d: Option<Decimal>) {
+    use std::io::Write;
+    match d {
+        // Writing into a Vec cannot fail.
+        Some(d) => {
+            let _ = write!(out, "{d}");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends `"key":` for the next field of an object; `first` leaves out the comma before it.
+pub fn push_key(out: &mut Vec<u8>, key: &str, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    push_string(out, key);
+    out.push(b':');
+}

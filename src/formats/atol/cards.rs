@@ -10,13 +10,15 @@ use std::hash::{BuildHasher, RandomState};
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::Result;
 use crate::formats::atol::goods::field_label;
-use crate::formats::atol::{Fields, Lines};
+use crate::formats::atol::Lines;
 use crate::model::{Product, Record};
 use crate::sink::RecordSink;
 
 #[derive(Default)]
 pub struct Cards {
     pending: Option<Card>,
+    /// The pending card's first line (the values kept), for comparing its other lines with.
+    first_line: Vec<u8>,
     /// 64-bit fingerprints of the codes already read, to notice a code that comes back after
     /// other goods. Fingerprints rather than the codes keep this at about 9–18 bytes a code (a
     /// million codes in about 20 MB); two codes sharing one is about a 1-in-10^7 chance there.
@@ -26,8 +28,7 @@ pub struct Cards {
 
 struct Card {
     product: Product,
-    /// The card's first line (the values kept) and its number, for comparing and naming.
-    first_line: String,
+    /// The number of the card's first line, for naming it.
     first_number: u64,
 }
 
@@ -37,19 +38,19 @@ impl Cards {
     pub fn push(
         &mut self,
         mut product: Product,
-        line: &str,
+        line: &[u8],
         lines: &Lines,
         sink: &mut dyn RecordSink,
         diag: &mut Diagnostics,
     ) -> Result<()> {
         if let Some(card) = &mut self.pending {
             if card.product.code == product.code {
-                return card.merge(product, line, lines, diag);
+                return card.merge(product, &self.first_line, line, lines, diag);
             }
         }
         self.flush(sink, diag)?;
         if !self.seen.insert(self.fingerprint.hash_one(&product.code)) {
-            diag.warn(
+            diag.warn_with(WarningKind::DuplicateCode, || {
                 Warning::new(
                     WarningKind::DuplicateCode,
                     format!(
@@ -58,13 +59,15 @@ impl Cards {
                         product.code
                     ),
                 )
-                .at(lines.pos()),
-            )?;
+                .at(lines.pos())
+            })?;
         }
         let barcodes = std::mem::take(&mut product.barcodes);
-        let mut card = Card { product, first_line: line.to_string(), first_number: lines.number() };
+        let mut card = Card { product, first_number: lines.number() };
         card.add_barcodes(barcodes, lines, diag)?;
         self.pending = Some(card);
+        self.first_line.clear();
+        self.first_line.extend_from_slice(line);
         Ok(())
     }
 
@@ -77,18 +80,23 @@ impl Cards {
     }
 }
 
+/// Field `n` (1-based) of a `;` line, trimmed; empty past the end.
+fn field(line: &str, n: usize) -> &str {
+    line.split(';').nth(n - 1).unwrap_or("").trim()
+}
+
 impl Card {
     /// Adds a line's barcodes in order; one the card already has is kept once (warned).
     fn add_barcodes(&mut self, barcodes: Vec<String>, lines: &Lines, diag: &mut Diagnostics) -> Result<()> {
         for b in barcodes {
             if self.product.barcodes.contains(&b) {
-                diag.warn(
+                diag.warn_with(WarningKind::ValueDropped, || {
                     Warning::new(
                         WarningKind::ValueDropped,
                         format!("code {}: barcode {b} is listed again; kept once", self.product.code),
                     )
-                    .at(lines.field_pos(2, "barcodes")),
-                )?;
+                    .at(lines.field_pos(2, "barcodes"))
+                })?;
             } else {
                 self.product.barcodes.push(b);
             }
@@ -98,7 +106,14 @@ impl Card {
 
     /// Adds the line's barcodes (in order, without repeats). Values that differ from the first
     /// line's are dropped with a warning naming the fields.
-    fn merge(&mut self, mut other: Product, line: &str, lines: &Lines, diag: &mut Diagnostics) -> Result<()> {
+    fn merge(
+        &mut self,
+        mut other: Product,
+        first_line: &[u8],
+        line: &[u8],
+        lines: &Lines,
+        diag: &mut Diagnostics,
+    ) -> Result<()> {
         let barcodes = std::mem::take(&mut other.barcodes);
         let kept = std::mem::take(&mut self.product.barcodes);
         // Compared as read, so `1,000` and `1.000` (the same coefficient) are not a difference.
@@ -108,12 +123,13 @@ impl Card {
         if same {
             return Ok(());
         }
-        let (first, this) = (Fields::split(&self.first_line), Fields::split(line));
-        let differences: Vec<String> = (1..=first.0.len().max(this.0.len()))
-            .filter(|n| *n != 2 && first.get(*n) != this.get(*n))
-            .map(|n| format!("{} {:?} / {:?}", field_label(n), first.get(n), this.get(n)))
-            .collect();
-        diag.warn(
+        let (first, this) = (lines.text(first_line)?, lines.text(line)?);
+        diag.warn_with(WarningKind::ValueDropped, || {
+            let fields = first.split(';').count().max(this.split(';').count());
+            let differences: Vec<String> = (1..=fields)
+                .filter(|n| *n != 2 && field(first, *n) != field(this, *n))
+                .map(|n| format!("{} {:?} / {:?}", field_label(n), field(first, n), field(this, n)))
+                .collect();
             Warning::new(
                 WarningKind::ValueDropped,
                 format!(
@@ -125,7 +141,7 @@ impl Card {
                     differences.join(", ")
                 ),
             )
-            .at(lines.pos()),
-        )
+            .at(lines.pos())
+        })
     }
 }

@@ -8,6 +8,7 @@
 //! non-empty field travels in `extra` as `fieldN` and is written back in place. Consecutive
 //! lines of one code are one product with all their barcodes (`cards.rs`).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
@@ -107,13 +108,13 @@ fn price_is_zero(chosen: Option<rust_decimal::Decimal>) -> bool {
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let mut lines = Lines::open(input, forced, &opts.limits)?;
-    let first = lines.next_line()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
+    let first = lines.next_text()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
     match first {
         Some(l) if l == MAGIC => {}
         Some(l) => return Err(bad_header(&lines, &l, "the goods file's first line ##@@&&")),
         None => return Err(Error::syntax(lines.pos(), "the file is empty: expected ##@@&&")),
     }
-    let flag = match lines.next_line()?.map(|l| l.trim().to_string()) {
+    let flag = match lines.next_text()?.map(|l| l.trim().to_string()) {
         Some(l) if l == "#" || l == "@" => l,
         Some(l) => return Err(bad_header(&lines, &l, "the flag line: # (not yet loaded) or @ (loaded)")),
         None => return Err(Error::syntax(lines.pos(), "the file ends after ##@@&&: expected the flag line # or @")),
@@ -126,11 +127,12 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut command: Option<String> = None;
     let mut skipped_commands: Vec<String> = Vec::new();
     let mut cards = Cards::default();
-    while let Some(line) = lines.next_line()? {
-        if line.trim().is_empty() {
+    let mut line = Vec::new();
+    while lines.read_into(&mut line)? {
+        if fields::is_blank(&line, || lines.pos())? {
             continue;
         }
-        if let Some(name) = line.trim().strip_prefix("$$$") {
+        if let Some(name) = command_line(&line, &lines)? {
             let name = name.trim().to_uppercase();
             // A card's lines are consecutive goods lines of one section.
             cards.flush(sink, diag)?;
@@ -153,19 +155,19 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             command = Some(name);
             continue;
         }
-        let line = line.to_string();
         match command.as_deref() {
             // Goods lines right after the delete commands (1C's full export) are goods to add.
             None => {}
             Some(c) if GOODS_COMMANDS.contains(&c) || CLEAR_COMMANDS.contains(&c) => {}
             Some(c) if DELETE_COMMANDS.contains(&c) => {
-                diag.warn(
+                let text = lines.text(&line)?.trim();
+                diag.warn_with(WarningKind::AtolDeletionSkipped, || {
                     Warning::new(
                         WarningKind::AtolDeletionSkipped,
-                        format!("$$${c} {:?}: deletions have no place in the model; skipped", line.trim()),
+                        format!("$$${c} {text:?}: deletions have no place in the model; skipped"),
                     )
-                    .at(lines.pos()),
-                )?;
+                    .at(lines.pos())
+                })?;
                 continue;
             }
             Some(_) => continue,
@@ -193,25 +195,36 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     sink.finish(diag)
 }
 
-fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
-    let f = Fields::split(line);
-    let code = fields::code(f.get(1), || lines.field_pos(1, "code"))?;
+/// The command a `$$$NAME` line names (after `$$$`, untrimmed), or `None` for a data line. A
+/// line is decoded here only when it may be a command: one that begins, after ASCII spaces, with
+/// another ASCII character (a goods code, say) is not.
+fn command_line<'a>(line: &'a [u8], lines: &Lines) -> Result<Option<&'a str>> {
+    match line.iter().find(|b| !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')) {
+        Some(b) if b.is_ascii() && *b != b'$' => Ok(None),
+        _ => Ok(lines.text(line)?.trim().strip_prefix("$$$")),
+    }
+}
+
+fn goods_record(line: &[u8], lines: &Lines) -> Result<Record> {
+    let f = Fields::split(line, lines);
+    let code = fields::code(f.get(1)?, || lines.field_pos(1, "code"))?;
     if code.is_empty() {
         return Err(Error::bad_value(lines.field_pos(1, "code"), "", "the goods code in field 1"));
     }
-    let name = f.get(3).to_string();
-    let parent = Some(f.get(16).to_string()).filter(|p| !p.is_empty());
-    if f.get(17) == "0" {
+    let name = f.get(3)?.to_string();
+    let parent = Some(f.get(16)?.to_string()).filter(|p| !p.is_empty());
+    if f.get(17)? == "0" {
         return Ok(Record::Group(Group { code, name, parent, extra: Extra::new() }));
     }
     let mut p = Product::new(code.clone(), name.clone());
     p.parent = parent;
     // The whole cell first: `4,60713E+12` is one mangled barcode, not two.
-    fields::code(f.get(2), || lines.field_pos(2, "barcodes"))?;
-    for b in f.get(2).split(',').filter(|b| !b.trim().is_empty()) {
+    let barcodes = f.get(2)?;
+    fields::code(barcodes, || lines.field_pos(2, "barcodes"))?;
+    for b in barcodes.split(',').filter(|b| !b.trim().is_empty()) {
         p.barcodes.push(fields::code(b, || lines.field_pos(2, "barcodes"))?);
     }
-    let price = fields::decimal(f.get(5), || lines.field_pos(5, "price"))?;
+    let price = fields::decimal(f.get(5)?, || lines.field_pos(5, "price"))?;
     if let Some(amount) = price {
         p.prices.push(Price {
             price_type: DEFAULT_PRICE_TYPE.into(),
@@ -220,42 +233,50 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
             includes_vat: None,
         });
     }
-    let flags = f.get(8);
+    let flags = f.get(8)?;
     p.weighted = flags.split(',').next().map(str::trim) == Some("1");
-    p.service = f.get(13) == "4";
-    p.article = Some(f.get(26).to_string()).filter(|a| !a.is_empty());
-    if let Some((_, okei)) = MEASURES.iter().find(|(m, _)| *m == f.get(66)) {
+    let payment_subject = f.get(13)?;
+    p.service = payment_subject == "4";
+    p.article = Some(f.get(26)?.to_string()).filter(|a| !a.is_empty());
+    let measure = f.get(66)?;
+    if let Some((_, okei)) = MEASURES.iter().find(|(m, _)| *m == measure) {
         let name = crate::okei::unit_name(okei).unwrap_or_default().to_string();
         p.unit = Some(Unit { code: okei.to_string(), name });
     }
     let mut extra = Extra::new();
-    if !f.get(4).is_empty() && f.get(4) != name {
-        extra.insert("ReceiptText".into(), f.get(4).to_string());
+    let receipt_text = f.get(4)?;
+    if !receipt_text.is_empty() && receipt_text != name {
+        extra.insert("ReceiptText".into(), receipt_text.to_string());
     }
-    if !f.get(6).is_empty() {
-        extra.insert("Stock".into(), f.get(6).to_string());
+    let stock = f.get(6)?;
+    if !stock.is_empty() {
+        extra.insert("Stock".into(), stock.to_string());
     }
     if !flags.is_empty() && flags.replace(' ', "") != default_flags(p.weighted, price_is_zero(price)) {
         extra.insert("Flags".into(), flags.to_string());
     }
-    if !matches!(f.get(13), "" | "4") {
-        extra.insert("PaymentSubject".into(), f.get(13).to_string());
+    if !matches!(payment_subject, "" | "4") {
+        extra.insert("PaymentSubject".into(), payment_subject.to_string());
     }
-    if !f.get(23).is_empty() {
-        extra.insert("TaxGroup".into(), f.get(23).to_string());
+    let tax_group = f.get(23)?;
+    if !tax_group.is_empty() {
+        extra.insert("TaxGroup".into(), tax_group.to_string());
     }
-    if !f.get(66).is_empty() && p.unit.is_none() {
-        extra.insert("field66".into(), f.get(66).to_string());
+    if !measure.is_empty() && p.unit.is_none() {
+        extra.insert("field66".into(), measure.to_string());
     }
-    for n in 1..=f.0.len() {
-        let value = f.get(n);
+    for n in (1..=f.count()).filter(|n| !is_mapped(*n)) {
+        if f.is_empty(n)? {
+            continue;
+        }
+        let value = f.get(n)?;
         let is_default = match n {
             7 | 18 => value == "0",
             14 => matches!(value, "1" | "1,000" | "1.000"),
             25 => p.weighted && value == code,
             _ => false,
         };
-        if !value.is_empty() && !is_default && !is_mapped(n) {
+        if !is_default {
             extra.insert(format!("field{n}"), value.to_string());
         }
     }
@@ -269,13 +290,32 @@ fn goods_record(line: &str, lines: &Lines) -> Result<Record> {
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
     Ok(Box::new(GroupedCatalog::new(
         NAME,
-        AtolGoodsWriter { out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?, opts: opts.clone() },
+        AtolGoodsWriter {
+            out: EncodedText::new(out, opts.encoding.as_deref(), "windows-1251")?,
+            opts: opts.clone(),
+            text: String::new(),
+        },
     )))
 }
 
 struct AtolGoodsWriter {
     out: EncodedText,
     opts: WriteOptions,
+    /// A record's line, in a buffer reused from record to record.
+    text: String,
+}
+
+/// What a record is called in messages (`product 0001`), made into text only for a message.
+#[derive(Clone, Copy)]
+struct Subject<'a> {
+    kind: &'static str,
+    code: &'a str,
+}
+
+impl std::fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.kind, self.code)
+    }
 }
 
 fn command_name(c: AtolCommand) -> &'static str {
@@ -286,17 +326,33 @@ fn command_name(c: AtolCommand) -> &'static str {
     }
 }
 
+/// Sets field `n` (1-based) of a goods line, lengthening the line as needed.
+fn set<'a>(f: &mut Vec<Cow<'a, str>>, n: usize, v: impl Into<Cow<'a, str>>) {
+    if f.len() < n {
+        f.resize(n, Cow::Borrowed(""));
+    }
+    f[n - 1] = v.into();
+}
+
 impl AtolGoodsWriter {
     fn sep(&self) -> char {
         self.opts.decimal_separator_or(',')
     }
 
-    fn line(&mut self, fields: &[String], subject: &str, diag: &mut Diagnostics) -> Result<()> {
-        let text = format!("{}\r\n", fields.join(";"));
-        self.out.write(&text, subject, diag)
+    /// Writes one goods line: the fields joined by `;`, then CRLF, encoded at once.
+    fn line(&mut self, fields: &[Cow<str>], subject: Subject, diag: &mut Diagnostics) -> Result<()> {
+        self.text.clear();
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                self.text.push(';');
+            }
+            self.text.push_str(field);
+        }
+        self.text.push_str("\r\n");
+        self.out.write_lines(&self.text, &[self.text.len()], || subject.to_string(), diag)
     }
 
-    fn check_code(code: &str, subject: &str) -> Result<()> {
+    fn check_code(code: &str, subject: Subject) -> Result<()> {
         if code.chars().count() > CODE_LIMIT || code.contains([';', '#']) {
             return Err(Error::conversion(
                 Default::default(),
@@ -306,7 +362,13 @@ impl AtolGoodsWriter {
         Ok(())
     }
 
-    fn text(&self, text: &str, limit: usize, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
+    fn text<'a>(
+        text: &'a str,
+        limit: usize,
+        what: &str,
+        subject: Subject,
+        diag: &mut Diagnostics,
+    ) -> Result<Cow<'a, str>> {
         let (cleaned, note) = clean_text(text, limit);
         if let Some(note) = note {
             diag.warn_with(WarningKind::TextChanged, || {
@@ -318,7 +380,10 @@ impl AtolGoodsWriter {
 
     /// A value kept in `extra`, written as it is except for what would break the record (`;`, a
     /// line break) or not come back (spaces at the ends: the reader trims fields).
-    fn raw(value: &str, what: &str, subject: &str, diag: &mut Diagnostics) -> Result<String> {
+    fn raw<'a>(value: &'a str, what: &str, subject: Subject, diag: &mut Diagnostics) -> Result<Cow<'a, str>> {
+        if !value.contains([';', '\r', '\n']) && value.trim() == value {
+            return Ok(Cow::Borrowed(value));
+        }
         let cleaned = value.replace([';', '\r', '\n'], " ").trim().to_string();
         if cleaned != value {
             diag.warn_with(WarningKind::TextChanged, || {
@@ -330,35 +395,35 @@ impl AtolGoodsWriter {
                 )
             })?;
         }
-        Ok(cleaned)
+        Ok(Cow::Owned(cleaned))
     }
 
     fn write_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
-        let subject = format!("group {}", g.code);
-        Self::check_code(&g.code, &subject)?;
-        let name = self.text(&g.name, NAME_LIMIT, "name", &subject, diag)?;
-        let mut f = vec![String::new(); 18];
-        f[0] = g.code.clone();
+        let subject = Subject { kind: "group", code: &g.code };
+        Self::check_code(&g.code, subject)?;
+        let name = Self::text(&g.name, NAME_LIMIT, "name", subject, diag)?;
+        let mut f = vec![Cow::Borrowed(""); 18];
+        f[0] = Cow::Borrowed(g.code.as_str());
         f[2] = name.clone();
         f[3] = name;
-        f[15] = g.parent.clone().unwrap_or_default();
-        f[16] = "0".into();
-        f[17] = "0".into();
+        f[15] = Cow::Borrowed(g.parent.as_deref().unwrap_or_default());
+        f[16] = Cow::Borrowed("0");
+        f[17] = Cow::Borrowed("0");
         if !g.extra.is_empty() {
-            let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
             diag.warn_with(WarningKind::FieldDropped, || {
+                let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
                 Warning::new(
                     WarningKind::FieldDropped,
                     format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", ")),
                 )
             })?;
         }
-        self.line(&f, &subject, diag)
+        self.line(&f, subject, diag)
     }
 
     fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
-        let subject = format!("product {}", p.code);
-        Self::check_code(&p.code, &subject)?;
+        let subject = Subject { kind: "product", code: &p.code };
+        Self::check_code(&p.code, subject)?;
         let mut lost: Vec<String> = Vec::new();
         let prices = price_fields(p, self.opts.price_type.as_deref(), None, "the till's price", diag)?;
         let price = prices.selling.and_then(|pr| pr.amount);
@@ -367,7 +432,7 @@ impl AtolGoodsWriter {
         }
         let measure = match &p.unit {
             Some(u) if !u.code.is_empty() => match MEASURES.iter().find(|(_, okei)| *okei == u.code) {
-                Some((m, _)) => Some(m.to_string()),
+                Some((m, _)) => Some(*m),
                 None => {
                     lost.push(format!("unit {} {} (no Frontol measure for it)", u.code, u.name));
                     None
@@ -379,39 +444,46 @@ impl AtolGoodsWriter {
             }
             _ => None,
         };
-        let name = self.text(&p.name, NAME_LIMIT, "name", &subject, diag)?;
+        let name = Self::text(&p.name, NAME_LIMIT, "name", subject, diag)?;
         let receipt_text = match p.extra.get("ReceiptText") {
-            Some(t) => self.text(t, NAME_LIMIT, "receipt text", &subject, diag)?,
+            Some(t) => Self::text(t, NAME_LIMIT, "receipt text", subject, diag)?,
             None => name.clone(),
         };
         let article = match &p.article {
-            Some(a) => self.text(a, ARTICLE_LIMIT, "article", &subject, diag)?,
-            None => String::new(),
+            Some(a) => Self::text(a, ARTICLE_LIMIT, "article", subject, diag)?,
+            None => Cow::Borrowed(""),
         };
-        let mut f = vec![String::new(); 33];
-        let set = |f: &mut Vec<String>, n: usize, v: String| {
-            if f.len() < n {
-                f.resize(n, String::new());
-            }
-            f[n - 1] = v;
-        };
-        set(&mut f, 1, p.code.clone());
-        set(&mut f, 2, p.barcodes.join(","));
+        // The extras as they will be written, in their order.
+        let mut extra: Vec<(&str, Cow<str>)> = Vec::with_capacity(p.extra.len());
+        for (k, v) in &p.extra {
+            let v = if k == "ReceiptText" { Cow::Borrowed(v.as_str()) } else { Self::raw(v, k, subject, diag)? };
+            extra.push((k, v));
+        }
+        let extra_value = |key: &str| extra.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
+        let mut f: Vec<Cow<str>> = vec![Cow::Borrowed(""); 33];
+        set(&mut f, 1, p.code.as_str());
+        set(
+            &mut f,
+            2,
+            match p.barcodes.as_slice() {
+                [] => Cow::Borrowed(""),
+                [one] => Cow::Borrowed(one.as_str()),
+                many => Cow::Owned(many.join(",")),
+            },
+        );
         set(&mut f, 3, name);
         set(&mut f, 4, receipt_text);
-        set(&mut f, 5, price.map(|a| format_decimal(&a, self.sep())).unwrap_or_default());
-        let mut extra = Extra::new();
-        for (k, v) in &p.extra {
-            let v = if k == "ReceiptText" { v.clone() } else { Self::raw(v, k, &subject, diag)? };
-            extra.insert(k.clone(), v);
+        if let Some(price) = price {
+            set(&mut f, 5, format_decimal(&price, self.sep()));
         }
-        set(&mut f, 6, extra.get("Stock").cloned().unwrap_or_default());
-        set(&mut f, 7, "0".into());
-        let flags = match extra.get("Flags") {
+        set(&mut f, 6, extra_value("Stock").unwrap_or_default());
+        set(&mut f, 7, "0");
+        let flags = match extra_value("Flags") {
             Some(raw) => {
-                let mut parts: Vec<String> = raw.split(',').map(|s| s.trim().to_string()).collect();
+                let mut parts: Vec<&str> = raw.split(',').map(str::trim).collect();
+                let weighted = if p.weighted { "1" } else { "0" };
                 if let Some(first) = parts.first_mut() {
-                    *first = u8::from(p.weighted).to_string();
+                    *first = weighted;
                 }
                 parts.join(",")
             }
@@ -419,18 +491,22 @@ impl AtolGoodsWriter {
         };
         set(&mut f, 8, flags);
         let subject_code =
-            if p.service { "4".to_string() } else { extra.get("PaymentSubject").cloned().unwrap_or_default() };
+            if p.service { Cow::Borrowed("4") } else { extra_value("PaymentSubject").unwrap_or_default() };
         set(&mut f, 13, subject_code);
-        set(&mut f, 14, format!("1{}000", self.sep()));
-        set(&mut f, 16, p.parent.clone().unwrap_or_default());
-        set(&mut f, 17, "1".into());
-        set(&mut f, 18, "0".into());
-        set(&mut f, 23, extra.get("TaxGroup").cloned().unwrap_or_default());
+        let coefficient: Cow<str> = match self.sep() {
+            ',' => Cow::Borrowed("1,000"),
+            sep => Cow::Owned(format!("1{sep}000")),
+        };
+        set(&mut f, 14, coefficient);
+        set(&mut f, 16, p.parent.as_deref().unwrap_or_default());
+        set(&mut f, 17, "1");
+        set(&mut f, 18, "0");
+        set(&mut f, 23, extra_value("TaxGroup").unwrap_or_default());
         if p.weighted {
-            set(&mut f, 25, p.code.clone());
+            set(&mut f, 25, p.code.as_str());
         }
         set(&mut f, 26, article);
-        if let Some(m) = measure.or_else(|| extra.get("field66").cloned()) {
+        if let Some(m) = measure.map(Cow::Borrowed).or_else(|| extra_value("field66")) {
             set(&mut f, 66, m);
         }
         let mut dropped = Vec::new();
@@ -438,12 +514,12 @@ impl AtolGoodsWriter {
             match k.strip_prefix("field").and_then(|n| n.parse::<usize>().ok()) {
                 Some(n) if n > 0 && !is_mapped(n) => set(&mut f, n, v.clone()),
                 Some(66) => {}
-                _ if ["ReceiptText", "Stock", "Flags", "PaymentSubject", "TaxGroup"].contains(&k.as_str()) => {}
-                _ => dropped.push(k.as_str()),
+                _ if ["ReceiptText", "Stock", "Flags", "PaymentSubject", "TaxGroup"].contains(k) => {}
+                _ => dropped.push(*k),
             }
         }
         if let Some(v) = p.vat {
-            if !extra.contains_key("TaxGroup") {
+            if extra_value("TaxGroup").is_none() {
                 lost.push(format!("VAT {} (the goods file names Frontol tax groups, not rates)", v.as_russian()));
             }
         }
@@ -461,7 +537,7 @@ impl AtolGoodsWriter {
                 )
             })?;
         }
-        self.line(&f, &subject, diag)
+        self.line(&f, subject, diag)
     }
 }
 

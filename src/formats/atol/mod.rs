@@ -3,11 +3,13 @@
 //! (`atol-report`). Both are `;`-separated lines without quoting, Windows-1251, CRLF, with decimal
 //! commas by default. The shared line reading and field helpers are here.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::sync::Arc;
 
 use crate::budget::{record_too_long, too_long_error, RecordBudget};
 use crate::error::{Error, Position, Result};
+use crate::formats::fields;
 use crate::limits::Limits;
 use crate::text::{read_error, RawInput, TextInput};
 
@@ -15,41 +17,61 @@ mod cards;
 pub mod goods;
 pub mod report;
 
-/// Reads a decoded text file line by line, keeping line numbers for messages.
+/// Reads a decoded text file line by line, keeping line numbers for messages. Lines are bytes:
+/// the text was checked when it was decoded, so a field becomes text only when it is read.
 pub struct Lines {
     pub name: Arc<str>,
     reader: Box<dyn BufRead + Send>,
-    buf: String,
     number: u64,
     /// Bytes of decoded text consumed, and the bound on one line.
     consumed: u64,
     budget: RecordBudget,
+    /// The line `next_text` reads into.
+    buf: Vec<u8>,
 }
 
 impl Lines {
     pub fn open(input: RawInput, forced: Option<&'static encoding_rs::Encoding>, limits: &Limits) -> Result<Self> {
         let TextInput { name, reader, budget, .. } = input.into_text(forced)?;
         budget.limit_to(limits.max_record_size);
-        Ok(Lines { name, reader: Box::new(reader), buf: String::new(), number: 0, consumed: 0, budget })
+        Ok(Lines { name, reader: Box::new(reader), number: 0, consumed: 0, budget, buf: Vec::new() })
     }
 
-    /// The next line without its line end; `None` at the end of the file.
-    pub fn next_line(&mut self) -> Result<Option<&str>> {
-        self.buf.clear();
-        let n = self.reader.read_line(&mut self.buf).map_err(|e| match record_too_long(&e) {
+    /// Reads the next line into `line`, without its line end; `false` at the end of the file.
+    pub fn read_into(&mut self, line: &mut Vec<u8>) -> Result<bool> {
+        line.clear();
+        let n = self.reader.read_until(b'\n', line).map_err(|e| match record_too_long(&e) {
             Some(too_long) => {
                 too_long_error(Position { line: Some(self.number + 1), ..Position::in_file(&self.name) }, too_long)
             }
             None => read_error(&self.name, &e),
         })?;
         if n == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         self.consumed += n as u64;
         self.budget.mark(self.consumed);
         self.number += 1;
-        let line = self.buf.trim_end_matches(['\n', '\r']);
-        Ok(Some(line))
+        while let Some(b'\n' | b'\r') = line.last() {
+            line.pop();
+        }
+        Ok(true)
+    }
+
+    /// The next line as text (for the few header lines); `None` at the end of the file.
+    pub fn next_text(&mut self) -> Result<Option<String>> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let text = match self.read_into(&mut buf)? {
+            true => Some(self.text(&buf)?.to_string()),
+            false => None,
+        };
+        self.buf = buf;
+        Ok(text)
+    }
+
+    /// A whole line (read by `read_into`) as text.
+    pub fn text<'a>(&self, line: &'a [u8]) -> Result<&'a str> {
+        fields::utf8(line, || self.pos())
     }
 
     /// The number of the line last returned (1-based).
@@ -73,15 +95,40 @@ impl Lines {
 }
 
 /// The fields of a `;` line; field `n` is 1-based, and a short line has empty trailing fields.
-pub struct Fields<'a>(pub Vec<&'a str>);
+/// A field is turned into text when it is read.
+pub struct Fields<'a> {
+    fields: Vec<&'a [u8]>,
+    lines: &'a Lines,
+}
 
 impl<'a> Fields<'a> {
-    pub fn split(line: &'a str) -> Self {
-        Fields(line.split(';').collect())
+    /// The fields of `line`, the current line of `lines`.
+    pub fn split(line: &'a [u8], lines: &'a Lines) -> Self {
+        Fields { fields: line.split(|b| *b == b';').collect(), lines }
     }
 
-    pub fn get(&self, n: usize) -> &'a str {
-        self.0.get(n - 1).copied().unwrap_or("").trim()
+    /// How many fields the line has.
+    pub fn count(&self) -> usize {
+        self.fields.len()
+    }
+
+    fn bytes(&self, n: usize) -> &'a [u8] {
+        self.fields.get(n - 1).copied().unwrap_or(b"")
+    }
+
+    /// Field `n`, trimmed.
+    pub fn get(&self, n: usize) -> Result<&'a str> {
+        let at = || {
+            let mut pos = self.lines.pos();
+            pos.column = Some(n as u64);
+            pos
+        };
+        Ok(fields::utf8(self.bytes(n), at)?.trim())
+    }
+
+    /// Whether field `n` is empty once trimmed (without turning it into text when it is ASCII).
+    pub fn is_empty(&self, n: usize) -> Result<bool> {
+        fields::is_blank(self.bytes(n), || self.lines.pos())
     }
 }
 
@@ -89,7 +136,13 @@ impl<'a> Fields<'a> {
 /// become spaces, spaces at the ends are removed (1C's `TrimAll`; the reader trims fields, so
 /// they would not come back), and the text is cut to `limit` characters. Returns what changed,
 /// for a warning.
-pub fn clean_text(text: &str, limit: usize) -> (String, Option<String>) {
+pub fn clean_text(text: &str, limit: usize) -> (Cow<'_, str>, Option<String>) {
+    // Most text needs nothing: no `;`, `#` or line break, no spaces at the ends, short enough
+    // (a character takes at least one byte, so `limit` bytes are at most `limit` characters).
+    let clean = !text.contains([';', '#', '\n', '\r']) && text.trim() == text;
+    if clean && (text.len() <= limit || text.chars().count() <= limit) {
+        return (Cow::Borrowed(text), None);
+    }
     let mut changed = Vec::new();
     let mut cleaned: String = text
         .chars()
@@ -112,7 +165,7 @@ pub fn clean_text(text: &str, limit: usize) -> (String, Option<String>) {
         changed.push("cut to the field's length");
     }
     let note = (!changed.is_empty()).then(|| format!("{text:?}: {}", changed.join(", ")));
-    (cleaned, note)
+    (Cow::Owned(cleaned), note)
 }
 
 /// A required header line is missing or wrong.

@@ -24,7 +24,7 @@ use crate::formats::atol::{bad_header, Fields, Lines};
 use crate::formats::fields;
 use crate::formats::orders_report::parse_offset;
 use crate::model::{DataKind, Extra, Header, Party, Payment, PaymentKind, Receipt, ReceiptKind, ReceiptLine, Record};
-use crate::number::format_decimal;
+use crate::number::push_decimal;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::output::EncodedText;
 use crate::sink::RecordSink;
@@ -78,13 +78,16 @@ struct OpenDoc {
 }
 
 struct ReportReader<'a> {
-    lines: Lines,
     offset: FixedOffset,
     sink: &'a mut dyn RecordSink,
     diag: &'a mut Diagnostics,
-    open: IndexMap<(String, String, String), OpenDoc>,
+    /// Documents by till (5), shift (14) and document number (6), joined by `;` (which no field
+    /// holds) into one key.
+    open: IndexMap<String, OpenDoc>,
     /// Documents that are not receipts (cash-in, cash-out …): their transactions are skipped.
-    other_docs: HashSet<(String, String, String)>,
+    other_docs: HashSet<String>,
+    /// The current transaction's document key, built in place line after line.
+    key: String,
     /// Transaction numbers seen, as disjoint ranges `first → last`: a report numbered 1, 2, 3 …
     /// is one range, so memory does not grow with the file.
     seen_numbers: BTreeMap<u64, u64>,
@@ -106,7 +109,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         ("atol-database", "the database id"),
         ("atol-report-number", "the report number"),
     ] {
-        match lines.next_line()? {
+        match lines.next_text()? {
             Some(l) => head.push((what, l.trim_start_matches('\u{feff}').trim().to_string(), expected)),
             None => {
                 return Err(Error::syntax(
@@ -133,115 +136,124 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     }
     sink.begin(&header, diag)?;
     let mut r = ReportReader {
-        lines,
         offset,
         sink,
         diag,
         open: IndexMap::new(),
         other_docs: HashSet::new(),
+        key: String::new(),
         seen_numbers: BTreeMap::new(),
         last_number: None,
         skipped_types: HashSet::new(),
     };
-    r.run()?;
+    r.run(&mut lines)?;
     r.sink.finish(r.diag)
 }
 
 impl ReportReader<'_> {
-    fn run(&mut self) -> Result<()> {
-        while let Some(line) = self.lines.next_line()? {
+    fn run(&mut self, lines: &mut Lines) -> Result<()> {
+        let mut line = Vec::new();
+        while lines.read_into(&mut line)? {
             // 1C stops at the first blank line; so do we.
-            if line.trim().is_empty() {
+            if fields::is_blank(&line, || lines.pos())? {
                 break;
             }
-            let line = line.to_string();
-            self.transaction(&line)?;
+            self.transaction(&Fields::split(&line, lines), lines)?;
         }
         let open = std::mem::take(&mut self.open);
         for (_, doc) in open {
-            self.diag.warn(
+            self.diag.warn_with(WarningKind::DocumentNotClosed, || {
                 Warning::new(
                     WarningKind::DocumentNotClosed,
                     format!("document {} was opened but never closed (no 55 or 56); dropped", doc.receipt.number),
                 )
-                .at(Position { line: Some(doc.line_number), ..Position::in_file(&self.lines.name) }),
-            )?;
+                .at(Position { line: Some(doc.line_number), ..Position::in_file(&lines.name) })
+            })?;
         }
         Ok(())
     }
 
-    fn number_check(&mut self, number: u64) -> Result<()> {
+    fn number_check(&mut self, number: u64, lines: &Lines) -> Result<()> {
         if !insert_number(&mut self.seen_numbers, number) {
-            self.diag.warn(
+            self.diag.warn_with(WarningKind::TransactionDuplicate, || {
                 Warning::new(WarningKind::TransactionDuplicate, format!("transaction number {number} appears again"))
-                    .at(self.lines.pos()),
-            )?;
+                    .at(lines.pos())
+            })?;
         } else if let Some(last) = self.last_number {
             if number > last + 1 {
-                self.diag.warn(
+                self.diag.warn_with(WarningKind::TransactionGap, || {
                     Warning::new(
                         WarningKind::TransactionGap,
                         format!("transaction numbers jump from {last} to {number}: {} missing", number - last - 1),
                     )
-                    .at(self.lines.pos()),
-                )?;
+                    .at(lines.pos())
+                })?;
             }
         }
         self.last_number = Some(self.last_number.map_or(number, |l| l.max(number)));
         Ok(())
     }
 
-    fn decimal(&self, f: &Fields, n: usize, what: &str) -> Result<Option<Decimal>> {
-        fields::decimal(f.get(n), || self.lines.field_pos(n, what))
-    }
-
-    fn transaction(&mut self, line: &str) -> Result<()> {
-        let f = Fields::split(line);
-        let number: u64 = f
-            .get(1)
-            .parse()
-            .map_err(|_| Error::bad_value(self.lines.field_pos(1, "transaction number"), f.get(1), "a whole number"))?;
-        self.number_check(number)?;
-        let kind = f.get(4).to_string();
-        let key = (f.get(5).to_string(), f.get(14).to_string(), f.get(6).to_string());
-        if kind != "42" && self.other_docs.contains(&key) {
-            if matches!(kind.as_str(), "55" | "56") {
-                self.other_docs.remove(&key);
+    fn transaction(&mut self, f: &Fields, lines: &Lines) -> Result<()> {
+        let decimal = |n: usize, what: &str| fields::decimal(f.get(n)?, || lines.field_pos(n, what));
+        let number: u64 = f.get(1)?.parse().map_err(|_| {
+            Error::bad_value(lines.field_pos(1, "transaction number"), f.get(1).unwrap_or(""), "a whole number")
+        })?;
+        self.number_check(number, lines)?;
+        let kind = f.get(4)?;
+        self.key.clear();
+        for (i, n) in [5, 14, 6].into_iter().enumerate() {
+            if i > 0 {
+                self.key.push(';');
+            }
+            self.key.push_str(f.get(n)?);
+        }
+        let key = self.key.as_str();
+        if kind != "42" && self.other_docs.contains(key) {
+            if matches!(kind, "55" | "56") {
+                self.other_docs.remove(key);
             }
             return Ok(());
         }
-        match kind.as_str() {
+        match kind {
             "42" => {
-                let date = NaiveDate::parse_from_str(f.get(2), "%d.%m.%Y")
-                    .map_err(|_| Error::bad_value(self.lines.field_pos(2, "date"), f.get(2), "a date dd.mm.yyyy"))?;
-                let time = NaiveTime::parse_from_str(f.get(3), "%H:%M:%S")
-                    .map_err(|_| Error::bad_value(self.lines.field_pos(3, "time"), f.get(3), "a time H:mm:ss"))?;
+                let date = NaiveDate::parse_from_str(f.get(2)?, "%d.%m.%Y").map_err(|_| {
+                    Error::bad_value(lines.field_pos(2, "date"), f.get(2).unwrap_or(""), "a date dd.mm.yyyy")
+                })?;
+                let time = NaiveTime::parse_from_str(f.get(3)?, "%H:%M:%S").map_err(|_| {
+                    Error::bad_value(lines.field_pos(3, "time"), f.get(3).unwrap_or(""), "a time H:mm:ss")
+                })?;
                 let date = self
                     .offset
                     .from_local_datetime(&date.and_time(time))
                     .single()
                     .expect("a fixed offset has one local time");
-                let op = f.get(13);
-                let receipt_kind = match op {
+                let receipt_kind = match f.get(13)? {
                     "0" | "" => ReceiptKind::Sale,
                     "1" => ReceiptKind::Return,
                     // Cash-in, shift open and the like are not receipts.
                     _ => {
-                        self.other_docs.insert(key);
+                        self.other_docs.insert(self.key.clone());
                         return Ok(());
                     }
                 };
                 let mut extra = Extra::new();
-                if !f.get(14).is_empty() {
-                    extra.insert("shift".into(), f.get(14).to_string());
+                let shift = f.get(14)?;
+                if !shift.is_empty() {
+                    extra.insert("shift".into(), shift.to_string());
                 }
-                let number = Some(f.get(33)).filter(|s| !s.is_empty()).unwrap_or(f.get(6)).to_string();
+                let number = match f.get(33)? {
+                    "" => f.get(6)?,
+                    external => external,
+                }
+                .to_string();
+                let till = f.get(5)?;
                 let receipt = Receipt {
                     date,
                     number,
                     kind: receipt_kind,
                     organization: Party::default(),
-                    cash_box: Party { code: Some(f.get(5).to_string()).filter(|s| !s.is_empty()), name: None },
+                    cash_box: Party { code: Some(till.to_string()).filter(|s| !s.is_empty()), name: None },
                     store: Party::default(),
                     total: Decimal::ZERO,
                     total_with_discount: Decimal::ZERO,
@@ -249,23 +261,23 @@ impl ReportReader<'_> {
                     lines: Vec::new(),
                     extra,
                 };
-                self.open.insert(key, OpenDoc { receipt, line_number: self.lines.number() });
+                self.open.insert(self.key.clone(), OpenDoc { receipt, line_number: lines.number() });
             }
             "1" | "11" => {
-                if !self.open.contains_key(&key) {
-                    return self.orphan(&kind, number);
+                if !self.open.contains_key(key) {
+                    return self.orphan(kind, number, lines);
                 }
-                let code = f.get(8).to_string();
-                let price = self.decimal(&f, 10, "price")?.unwrap_or_default();
-                let quantity = self.decimal(&f, 11, "quantity")?.unwrap_or_default();
-                let sum = self.decimal(&f, 16, "final sum")?.unwrap_or_default();
-                let before = self.decimal(&f, 20, "sum before discounts")?.unwrap_or(price * quantity);
+                let code = f.get(8)?.to_string();
+                let price = decimal(10, "price")?.unwrap_or_default();
+                let quantity = decimal(11, "quantity")?.unwrap_or_default();
+                let sum = decimal(16, "final sum")?.unwrap_or_default();
+                let before = decimal(20, "sum before discounts")?.unwrap_or(price * quantity);
                 let line = ReceiptLine {
                     product_code: code,
                     product_name: String::new(),
                     unit_code: None,
-                    barcode: Some(f.get(19).to_string()).filter(|s| !s.is_empty()),
-                    article: Some(f.get(18).to_string()).filter(|s| !s.is_empty()),
+                    barcode: Some(f.get(19)?.to_string()).filter(|s| !s.is_empty()),
+                    article: Some(f.get(18)?.to_string()).filter(|s| !s.is_empty()),
                     price,
                     quantity,
                     discount: before - sum,
@@ -274,33 +286,33 @@ impl ReportReader<'_> {
                     vat: None,
                     extra: Extra::new(),
                 };
-                if let Some(doc) = self.open.get_mut(&key) {
+                if let Some(doc) = self.open.get_mut(self.key.as_str()) {
                     doc.receipt.lines.push(line);
                 }
             }
             "2" | "12" => {
-                let Some(doc) = self.open.get_mut(&key) else { return self.orphan(&kind, number) };
-                let code = f.get(8);
+                let Some(doc) = self.open.get_mut(key) else { return self.orphan(kind, number, lines) };
+                let code = f.get(8)?;
                 match doc.receipt.lines.iter().rposition(|l| l.product_code == code) {
                     Some(i) => {
                         doc.receipt.lines.remove(i);
                     }
                     None => {
-                        let number = doc.receipt.number.clone();
-                        self.diag.warn(
+                        let number = &doc.receipt.number;
+                        self.diag.warn_with(WarningKind::StornoUnmatched, || {
                             Warning::new(
                                 WarningKind::StornoUnmatched,
                                 format!("storno of {code:?} in document {number}: no such line before it"),
                             )
-                            .at(self.lines.pos()),
-                        )?;
+                            .at(lines.pos())
+                        })?;
                     }
                 }
             }
             "40" => {
-                let amount = self.decimal(&f, 12, "payment sum")?.unwrap_or_default();
-                let Some(doc) = self.open.get_mut(&key) else { return self.orphan(&kind, number) };
-                let kind = match f.get(10) {
+                let amount = decimal(12, "payment sum")?.unwrap_or_default();
+                let Some(doc) = self.open.get_mut(key) else { return self.orphan(kind, number, lines) };
+                let kind = match f.get(10)? {
                     "0" => PaymentKind::Cash,
                     "1" | "9" => PaymentKind::Card,
                     _ => PaymentKind::Other,
@@ -312,42 +324,43 @@ impl ReportReader<'_> {
                 }
             }
             "55" => {
-                let total = self.decimal(&f, 12, "document total")?;
-                let before = self.decimal(&f, 20, "total before discounts")?;
-                let Some(mut doc) = self.open.shift_remove(&key) else { return self.orphan(&kind, number) };
+                let total = decimal(12, "document total")?;
+                let before = decimal(20, "total before discounts")?;
+                let Some(mut doc) = self.open.shift_remove(key) else { return self.orphan(kind, number, lines) };
                 let r = &mut doc.receipt;
                 r.total = before.unwrap_or_else(|| r.lines.iter().map(|l| l.sum).sum());
                 r.total_with_discount = total.unwrap_or_else(|| r.lines.iter().map(|l| l.sum_with_discount).sum());
                 self.sink.record(Record::Receipt(doc.receipt), self.diag)?;
             }
             "56" => {
-                self.open.shift_remove(&key);
+                self.open.shift_remove(key);
             }
             other => {
-                if self.skipped_types.insert(other.to_string())
-                    && !matches!(other, "45" | "49" | "60" | "61" | "62" | "63" | "64" | "88" | "4" | "14")
-                {
-                    self.diag.warn(
-                        Warning::new(
-                            WarningKind::TransactionSkipped,
-                            format!("transactions of type {other} are not converted"),
-                        )
-                        .at(self.lines.pos()),
-                    )?;
+                if !self.skipped_types.contains(other) {
+                    self.skipped_types.insert(other.to_string());
+                    if !matches!(other, "45" | "49" | "60" | "61" | "62" | "63" | "64" | "88" | "4" | "14") {
+                        self.diag.warn(
+                            Warning::new(
+                                WarningKind::TransactionSkipped,
+                                format!("transactions of type {other} are not converted"),
+                            )
+                            .at(lines.pos()),
+                        )?;
+                    }
                 }
             }
         }
         Ok(())
     }
 
-    fn orphan(&mut self, kind: &str, number: u64) -> Result<()> {
-        self.diag.warn(
+    fn orphan(&mut self, kind: &str, number: u64, lines: &Lines) -> Result<()> {
+        self.diag.warn_with(WarningKind::TransactionOrphan, || {
             Warning::new(
                 WarningKind::TransactionOrphan,
                 format!("transaction {number} (type {kind}) belongs to no open document; skipped"),
             )
-            .at(self.lines.pos()),
-        )
+            .at(lines.pos())
+        })
     }
 }
 
@@ -365,6 +378,8 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
         transaction: 0,
         document: 0,
         numbers: HashMap::new(),
+        text: String::new(),
+        ends: Vec::new(),
     }))
 }
 
@@ -376,84 +391,125 @@ struct AtolReportWriter {
     transaction: u64,
     document: u64,
     numbers: HashMap<String, u64>,
+    /// A receipt's lines, and where each ends: buffers reused from receipt to receipt.
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// One field of a transaction line.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Empty,
+    Text(&'a str),
+    Number(u64),
+    Amount(Decimal),
+}
+
+/// The fields every transaction of a document repeats (2 date, 3 time, 4 type, 5 till,
+/// 6 document, 7 `1`, 13 operation, 14 shift); field 1, the transaction number, is set on writing.
+fn transaction<'a, const N: usize>(kind: &'a str, doc: &DocFields<'a>) -> [Field<'a>; N] {
+    let mut f = [Field::Empty; N];
+    f[1] = Field::Text(doc.date);
+    f[2] = Field::Text(doc.time);
+    f[3] = Field::Text(kind);
+    f[4] = Field::Text(doc.till);
+    f[5] = Field::Number(doc.number);
+    f[6] = Field::Text("1");
+    f[12] = Field::Text(doc.op);
+    f[13] = Field::Text(doc.shift);
+    f
+}
+
+struct DocFields<'a> {
+    date: &'a str,
+    time: &'a str,
+    till: &'a str,
+    number: u64,
+    op: &'a str,
+    shift: &'a str,
 }
 
 impl AtolReportWriter {
-    fn num(&self, d: Decimal) -> String {
-        format_decimal(&d, self.sep)
-    }
-
-    fn write_line(&mut self, mut fields: Vec<String>, subject: &str, diag: &mut Diagnostics) -> Result<()> {
+    /// Appends one transaction line (`;` after every field, CRLF) to the receipt's text.
+    fn push_line(&mut self, fields: &[Field]) {
+        use std::fmt::Write as _;
         self.transaction += 1;
-        fields[0] = self.transaction.to_string();
-        let text = format!("{};\r\n", fields.join(";"));
-        self.out.write(&text, subject, diag)
+        for (i, field) in fields.iter().enumerate() {
+            match field {
+                _ if i == 0 => {
+                    let _ = write!(self.text, "{}", self.transaction);
+                }
+                Field::Empty => {}
+                Field::Text(t) => self.text.push_str(t),
+                Field::Number(n) => {
+                    let _ = write!(self.text, "{n}");
+                }
+                Field::Amount(d) => push_decimal(&mut self.text, d, self.sep),
+            }
+            self.text.push(';');
+        }
+        self.text.push_str("\r\n");
+        self.ends.push(self.text.len());
     }
 
     fn write_receipt(&mut self, r: &Receipt, diag: &mut Diagnostics) -> Result<()> {
-        let subject = format!("receipt {}", r.number);
         let mut lost = Vec::new();
         self.document += 1;
         // Field 6 is a number for 1C; the receipt's own number goes to field 33 (external id).
         let doc_number = *self.numbers.entry(r.number.clone()).or_insert(self.document);
-        let till = r.cash_box.code.clone().unwrap_or_else(|| "1".into());
-        let shift = r.extra.get("shift").cloned().unwrap_or_else(|| "1".into());
-        let op = if r.kind == ReceiptKind::Return { "1" } else { "0" };
         let local = r.date.with_timezone(&self.offset);
-        let date = local.format("%d.%m.%Y").to_string();
-        let time = local.format("%-H:%M:%S").to_string();
-        let base = |kind: &str, width: usize| -> Vec<String> {
-            let mut f = vec![String::new(); width];
-            f[1] = date.clone();
-            f[2] = time.clone();
-            f[3] = kind.to_string();
-            f[4] = till.clone();
-            f[5] = doc_number.to_string();
-            f[6] = "1".into();
-            f[12] = op.into();
-            f[13] = shift.clone();
-            f
+        let (date, time) = (local.format("%d.%m.%Y").to_string(), local.format("%-H:%M:%S").to_string());
+        let doc = DocFields {
+            date: &date,
+            time: &time,
+            till: r.cash_box.code.as_deref().unwrap_or("1"),
+            number: doc_number,
+            op: if r.kind == ReceiptKind::Return { "1" } else { "0" },
+            shift: r.extra.get("shift").map_or("1", String::as_str),
         };
+        self.text.clear();
+        self.ends.clear();
         let mut lines_losing = 0;
-        let mut open = base("42", 33);
-        open[11] = self.num(r.total_with_discount);
-        open[19] = self.num(r.total);
-        open[32] = r.number.clone();
-        self.write_line(open, &subject, diag)?;
+        let mut open: [Field; 33] = transaction("42", &doc);
+        open[11] = Field::Amount(r.total_with_discount);
+        open[19] = Field::Amount(r.total);
+        open[32] = Field::Text(&r.number);
+        self.push_line(&open);
         for l in &r.lines {
-            let mut f = base("11", 20);
-            f[7] = l.product_code.clone();
-            f[9] = self.num(l.price);
-            f[10] = self.num(l.quantity);
-            f[11] = self.num(l.sum);
+            let mut f: [Field; 20] = transaction("11", &doc);
+            f[7] = Field::Text(&l.product_code);
+            f[9] = Field::Amount(l.price);
+            f[10] = Field::Amount(l.quantity);
+            f[11] = Field::Amount(l.sum);
             if !l.quantity.is_zero() {
-                f[14] = self.num((l.sum_with_discount / l.quantity).round_dp(2));
+                f[14] = Field::Amount((l.sum_with_discount / l.quantity).round_dp(2));
             }
-            f[15] = self.num(l.sum_with_discount);
-            f[17] = l.article.clone().unwrap_or_default();
-            f[18] = l.barcode.clone().unwrap_or_default();
-            f[19] = self.num(l.sum);
+            f[15] = Field::Amount(l.sum_with_discount);
+            f[17] = Field::Text(l.article.as_deref().unwrap_or_default());
+            f[18] = Field::Text(l.barcode.as_deref().unwrap_or_default());
+            f[19] = Field::Amount(l.sum);
             if l.vat.is_some() || !l.extra.is_empty() || l.unit_code.is_some() || !l.product_name.is_empty() {
                 lines_losing += 1;
             }
-            self.write_line(f, &subject, diag)?;
+            self.push_line(&f);
         }
         for p in &r.payments {
-            let mut f = base("40", 20);
-            f[9] = match p.kind {
+            let mut f: [Field; 20] = transaction("40", &doc);
+            f[9] = Field::Text(match p.kind {
                 PaymentKind::Cash => "0",
                 PaymentKind::Card => "1",
                 PaymentKind::Other => "7",
-            }
-            .into();
-            f[11] = self.num(p.amount);
-            self.write_line(f, &subject, diag)?;
+            });
+            f[11] = Field::Amount(p.amount);
+            self.push_line(&f);
         }
-        let mut close = base("55", 33);
-        close[11] = self.num(r.total_with_discount);
-        close[19] = self.num(r.total);
-        close[32] = r.number.clone();
-        self.write_line(close, &subject, diag)?;
+        let mut close: [Field; 33] = transaction("55", &doc);
+        close[11] = Field::Amount(r.total_with_discount);
+        close[19] = Field::Amount(r.total);
+        close[32] = Field::Text(&r.number);
+        self.push_line(&close);
+        let subject = || format!("receipt {}", r.number);
+        self.out.write_lines(&self.text, &self.ends, subject, diag)?;
         if lines_losing > 0 {
             lost.push(format!(
                 "the product names, units, VAT or extra fields of {lines_losing} lines (1C finds goods by code)"
@@ -474,7 +530,7 @@ impl AtolReportWriter {
         diag.warn_with(WarningKind::FieldDropped, || {
             Warning::new(
                 WarningKind::FieldDropped,
-                format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+                format!("{}: {NAME} cannot hold {}; not written", subject(), lost.join("; ")),
             )
         })
     }

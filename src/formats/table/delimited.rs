@@ -94,7 +94,7 @@ impl CsvRows {
         } else {
             csv.header().iter().cloned().map(Cell::Text).collect()
         };
-        let number = csv.pos(None).line.unwrap_or(1);
+        let number = csv.line().unwrap_or(1);
         let first = Some(Row { number, cells }).filter(|r| !r.cells.iter().all(Cell::is_blank));
         Ok(CsvRows { csv, first, width: SCAN_WIDTH })
     }
@@ -108,11 +108,20 @@ impl Rows for CsvRows {
         if !self.csv.next_row()? {
             return Ok(None);
         }
-        let mut cells: Vec<Cell> = (0..self.width).map(|c| Cell::Text(self.csv.get(Some(c)).to_string())).collect();
+        // Cells past the row's end would be blank, and trailing blank cells are dropped.
+        let width = self.width.min(self.csv.cells());
+        let mut cells = Vec::with_capacity(width);
+        for c in 0..width {
+            let text = match self.csv.bytes(Some(c)) {
+                b"" => String::new(),
+                _ => self.csv.text(Some(c))?.to_string(),
+            };
+            cells.push(Cell::Text(text));
+        }
         while cells.last().is_some_and(Cell::is_blank) {
             cells.pop();
         }
-        let number = self.csv.pos(None).line.unwrap_or(self.csv.row_number());
+        let number = self.csv.line().unwrap_or(self.csv.row_number());
         Ok(Some(Row { number, cells }))
     }
 
