@@ -178,7 +178,7 @@ fn the_writer_writes_catalogues_and_orders_and_refuses_receipts() {
     let err = write_doc(&receipts.header, &receipts.records, "cml", &WriteOptions::default(), &mut diag)
         .expect_err("receipts are not written");
     assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
-    assert_eq!(err.to_string(), "format commerceml cannot write receipts (it writes catalogues and orders)");
+    assert_eq!(err.to_string(), "format commerceml cannot hold receipts (it holds catalog and orders)");
 }
 
 /// Groups may come after their products (Кассатка and ATOL files list each group before its own
