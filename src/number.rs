@@ -39,6 +39,9 @@ pub fn parse_decimal(raw: &str) -> Result<Option<Decimal>, NumberError> {
     if s.is_empty() {
         return Ok(None);
     }
+    if let Some(plain) = plain_decimal(s) {
+        return plain;
+    }
     let (negative, digits) = match s.as_bytes()[0] {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -96,6 +99,27 @@ pub fn parse_decimal(raw: &str) -> Result<Option<Decimal>, NumberError> {
     };
     // Too many digits: an error, never a rounding (`Decimal::from_str` would round).
     Decimal::from_str_exact(&normal).map(Some).map_err(|_| NumberError { expected: DECIMAL_RANGE_EXPECTED })
+}
+
+/// What `parse_decimal` gives for the common shape `-?digits([.,]digits)?`, read without making a
+/// normalised copy on the heap; `None` for any other shape (the general path reads it).
+fn plain_decimal(s: &str) -> Option<Result<Option<Decimal>, NumberError>> {
+    let bytes = s.as_bytes();
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let point = digits.iter().position(|b| matches!(b, b'.' | b','));
+    let plain = bytes.len() <= 64
+        && digits.first().is_some_and(u8::is_ascii_digit)
+        && digits.last().is_some_and(u8::is_ascii_digit)
+        && digits.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || Some(i) == point);
+    if !plain {
+        return None;
+    }
+    let mut buf = [0u8; 64];
+    for (to, from) in buf.iter_mut().zip(bytes) {
+        *to = if *from == b',' { b'.' } else { *from };
+    }
+    let normal = std::str::from_utf8(&buf[..bytes.len()]).ok()?;
+    Some(Decimal::from_str_exact(normal).map(Some).map_err(|_| NumberError { expected: DECIMAL_RANGE_EXPECTED }))
 }
 
 /// Canonical JSON's decimals: a string such as `"1990.00"` (what the writer writes), read exactly,
@@ -264,6 +288,14 @@ mod tests {
         assert_eq!(p("0,548").as_deref(), Some("0.548"));
         assert_eq!(p(""), None);
         assert_eq!(p("   "), None);
+        // The plain shapes, read without a normalised copy.
+        assert_eq!(p("-0,50").as_deref(), Some("-0.50"));
+        assert_eq!(p(" 00012 ").as_deref(), Some("12"));
+        assert_eq!(p("3000.00").as_deref(), Some("3000.00"));
+        assert_eq!(
+            parse_decimal("1234567890123456789012345678901"),
+            Err(NumberError { expected: DECIMAL_RANGE_EXPECTED })
+        );
     }
 
     #[test]

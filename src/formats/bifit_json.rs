@@ -7,6 +7,7 @@
 //! uploader resolves it. VAT: only `vatId` 5 = 20 % is documented; other rates are written as
 //! `vatValue` alone (INFERRED).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -15,9 +16,8 @@ use serde_json::json;
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
-use crate::formats::json_objects::{
-    for_each_object, push_decimal, push_key, push_raw_extra, push_string, Fields, RawObject,
-};
+use crate::formats::json_fields::{json_keys, key_set, Fields, Object};
+use crate::formats::json_objects::{for_each_object, push_decimal, push_key, push_raw_extra, push_string};
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit, Vat};
 use crate::options::{BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
@@ -129,97 +129,118 @@ fn vat_fields(vat: Vat) -> Option<(Option<u32>, u32)> {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+json_keys! {
+    /// The fields the reader looks at: an item's, and the envelope's around it.
+    mod key {
+        ITEM = "item",
+        PARENT_EXTERNAL_ID = "parentExternalId",
+        EXTERNAL_ID = "externalId",
+        EXTERNAL_CODE = "externalCode",
+        ID = "id",
+        NAME = "name",
+        BARCODE = "barcode",
+        BARCODES = "barcodes",
+        VENDOR_CODE = "vendorCode",
+        VAT_ID = "vatId",
+        VAT_VALUE = "vatValue",
+        UNIT_CODE = "unitCode",
+        SELLING_PRICE = "sellingPrice",
+        PURCHASE_PRICE = "purchasePrice",
+        WEIGHTED = "weighted",
+        GROUPED = "grouped",
+        PAYMENT_SUBJECT = "paymentSubject",
+        PARENT_ID = "parentId",
+        VISIBLE = "visible",
+        MARK_TYPE = "markType",
+    }
+}
+
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let name = input.name.clone();
     let mut header = Header::new(DataKind::Catalog);
     header.source_format = Some(NAME.into());
     sink.begin(&header, diag)?;
+    let mapped = key_set(key::KEYS, &MAPPED);
+    let folder_fields = mapped | key_set(key::KEYS, &["id", "visible", "markType"]);
     // Bifit's numeric id of each folder → its code, to resolve `parentId`.
     let mut folder_codes: HashMap<String, String> = HashMap::new();
-    for_each_object(input, forced, &opts.limits, |object, number| {
-        let (item, outer): (RawObject, Option<RawObject>) = match object.get("item") {
+    for_each_object(input, forced, &opts.limits, key::KEYS, |object, number| {
+        let envelope = Fields { object, name: &name, number, prefix: "" };
+        // `{"item": {…}, "parentExternalId": …}`, or the item alone.
+        let item;
+        let wrapped = object.get(key::ITEM).is_some();
+        let f = match object.get(key::ITEM) {
             Some(raw) => {
-                let item: RawObject = serde_json::from_str(raw.get()).map_err(|_| {
-                    Error::bad_value(
-                        Fields { object: &object, name: &name, number, prefix: "" }.pos("item"),
-                        raw.get(),
-                        "a JSON object",
-                    )
-                })?;
-                (item, Some(object))
+                item = Object::parse(raw.get(), key::KEYS)
+                    .map_err(|_| Error::bad_value(envelope.pos(key::ITEM), raw.get(), "a JSON object"))?;
+                Fields { object: &item, name: &name, number, prefix: "item." }
             }
-            None => (object, None),
+            None => envelope,
         };
-        let f = Fields { object: &item, name: &name, number, prefix: if outer.is_some() { "item." } else { "" } };
-        let code = ["externalCode", "externalId", "id"]
-            .iter()
+        let code = [key::EXTERNAL_CODE, key::EXTERNAL_ID, key::ID]
+            .into_iter()
             .find_map(|k| f.text(k).transpose())
             .transpose()?
             .filter(|c| !c.trim().is_empty())
             .ok_or_else(|| {
-                Error::bad_value(f.pos("externalCode"), "", "the item's code in externalCode, externalId or id")
+                Error::bad_value(f.pos(key::EXTERNAL_CODE), "", "the item's code in externalCode, externalId or id")
             })?;
-        let code = crate::formats::fields::code(&code, || f.pos("externalCode"))?;
-        let parent =
-            match outer.as_ref().and_then(|o| o.get("parentExternalId")).map(|v| v.get()).filter(|v| *v != "null") {
-                Some(raw) => Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
-                None => f.text("parentId")?.map(|id| folder_codes.get(&id).cloned().unwrap_or(id)),
-            };
-        let name_text = f.text("name")?.unwrap_or_default();
-        if f.bool("grouped")? == Some(true) {
-            if let Some(id) = f.text("id")? {
-                folder_codes.insert(id, code.clone());
+        let code = crate::formats::fields::code(&code, || f.pos(key::EXTERNAL_CODE))?;
+        let parent = match object.raw(key::PARENT_EXTERNAL_ID).filter(|_| wrapped) {
+            Some(raw) => Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
+            None => f.text(key::PARENT_ID)?.map(|id| folder_codes.get(id.as_ref()).cloned().unwrap_or(id.into_owned())),
+        };
+        let name_text = f.text(key::NAME)?.unwrap_or_default().into_owned();
+        if f.bool(key::GROUPED)? == Some(true) {
+            if let Some(id) = f.text(key::ID)? {
+                folder_codes.insert(id.into_owned(), code.clone());
             }
-            let extra = f.extras(&[&MAPPED[..], &["id", "visible", "markType"]].concat());
+            let extra = f.extras(folder_fields);
             return sink.record(Record::Group(Group { code, name: name_text, parent, extra }), diag);
         }
         let mut p = Product::new(code, name_text);
         p.parent = parent;
-        if let Some(b) = f.text("barcode")? {
-            p.barcodes.push(crate::formats::fields::code(&b, || f.pos("barcode"))?);
+        if let Some(b) = f.text(key::BARCODE)? {
+            p.barcodes.push(crate::formats::fields::code(&b, || f.pos(key::BARCODE))?);
         }
-        if let Some(raw) = item.get("barcodes").map(|v| v.get()).filter(|v| *v != "null") {
+        if let Some(raw) = f.raw(key::BARCODES) {
             let list: Vec<String> = serde_json::from_str(raw)
-                .map_err(|_| Error::bad_value(f.pos("barcodes"), raw, "an array of strings"))?;
+                .map_err(|_| Error::bad_value(f.pos(key::BARCODES), raw, "an array of strings"))?;
             for b in list {
-                let b = crate::formats::fields::code(&b, || f.pos("barcodes"))?;
+                let b = crate::formats::fields::code(&b, || f.pos(key::BARCODES))?;
                 if !p.barcodes.contains(&b) {
                     p.barcodes.push(b);
                 }
             }
         }
-        p.article = f.text("vendorCode")?.filter(|a| !a.is_empty());
-        if let Some(value) = f.text("vatValue")? {
-            p.vat =
-                Some(value.parse().map_err(|_| Error::bad_value(f.pos("vatValue"), &value, crate::vat::VAT_EXPECTED))?);
+        p.article = f.text(key::VENDOR_CODE)?.filter(|a| !a.is_empty()).map(Cow::into_owned);
+        if let Some(value) = f.text(key::VAT_VALUE)? {
+            p.vat = Some(
+                value.parse().map_err(|_| Error::bad_value(f.pos(key::VAT_VALUE), value, crate::vat::VAT_EXPECTED))?,
+            );
         }
-        if let Some(unit) = f.text("unitCode")? {
+        if let Some(unit) = f.text(key::UNIT_CODE)? {
             p.unit = Some({
                 let code = normalize_okei(&unit);
                 let name = crate::okei::unit_name(&code).unwrap_or_default().to_string();
                 Unit { code, name }
             });
         }
-        if let Some(amount) = f.decimal("sellingPrice")? {
-            p.prices.push(Price {
-                price_type: DEFAULT_PRICE_TYPE.into(),
-                amount: Some(amount),
-                code: None,
-                includes_vat: None,
-            });
+        for (k, price_type) in [(key::SELLING_PRICE, DEFAULT_PRICE_TYPE), (key::PURCHASE_PRICE, PURCHASE_PRICE_TYPE)] {
+            if let Some(amount) = f.decimal(k)? {
+                p.prices.push(Price {
+                    price_type: price_type.into(),
+                    amount: Some(amount),
+                    code: None,
+                    includes_vat: None,
+                });
+            }
         }
-        if let Some(amount) = f.decimal("purchasePrice")? {
-            p.prices.push(Price {
-                price_type: PURCHASE_PRICE_TYPE.into(),
-                amount: Some(amount),
-                code: None,
-                includes_vat: None,
-            });
-        }
-        p.weighted = f.bool("weighted")?.unwrap_or(false);
-        p.service = f.text("paymentSubject")?.is_some_and(|s| s == "SERVICE");
-        let mut extra = f.extras(&MAPPED);
+        p.weighted = f.bool(key::WEIGHTED)?.unwrap_or(false);
+        let subject = f.text(key::PAYMENT_SUBJECT)?;
+        p.service = subject.as_deref() == Some("SERVICE");
+        let mut extra = f.extras(mapped);
         // Values every item has: no information.
         for (key, default) in [("visible", "true"), ("markType", "\"UNKNOWN\"")] {
             if extra.get(key).map(String::as_str) == Some(default) {
@@ -231,7 +252,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             extra.shift_remove("visible");
             p.deleted = true;
         }
-        if let Some(subject) = f.text("paymentSubject")?.filter(|s| s != "SERVICE" && s != "PRODUCT") {
+        if let Some(subject) = subject.filter(|s| s != "SERVICE" && s != "PRODUCT") {
             extra.insert("paymentSubject".into(), json!(subject).to_string());
         }
         p.extra = extra;

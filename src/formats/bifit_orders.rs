@@ -6,6 +6,7 @@
 //! `items`, `goods`, `positions`, `products`, `orderItems`, `nomenclatures`, `lines` (INFERRED);
 //! otherwise the order is header-only.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use indexmap::IndexMap;
@@ -14,7 +15,8 @@ use serde_json::value::RawValue;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
-use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra, Fields, RawObject};
+use crate::formats::json_fields::{json_keys, key_set, Fields, Key, Object};
+use crate::formats::json_objects::{for_each_object, raw, raw_decimal, raw_extra};
 use crate::model::{DataKind, Header, Order, OrderLine, Record};
 use crate::options::{ReadOptions, WriteOptions};
 use crate::sink::RecordSink;
@@ -22,38 +24,78 @@ use crate::text::RawInput;
 
 pub const NAME: &str = "bifit-orders";
 
-pub const ITEM_KEYS: [&str; 7] = ["items", "goods", "positions", "products", "orderItems", "nomenclatures", "lines"];
+json_keys! {
+    /// The fields of an order the reader knows, the keys its items may come under, and the
+    /// create body's wrapper.
+    mod key {
+        ID = "id",
+        EXTERNAL_ID = "externalId",
+        CURRENT_STATUS_TYPE = "currentStatusType",
+        CURRENT_STATUS_TIME = "currentStatusTime",
+        CREATED = "created",
+        CHANGED = "changed",
+        ORDER_TIME = "orderTime",
+        ORGANIZATION_ID = "organizationId",
+        TRADE_OBJECT_ID = "tradeObjectId",
+        TAX_SYSTEM = "taxSystem",
+        DELIVERY_TYPE = "deliveryType",
+        DELIVERY_TIME = "deliveryTime",
+        ACTUAL_DELIVERY_TIME = "actualDeliveryTime",
+        DELIVERY_AMOUNT = "deliveryAmount",
+        ADDRESS = "address",
+        CLIENT_ID = "clientId",
+        CLIENT_NAME = "clientName",
+        PAID = "paid",
+        DISCOUNT = "discount",
+        TOTAL_AMOUNT = "totalAmount",
+        COMMENT = "comment",
+        VISIBLE = "visible",
+        ITEMS = "items",
+        GOODS = "goods",
+        POSITIONS = "positions",
+        PRODUCTS = "products",
+        ORDER_ITEMS = "orderItems",
+        NOMENCLATURES = "nomenclatures",
+        LINES = "lines",
+        ONLINE_ORDER = "onlineOrder",
+    }
+}
 
-const ORDER_FIELDS: [&str; 22] = [
-    "id",
-    "externalId",
-    "currentStatusType",
-    "currentStatusTime",
-    "created",
-    "changed",
-    "orderTime",
-    "organizationId",
-    "tradeObjectId",
-    "taxSystem",
-    "deliveryType",
-    "deliveryTime",
-    "actualDeliveryTime",
-    "deliveryAmount",
-    "address",
-    "clientId",
-    "clientName",
-    "paid",
-    "discount",
-    "totalAmount",
-    "comment",
-    "visible",
-];
+/// Where an order's items may be, first found first.
+const ITEM_KEYS: [Key; 7] =
+    [key::ITEMS, key::GOODS, key::POSITIONS, key::PRODUCTS, key::ORDER_ITEMS, key::NOMENCLATURES, key::LINES];
 
-const LINE_NAME: [&str; 3] = ["name", "nomenclatureName", "goodName"];
-const LINE_QUANTITY: [&str; 3] = ["quantity", "count", "qty"];
-const LINE_PRICE: [&str; 3] = ["price", "sellingPrice", "priceWithDiscount"];
-const LINE_SUM: [&str; 4] = ["sum", "totalAmount", "totalPrice", "total"];
-const LINE_CODE: [&str; 3] = ["externalCode", "externalId", "code"];
+json_keys! {
+    /// The fields of an order's item the reader knows.
+    mod line {
+        NAME = "name",
+        NOMENCLATURE_NAME = "nomenclatureName",
+        GOOD_NAME = "goodName",
+        QUANTITY = "quantity",
+        COUNT = "count",
+        QTY = "qty",
+        PRICE = "price",
+        SELLING_PRICE = "sellingPrice",
+        PRICE_WITH_DISCOUNT = "priceWithDiscount",
+        SUM = "sum",
+        TOTAL_AMOUNT = "totalAmount",
+        TOTAL_PRICE = "totalPrice",
+        TOTAL = "total",
+        EXTERNAL_CODE = "externalCode",
+        EXTERNAL_ID = "externalId",
+        CODE = "code",
+        NOMENCLATURE_ID = "nomenclatureId",
+        BARCODE = "barcode",
+        DISCOUNT = "discount",
+        VAT_VALUE = "vatValue",
+    }
+}
+
+const LINE_NAME: [Key; 3] = [line::NAME, line::NOMENCLATURE_NAME, line::GOOD_NAME];
+const LINE_QUANTITY: [Key; 3] = [line::QUANTITY, line::COUNT, line::QTY];
+const LINE_PRICE: [Key; 3] = [line::PRICE, line::SELLING_PRICE, line::PRICE_WITH_DISCOUNT];
+const LINE_SUM: [Key; 4] = [line::SUM, line::TOTAL_AMOUNT, line::TOTAL_PRICE, line::TOTAL];
+const LINE_CODE: [Key; 3] = [line::EXTERNAL_CODE, line::EXTERNAL_ID, line::CODE];
 
 pub fn sniff(head: &str) -> u8 {
     let t = head.trim_start_matches('\u{feff}').trim_start();
@@ -65,24 +107,32 @@ pub fn sniff(head: &str) -> u8 {
     }
 }
 
-fn first_of<T>(f: &Fields, keys: &[&str], get: impl Fn(&Fields, &str) -> Result<Option<T>>) -> Result<Option<T>> {
+fn first_of<'de, T>(
+    f: &Fields<'_, 'de>,
+    keys: &[Key],
+    get: impl Fn(&Fields<'_, 'de>, Key) -> Result<Option<T>>,
+) -> Result<Option<T>> {
     for k in keys {
-        if let Some(v) = get(f, k)? {
+        if let Some(v) = get(f, *k)? {
             return Ok(Some(v));
         }
     }
     Ok(None)
 }
 
+/// A text field, owned.
+fn text(f: &Fields, k: Key) -> Result<Option<String>> {
+    Ok(f.text(k)?.map(Cow::into_owned))
+}
+
 /// An object with none of an order's fields (`{}`, or only unknown ones) is not an order: an
 /// error naming the record, rather than an empty order that a writer would turn into a real one.
 /// (`visible` alone says nothing about an order.)
 fn refuse_non_order(f: &Fields) -> Result<()> {
-    let order_field = |k: &&str| *k != "visible" && f.object.get(*k).is_some_and(|v| v.get() != "null");
-    if ORDER_FIELDS.iter().chain(&ITEM_KEYS).any(order_field) {
+    if (0..key::ONLINE_ORDER.0).map(Key).any(|k| k != key::VISIBLE && f.raw(k).is_some()) {
         return Ok(());
     }
-    let found: Vec<&str> = f.object.keys().map(String::as_str).take(5).collect();
+    let found: Vec<&str> = f.object.keys().take(5).collect();
     let what = if found.is_empty() {
         "an empty object".to_string()
     } else {
@@ -101,62 +151,64 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut header = Header::new(DataKind::Orders);
     header.source_format = Some(NAME.into());
     sink.begin(&header, diag)?;
-    for_each_object(input, forced, &opts.limits, |object, number| {
+    // Every known key but the wrapper: the order's own fields and the keys of its items.
+    let order_fields = (0..key::ONLINE_ORDER.0).fold(0u32, |set, i| set | 1 << i);
+    let line_fields = key_set(line::KEYS, line::KEYS);
+    for_each_object(input, forced, &opts.limits, key::KEYS, |object, number| {
         // The create body wraps the order in `onlineOrder`.
-        let object: RawObject = match object.get("onlineOrder") {
-            Some(raw) => serde_json::from_str(raw.get()).map_err(|_| {
-                Error::bad_value(
-                    Fields { object: &object, name: &name, number, prefix: "" }.pos("onlineOrder"),
-                    raw.get(),
-                    "a JSON object",
-                )
-            })?,
-            None => object,
+        let envelope = Fields { object, name: &name, number, prefix: "" };
+        let inner;
+        let f = match object.get(key::ONLINE_ORDER) {
+            Some(raw) => {
+                inner = Object::parse(raw.get(), key::KEYS)
+                    .map_err(|_| Error::bad_value(envelope.pos(key::ONLINE_ORDER), raw.get(), "a JSON object"))?;
+                Fields { object: &inner, name: &name, number, prefix: "" }
+            }
+            None => envelope,
         };
-        let f = Fields { object: &object, name: &name, number, prefix: "" };
         refuse_non_order(&f)?;
         let mut order = Order {
-            id: f.text("id")?,
-            external_id: f.text("externalId")?,
-            status_time: f.epoch_millis("currentStatusTime")?,
-            created: f.epoch_millis("created")?,
-            changed: f.epoch_millis("changed")?,
-            order_time: f.epoch_millis("orderTime")?,
-            organization_id: f.text("organizationId")?,
-            trade_object_id: f.text("tradeObjectId")?,
-            delivery_time: f.epoch_millis("deliveryTime")?,
-            actual_delivery_time: f.epoch_millis("actualDeliveryTime")?,
-            delivery_amount: f.decimal("deliveryAmount")?,
-            address: f.text("address")?,
-            client_id: f.text("clientId")?,
-            client_name: f.text("clientName")?,
-            paid: f.bool("paid")?,
-            discount: f.decimal("discount")?,
-            total_amount: f.decimal("totalAmount")?,
-            comment: f.text("comment")?,
+            id: text(&f, key::ID)?,
+            external_id: text(&f, key::EXTERNAL_ID)?,
+            status_time: f.epoch_millis(key::CURRENT_STATUS_TIME)?,
+            created: f.epoch_millis(key::CREATED)?,
+            changed: f.epoch_millis(key::CHANGED)?,
+            order_time: f.epoch_millis(key::ORDER_TIME)?,
+            organization_id: text(&f, key::ORGANIZATION_ID)?,
+            trade_object_id: text(&f, key::TRADE_OBJECT_ID)?,
+            delivery_time: f.epoch_millis(key::DELIVERY_TIME)?,
+            actual_delivery_time: f.epoch_millis(key::ACTUAL_DELIVERY_TIME)?,
+            delivery_amount: f.decimal(key::DELIVERY_AMOUNT)?,
+            address: text(&f, key::ADDRESS)?,
+            client_id: text(&f, key::CLIENT_ID)?,
+            client_name: text(&f, key::CLIENT_NAME)?,
+            paid: f.bool(key::PAID)?,
+            discount: f.decimal(key::DISCOUNT)?,
+            total_amount: f.decimal(key::TOTAL_AMOUNT)?,
+            comment: text(&f, key::COMMENT)?,
             ..Order::default()
         };
-        let mut extra = f.extras(&[&ORDER_FIELDS[..], &ITEM_KEYS[..]].concat());
-        if f.bool("visible")? == Some(false) {
+        let mut extra = f.extras(order_fields);
+        if f.bool(key::VISIBLE)? == Some(false) {
             extra.insert("visible".into(), "false".into());
         }
         // Enumerations: an unknown value is kept as text in `extra` and reported.
-        if let Some(raw) = f.text("currentStatusType")? {
+        if let Some(raw) = f.text(key::CURRENT_STATUS_TYPE)? {
             match raw.parse() {
                 Ok(s) => order.status = Some(s),
                 Err(()) => {
-                    diag.warn(
+                    diag.warn_with(WarningKind::UnknownValue, || {
                         Warning::new(
                             WarningKind::UnknownValue,
                             format!("order {number}: status {raw:?} is not one Bifit documents; kept as text"),
                         )
-                        .at(f.pos("currentStatusType")),
-                    )?;
+                        .at(f.pos(key::CURRENT_STATUS_TYPE))
+                    })?;
                     extra.insert("currentStatusType".into(), json!(raw).to_string());
                 }
             }
         }
-        if let Some(raw) = f.text("taxSystem")? {
+        if let Some(raw) = f.text(key::TAX_SYSTEM)? {
             match raw.parse() {
                 Ok(t) => order.tax_system = Some(t),
                 Err(()) => {
@@ -164,7 +216,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 }
             }
         }
-        if let Some(raw) = f.text("deliveryType")? {
+        if let Some(raw) = f.text(key::DELIVERY_TYPE)? {
             match raw.parse() {
                 Ok(d) => order.delivery_type = Some(d),
                 Err(()) => {
@@ -172,45 +224,36 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 }
             }
         }
-        if let Some(key) = ITEM_KEYS.iter().find(|k| object.get(**k).is_some_and(|v| v.get() != "null")) {
-            let raw = object[*key].get();
-            let items: Vec<RawObject> =
-                serde_json::from_str(raw).map_err(|_| Error::bad_value(f.pos(key), raw, "an array of objects"))?;
+        if let Some((k, raw)) = ITEM_KEYS.iter().find_map(|k| Some((*k, f.raw(*k)?))) {
+            let items = Object::parse_list(raw, line::KEYS)
+                .map_err(|_| Error::bad_value(f.pos(k), raw, "an array of objects"))?;
             for (i, item) in items.iter().enumerate() {
                 let lf = Fields { object: item, name: &name, number, prefix: "item." };
                 let quantity = first_of(&lf, &LINE_QUANTITY, |f, k| f.decimal(k))?.ok_or_else(|| {
                     Error::bad_value(
-                        lf.pos("quantity"),
+                        lf.pos(line::QUANTITY),
                         "",
                         format!("the quantity of item {} (quantity or count)", i + 1),
                     )
                 })?;
-                let known: Vec<&str> = [
-                    &LINE_NAME[..],
-                    &LINE_QUANTITY[..],
-                    &LINE_PRICE[..],
-                    &LINE_SUM[..],
-                    &LINE_CODE[..],
-                    &["nomenclatureId", "barcode", "discount", "vatValue"],
-                ]
-                .concat();
-                let vat = match lf.text("vatValue")? {
+                let vat = match lf.text(line::VAT_VALUE)? {
                     Some(v) => Some(
-                        v.parse().map_err(|_| Error::bad_value(lf.pos("vatValue"), &v, crate::vat::VAT_EXPECTED))?,
+                        v.parse()
+                            .map_err(|_| Error::bad_value(lf.pos(line::VAT_VALUE), v, crate::vat::VAT_EXPECTED))?,
                     ),
                     None => None,
                 };
                 order.lines.push(OrderLine {
-                    product_code: first_of(&lf, &LINE_CODE, |f, k| f.text(k))?,
-                    nomenclature_id: lf.text("nomenclatureId")?,
-                    name: first_of(&lf, &LINE_NAME, |f, k| f.text(k))?.unwrap_or_default(),
-                    barcode: lf.text("barcode")?,
+                    product_code: first_of(&lf, &LINE_CODE, text)?,
+                    nomenclature_id: text(&lf, line::NOMENCLATURE_ID)?,
+                    name: first_of(&lf, &LINE_NAME, text)?.unwrap_or_default(),
+                    barcode: text(&lf, line::BARCODE)?,
                     quantity,
                     price: first_of(&lf, &LINE_PRICE, |f, k| f.decimal(k))?,
-                    discount: lf.decimal("discount")?,
+                    discount: lf.decimal(line::DISCOUNT)?,
                     sum: first_of(&lf, &LINE_SUM, |f, k| f.decimal(k))?,
                     vat,
-                    extra: lf.extras(&known),
+                    extra: lf.extras(line_fields),
                 });
             }
         }

@@ -1,30 +1,37 @@
 //! Streams JSON objects from a document that is one object, an array of objects, or JSON Lines,
 //! keeping every value as its raw JSON text: numbers stay exact decimals (never `f64`), and
 //! fields a reader does not map are carried as they were written.
+//!
+//! The stream is split into objects by their brackets, straight from the decoded text's buffer;
+//! each object is then parsed from its own text (`json_fields::Object`), values borrowed. Where
+//! anything is wrong, the object is read again by serde_json's stream parser from where it starts,
+//! so errors read exactly as that parser words and places them.
 
-use std::fmt;
-use std::io::BufRead;
+use std::io::{self, BufRead, Read};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde::Deserializer as _;
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::budget::RecordBudget;
 use crate::error::{Error, Position, Result};
+use crate::formats::json_fields::Object;
 use crate::limits::Limits;
-use crate::text::{read_error, RawInput};
+use crate::text::{read_error, RawInput, TextReader};
 
-/// One JSON object: field name → raw JSON text of the value.
-pub type RawObject = IndexMap<String, Box<RawValue>>;
+/// One JSON object as serde_json reads it from a stream: what the objects' errors are taken from.
+type RawObject = IndexMap<String, Box<RawValue>>;
 
-/// Calls `each(object, number)` for every object in the input (numbers from 1).
+/// Calls `each(object, number)` for every object in the input (numbers from 1); `keys` are the
+/// fields the reader knows.
 pub fn for_each_object(
     input: RawInput,
     forced: Option<&'static encoding_rs::Encoding>,
     limits: &Limits,
-    mut each: impl FnMut(RawObject, u64) -> Result<()>,
+    keys: &'static [&'static str],
+    mut each: impl FnMut(&Object<'_>, u64) -> Result<()>,
 ) -> Result<()> {
     let text = input.into_text(forced)?;
     let name = text.name.clone();
@@ -44,166 +51,275 @@ pub fn for_each_object(
             }
         }
     };
-    // Each object is one record: its end is marked before it is handed on.
-    let (reader, mark) = text.budget.counted(reader, skipped);
-    let mut each = |object: RawObject, number: u64| {
-        mark.mark();
-        each(object, number)
+    // serde_json counted lines from here: the white space skipped above is not counted.
+    let mut stream = Stream {
+        reader,
+        name,
+        budget: text.budget,
+        offset: skipped,
+        line: 1,
+        line_start: skipped,
+        text: Vec::new(),
+        brackets: Vec::new(),
+        count: 0,
+        keys,
     };
-    let mut count = 0u64;
-    let mut failure: Option<Error> = None;
-    let result = match first {
-        None => return Err(Error::syntax(Position::in_file(&name), "the file is empty: expected JSON objects")),
-        Some(b'[') => {
-            let mut de = serde_json::Deserializer::from_reader(reader);
-            let seed = ArraySeed { each: &mut each, count: &mut count, failure: &mut failure };
-            de.deserialize_seq(seed).and_then(|()| de.end())
+    match first {
+        None => Err(Error::syntax(Position::in_file(&stream.name), "the file is empty: expected JSON objects")),
+        Some(b'[') => stream.array(&mut each),
+        Some(_) => stream.lines(&mut each),
+    }
+}
+
+/// serde_json's words for the errors between objects.
+const EOF_IN_LIST: &str = "EOF while parsing a list";
+const EOF_IN_VALUE: &str = "EOF while parsing a value";
+const COMMA_OR_END: &str = "expected `,` or `]`";
+const TRAILING_COMMA: &str = "trailing comma";
+const TRAILING_CHARACTERS: &str = "trailing characters";
+
+struct Stream {
+    reader: TextReader,
+    name: Arc<str>,
+    budget: RecordBudget,
+    /// Bytes of decoded text consumed.
+    offset: u64,
+    /// The line (1-based) serde_json would be on, and the offset where that line starts.
+    line: u64,
+    line_start: u64,
+    /// The object being read, and its open brackets.
+    text: Vec<u8>,
+    brackets: Vec<u8>,
+    /// Objects handed on so far.
+    count: u64,
+    keys: &'static [&'static str],
+}
+
+/// Where an object starts, as serde_json counts: line and bytes before it on that line.
+type Start = (u64, u64);
+
+impl Stream {
+    fn read_error(&self, e: &io::Error) -> Error {
+        read_error(&self.name, e)
+    }
+
+    /// Consumes `n` bytes of the reader's buffer, `newlines` of them line ends, the last at `last`.
+    fn consume(&mut self, n: usize, newlines: u64, last: Option<usize>) {
+        self.reader.consume(n);
+        if let Some(last) = last {
+            self.line += newlines;
+            self.line_start = self.offset + last as u64 + 1;
         }
-        Some(_) => {
-            let stream = serde_json::Deserializer::from_reader(reader).into_iter::<RawObject>();
-            let mut result = Ok(());
-            for object in stream {
-                match object {
-                    Ok(object) => {
-                        count += 1;
-                        each(object, count)?;
-                    }
-                    Err(e) => {
-                        result = Err(e);
-                        break;
+        self.offset += n as u64;
+    }
+
+    /// The next byte after JSON white space, not consumed; `None` at the end.
+    fn peek(&mut self) -> Result<Option<u8>> {
+        loop {
+            let buf = self.reader.fill_buf().map_err(|e| read_error(&self.name, &e))?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let found = buf.iter().position(|b| !matches!(b, b' ' | b'\n' | b'\t' | b'\r'));
+            let n = found.unwrap_or(buf.len());
+            let next = found.map(|p| buf[p]);
+            let newlines = buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+            let last = buf[..n].iter().rposition(|b| *b == b'\n');
+            self.consume(n, newlines, last);
+            if next.is_some() {
+                return Ok(next);
+            }
+        }
+    }
+
+    /// Consumes the byte `peek` returned (never a line end).
+    fn bump(&mut self) {
+        self.consume(1, 0, None);
+    }
+
+    fn start(&self) -> Start {
+        (self.line, self.offset - self.line_start)
+    }
+
+    /// serde_json's error for the byte `peek` returned (`None`: the end of the input).
+    fn syntax(&self, code: &str, peeked: bool) -> Error {
+        let (line, before) = self.start();
+        let column = before + u64::from(peeked);
+        self.positioned(format!("{code} at line {line} column {column}"), line, column)
+    }
+
+    fn positioned(&self, message: String, line: u64, column: u64) -> Error {
+        let mut pos = Position::in_file(&self.name);
+        pos.line = Some(line);
+        pos.column = Some(column);
+        pos.record = Some(self.count + 1);
+        Error::syntax(pos, format!("not valid JSON: {message}"))
+    }
+
+    /// A top-level array: `[`, objects separated by `,`, `]`, then nothing but white space.
+    fn array(&mut self, each: &mut impl FnMut(&Object<'_>, u64) -> Result<()>) -> Result<()> {
+        // Only a form feed, white space to `is_ascii_whitespace` but not to JSON, can come first.
+        match self.peek()? {
+            Some(b'[') => self.bump(),
+            other => return Err(self.syntax("expected value", other.is_some())),
+        }
+        let mut first = true;
+        loop {
+            match self.peek()? {
+                None => return Err(self.syntax(EOF_IN_LIST, false)),
+                Some(b']') => break,
+                Some(_) if first => {}
+                Some(b',') => {
+                    self.bump();
+                    match self.peek()? {
+                        Some(b']') => return Err(self.syntax(TRAILING_COMMA, true)),
+                        Some(_) => {}
+                        None => return Err(self.syntax(EOF_IN_VALUE, false)),
                     }
                 }
+                Some(_) => return Err(self.syntax(COMMA_OR_END, true)),
             }
-            result
+            first = false;
+            self.object(each)?;
         }
-    };
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    result.map_err(|e| json_error(&name, e, count))
-}
-
-fn json_error(name: &Arc<str>, e: serde_json::Error, count: u64) -> Error {
-    if e.io_error_kind().is_some() {
-        let io: std::io::Error = e.into();
-        return read_error(name, &io);
-    }
-    let mut pos = Position::in_file(name);
-    if e.line() > 0 {
-        pos.line = Some(e.line() as u64);
-        pos.column = Some(e.column() as u64);
-    }
-    pos.record = Some(count + 1);
-    Error::syntax(pos, format!("not valid JSON: {e}"))
-}
-
-struct ArraySeed<'a, F> {
-    each: &'a mut F,
-    count: &'a mut u64,
-    failure: &'a mut Option<Error>,
-}
-
-impl<'de, F: FnMut(RawObject, u64) -> Result<()>> DeserializeSeed<'de> for ArraySeed<'_, F> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, F: FnMut(RawObject, u64) -> Result<()>> Visitor<'de> for ArraySeed<'_, F> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of JSON objects")
+        self.bump();
+        match self.peek()? {
+            Some(_) => Err(self.syntax(TRAILING_CHARACTERS, true)),
+            None => Ok(()),
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(object) = seq.next_element::<RawObject>()? {
-            *self.count += 1;
-            if let Err(e) = (self.each)(object, *self.count) {
-                *self.failure = Some(e);
-                return Err(serde::de::Error::custom("stopped"));
-            }
+    /// JSON Lines, or one object: objects separated by white space.
+    fn lines(&mut self, each: &mut impl FnMut(&Object<'_>, u64) -> Result<()>) -> Result<()> {
+        while self.peek()?.is_some() {
+            self.object(each)?;
         }
         Ok(())
     }
-}
 
-/// Typed access to one object's fields, with positions naming the object and the field.
-pub struct Fields<'a> {
-    pub object: &'a RawObject,
-    pub name: &'a Arc<str>,
-    pub number: u64,
-    /// A prefix for field names in messages (`item.`).
-    pub prefix: &'static str,
-}
-
-impl Fields<'_> {
-    pub fn pos(&self, field: &str) -> Position {
-        let mut pos = Position::in_file(self.name);
-        pos.record = Some(self.number);
-        pos.field = Some(format!("{}{field}", self.prefix));
-        pos
-    }
-
-    fn raw(&self, field: &str) -> Option<&str> {
-        self.object.get(field).map(|v| v.get()).filter(|v| *v != "null")
-    }
-
-    /// A string field; numbers are accepted as their text (ids are numbers in Bifit's JSON).
-    pub fn text(&self, field: &str) -> Result<Option<String>> {
-        let Some(raw) = self.raw(field) else { return Ok(None) };
-        if raw.starts_with('"') {
-            serde_json::from_str::<String>(raw)
-                .map(Some)
-                .map_err(|_| Error::bad_value(self.pos(field), raw, "a JSON string"))
-        } else if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-            Ok(Some(raw.to_string()))
-        } else {
-            Err(Error::bad_value(self.pos(field), raw, "a string or a number"))
-        }
-    }
-
-    /// A number field, exact: `3000.00` stays `3000.00`. A string holding a number is accepted.
-    pub fn decimal(&self, field: &str) -> Result<Option<Decimal>> {
-        let Some(raw) = self.raw(field) else { return Ok(None) };
-        let text = if raw.starts_with('"') {
-            serde_json::from_str::<String>(raw).unwrap_or_default()
-        } else {
-            raw.to_string()
+    /// Reads the object that starts at the next byte and hands it on.
+    fn object(&mut self, each: &mut impl FnMut(&Object<'_>, u64) -> Result<()>) -> Result<()> {
+        let start = self.start();
+        self.text.clear();
+        let read = match self.reader.fill_buf() {
+            Ok(buf) if buf.first() == Some(&b'{') => self.read_object(),
+            Ok(_) => Ok(false),
+            Err(e) => Err(e),
         };
-        if text.contains(['e', 'E']) {
-            return Err(Error::bad_value(self.pos(field), raw, "a plain decimal number (no exponent)"));
+        match read {
+            Ok(true) => {}
+            Ok(false) => return Err(self.reread(start, None)),
+            Err(e) => return Err(self.reread(start, Some(e))),
         }
-        crate::number::parse_decimal(&text).map_err(|e| Error::bad_value(self.pos(field), raw, e.expected))
+        let text = std::mem::take(&mut self.text);
+        let parsed = std::str::from_utf8(&text).ok().and_then(|t| Object::parse(t, self.keys).ok());
+        let Some(object) = parsed else {
+            self.text = text;
+            return Err(self.reread(start, None));
+        };
+        self.budget.mark(self.offset);
+        self.count += 1;
+        let result = each(&object, self.count);
+        drop(object);
+        self.text = text;
+        result
     }
 
-    pub fn bool(&self, field: &str) -> Result<Option<bool>> {
-        match self.raw(field) {
-            None => Ok(None),
-            Some("true") => Ok(Some(true)),
-            Some("false") => Ok(Some(false)),
-            Some(other) => Err(Error::bad_value(self.pos(field), other, "true or false")),
+    /// Reads an object (the next byte is `{`) into `text`, to its closing bracket; `false` when
+    /// a bracket does not match or the input ends first.
+    fn read_object(&mut self) -> io::Result<bool> {
+        self.brackets.clear();
+        let (mut in_string, mut escaped) = (false, false);
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            let (mut i, mut end, mut closed) = (0, None, true);
+            let (mut newlines, mut last) = (0, None);
+            while i < buf.len() {
+                let b = buf[i];
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    } else {
+                        // Skip to the next quote or escape.
+                        i += buf[i..].iter().position(|c| *c == b'"' || *c == b'\\').unwrap_or(buf.len() - i);
+                        continue;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' => self.brackets.push(b'}'),
+                        b'[' => self.brackets.push(b']'),
+                        b'}' | b']' => {
+                            closed = self.brackets.pop() == Some(b);
+                            if !closed || self.brackets.is_empty() {
+                                end = Some(i + 1);
+                                break;
+                            }
+                        }
+                        b'\n' => {
+                            newlines += 1;
+                            last = Some(i);
+                        }
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            let n = end.unwrap_or(buf.len());
+            self.text.extend_from_slice(&buf[..n]);
+            self.consume(n, newlines, last);
+            if end.is_some() {
+                return Ok(closed);
+            }
         }
     }
 
-    /// Epoch milliseconds (Bifit's times) as a date-time at UTC.
-    pub fn epoch_millis(&self, field: &str) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
-        let Some(raw) = self.raw(field) else { return Ok(None) };
-        let ms: i64 =
-            raw.parse().map_err(|_| Error::bad_value(self.pos(field), raw, "a time in epoch milliseconds"))?;
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| Some(t.fixed_offset()))
-            .ok_or_else(|| Error::bad_value(self.pos(field), raw, "a time in epoch milliseconds"))
+    /// The error of an object that could not be read: serde_json's stream parser reads it again
+    /// from `start` (what was taken of it, then the rest of the input) and says what is wrong,
+    /// where. After a failed read (`failed`), an object that is only cut short is that failure.
+    fn reread(&mut self, start: Start, failed: Option<io::Error>) -> Error {
+        let taken = io::Cursor::new(std::mem::take(&mut self.text));
+        let mut de = serde_json::Deserializer::from_reader(taken.chain(&mut self.reader));
+        let e = match RawObject::deserialize(&mut de) {
+            Err(e) => e,
+            // Read whole this time: nothing wrong but the failure, if any.
+            Ok(_) => {
+                return match failed {
+                    Some(io) => self.read_error(&io),
+                    None => self.positioned("the object could not be read".into(), start.0, start.1),
+                }
+            }
+        };
+        match failed {
+            Some(io) if e.is_eof() || e.is_io() => return self.read_error(&io),
+            _ => {}
+        }
+        if e.is_io() {
+            let io: io::Error = e.into();
+            return self.read_error(&io);
+        }
+        if e.line() == 0 {
+            return self.positioned_without(e.to_string());
+        }
+        let (line, column) = match e.line() as u64 {
+            1 => (start.0, start.1 + e.column() as u64),
+            n => (start.0 + n - 1, e.column() as u64),
+        };
+        let text = e.to_string();
+        let code = text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&text);
+        self.positioned(format!("{code} at line {line} column {column}"), line, column)
     }
 
-    /// Fields not in `known` whose value is not `null`, as raw JSON text.
-    pub fn extras(&self, known: &[&str]) -> crate::model::Extra {
-        self.object
-            .iter()
-            .filter(|(k, v)| !known.contains(&k.as_str()) && v.get() != "null")
-            .map(|(k, v)| (k.clone(), v.get().to_string()))
-            .collect()
+    fn positioned_without(&self, message: String) -> Error {
+        let pos = Position { record: Some(self.count + 1), ..Position::in_file(&self.name) };
+        Error::syntax(pos, format!("not valid JSON: {message}"))
     }
 }
 

@@ -20,6 +20,7 @@ pub mod commerceml;
 pub mod csv_row;
 pub mod csv_text;
 pub mod fields;
+pub mod json_fields;
 pub mod json_objects;
 pub mod kassatka_nomenclature;
 pub mod kassatka_receipts;

@@ -5,7 +5,7 @@
 //! of a code that are not consecutive stay separate products, with a warning.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::Result;
@@ -22,8 +22,28 @@ pub struct Cards {
     /// 64-bit fingerprints of the codes already read, to notice a code that comes back after
     /// other goods. Fingerprints rather than the codes keep this at about 9–18 bytes a code (a
     /// million codes in about 20 MB); two codes sharing one is about a 1-in-10^7 chance there.
-    seen: HashSet<u64>,
+    seen: HashSet<u64, BuildHasherDefault<Fingerprint>>,
     fingerprint: RandomState,
+}
+
+/// The set's hasher: a fingerprint is already a hash, so it is used as it is.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 struct Card {

@@ -72,8 +72,19 @@ const MAPPED_FIELDS: [(usize, &str); 13] = [
     (66, "measure"),
 ];
 
+/// The mapped fields as a set of bits, for the test every field of every line goes through.
+const MAPPED_SET: u128 = {
+    let mut set = 0u128;
+    let mut i = 0;
+    while i < MAPPED_FIELDS.len() {
+        set |= 1 << MAPPED_FIELDS[i].0;
+        i += 1;
+    }
+    set
+};
+
 fn is_mapped(n: usize) -> bool {
-    MAPPED_FIELDS.iter().any(|(m, _)| *m == n)
+    n < 128 && MAPPED_SET & 1 << n != 0
 }
 
 /// `field 3 (name)`, or `field 7` for a field the reader does not map.
@@ -127,7 +138,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let mut command: Option<String> = None;
     let mut skipped_commands: Vec<String> = Vec::new();
     let mut cards = Cards::default();
-    let mut line = Vec::new();
+    let (mut line, mut ends) = (Vec::new(), Vec::new());
     while lines.read_into(&mut line)? {
         if fields::is_blank(&line, || lines.pos())? {
             continue;
@@ -177,7 +188,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             sink.begin(&header, diag)?;
             begun = true;
         }
-        match goods_record(&line, &lines)? {
+        match goods_record(&line, &lines, &mut ends)? {
             Record::Product(product) => cards.push(product, &line, &lines, sink, diag)?,
             group => {
                 cards.flush(sink, diag)?;
@@ -205,8 +216,8 @@ fn command_line<'a>(line: &'a [u8], lines: &Lines) -> Result<Option<&'a str>> {
     }
 }
 
-fn goods_record(line: &[u8], lines: &Lines) -> Result<Record> {
-    let f = Fields::split(line, lines);
+fn goods_record(line: &[u8], lines: &Lines, ends: &mut Vec<usize>) -> Result<Record> {
+    let f = Fields::split(line, lines, ends);
     let code = fields::code(f.get(1)?, || lines.field_pos(1, "code"))?;
     if code.is_empty() {
         return Err(Error::bad_value(lines.field_pos(1, "code"), "", "the goods code in field 1"));

@@ -97,23 +97,34 @@ impl Lines {
 /// The fields of a `;` line; field `n` is 1-based, and a short line has empty trailing fields.
 /// A field is turned into text when it is read.
 pub struct Fields<'a> {
-    fields: Vec<&'a [u8]>,
+    line: &'a [u8],
+    /// Where each field ends (a `;`, or the end of the line).
+    ends: &'a [usize],
     lines: &'a Lines,
 }
 
 impl<'a> Fields<'a> {
-    /// The fields of `line`, the current line of `lines`.
-    pub fn split(line: &'a [u8], lines: &'a Lines) -> Self {
-        Fields { fields: line.split(|b| *b == b';').collect(), lines }
+    /// The fields of `line`, the current line of `lines`; `ends` is a buffer reused from line to
+    /// line.
+    pub fn split(line: &'a [u8], lines: &'a Lines, ends: &'a mut Vec<usize>) -> Self {
+        ends.clear();
+        ends.extend(line.iter().enumerate().filter(|(_, b)| **b == b';').map(|(i, _)| i));
+        ends.push(line.len());
+        Fields { line, ends, lines }
     }
 
     /// How many fields the line has.
     pub fn count(&self) -> usize {
-        self.fields.len()
+        self.ends.len()
     }
 
     fn bytes(&self, n: usize) -> &'a [u8] {
-        self.fields.get(n - 1).copied().unwrap_or(b"")
+        let start = match n {
+            0 | 1 => 0,
+            n => self.ends.get(n - 2).map_or(self.line.len(), |e| e + 1),
+        };
+        let end = self.ends.get(n.wrapping_sub(1)).copied().unwrap_or(self.line.len());
+        self.line.get(start..end).unwrap_or_default()
     }
 
     /// Field `n`, trimmed.

@@ -152,13 +152,13 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
 
 impl ReportReader<'_> {
     fn run(&mut self, lines: &mut Lines) -> Result<()> {
-        let mut line = Vec::new();
+        let (mut line, mut ends) = (Vec::new(), Vec::new());
         while lines.read_into(&mut line)? {
             // 1C stops at the first blank line; so do we.
             if fields::is_blank(&line, || lines.pos())? {
                 break;
             }
-            self.transaction(&Fields::split(&line, lines), lines)?;
+            self.transaction(&Fields::split(&line, lines, &mut ends), lines)?;
         }
         let open = std::mem::take(&mut self.open);
         for (_, doc) in open {
