@@ -15,7 +15,6 @@ use crate::text::RawInput;
 use super::ROOT;
 
 /// An event with the element's local name.
-#[allow(clippy::large_enum_variant)] // as `XmlEvent`: no allocation per element
 pub(super) enum Ev {
     Start { name: Name, attrs: Attrs, empty: bool },
     End,

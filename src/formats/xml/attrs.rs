@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::BytesStart;
-use smallvec::SmallVec;
 
 use crate::error::{Error, Position, Result};
 use crate::model::Extra;
@@ -101,8 +100,9 @@ struct Span {
     taken: bool,
 }
 
-/// Most elements of these formats have a handful of attributes: kept inline, no allocation.
-type Spans = SmallVec<[Span; 8]>;
+/// A plain `Vec`: inline spans made every event several hundred bytes to move, which cost more
+/// than this one allocation for the elements that have attributes (none for the rest).
+type Spans = Vec<Span>;
 
 /// The attributes of one element, in document order, taken one by one by the reader.
 pub struct Attrs {
@@ -166,7 +166,9 @@ impl Attrs {
             }
             (cx.check_value)(length as u64, cx.start + 1 + span.key.start as u64)?;
         }
-        Ok(Attrs { element: cx.element, tag: tag.to_vec(), spans, unescaped, start: cx.start, locator: cx.locator })
+        // An element without attributes keeps nothing of its tag.
+        let tag = if spans.is_empty() { Vec::new() } else { tag.to_vec() };
+        Ok(Attrs { element: cx.element, tag, spans, unescaped, start: cx.start, locator: cx.locator })
     }
 
     fn key(&self, i: usize) -> Cow<'_, str> {

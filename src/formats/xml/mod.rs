@@ -20,9 +20,6 @@ pub use attrs::{Attrs, Name};
 use attrs::{Names, TagContext};
 
 /// An XML event, positioned at its start: names are shared, attributes decoded when taken.
-// `Attrs` is large on purpose: its spans are inline, and moving them costs less than the
-// allocation per element that boxing them would.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum XmlEvent {
     Start { name: Name, attrs: Attrs, empty: bool },
@@ -51,7 +48,6 @@ impl std::fmt::Debug for Locator {
     }
 }
 
-#[allow(clippy::large_enum_variant)] // see `XmlEvent`
 enum Step {
     Skip,
     /// Character data as written, and the number of whitespace bytes it starts with: whitespace
