@@ -276,10 +276,6 @@ struct BifitJsonWriter {
     text: Vec<u8>,
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 /// An extra that goes into `item`: Bifit has the field and the reader does not map it.
 fn item_extra(key: &str) -> bool {
     ITEM_FIELDS.contains(&key) && !MAPPED.contains(&key)
@@ -330,7 +326,7 @@ impl BifitJsonWriter {
         if self.opts.jsonl {
             self.text.push(b'\n');
         }
-        self.out.write_all(&self.text).map_err(io)
+        self.out.write_all(&self.text).map_err(Error::output)
     }
 
     fn parent_link<'a>(
@@ -516,7 +512,7 @@ impl CatalogWriter for BifitJsonWriter {
             (false, true) => b"[]\n",
             (false, false) => b"\n]\n",
         };
-        self.out.write_all(close).map_err(io)?;
-        self.out.flush().map_err(io)
+        self.out.write_all(close).map_err(Error::output)?;
+        self.out.flush().map_err(Error::output)
     }
 }

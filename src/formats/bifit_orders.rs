@@ -273,10 +273,6 @@ struct BifitOrdersWriter {
     first: bool,
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 fn millis(t: &Option<chrono::DateTime<chrono::FixedOffset>>) -> Box<RawValue> {
     raw(t.map(|t| t.timestamp_millis()))
 }
@@ -370,7 +366,7 @@ impl RecordSink for BifitOrdersWriter {
             (false, false) => ",\n",
         };
         self.first = false;
-        write!(self.out, "{sep}{text}{}", if self.jsonl { "\n" } else { "" }).map_err(io)
+        write!(self.out, "{sep}{text}{}", if self.jsonl { "\n" } else { "" }).map_err(Error::output)
     }
 
     fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
@@ -379,7 +375,7 @@ impl RecordSink for BifitOrdersWriter {
             (false, true) => b"[]\n",
             (false, false) => b"\n]\n",
         };
-        self.out.write_all(close).map_err(io)?;
-        self.out.flush().map_err(io)
+        self.out.write_all(close).map_err(Error::output)?;
+        self.out.flush().map_err(Error::output)
     }
 }

@@ -89,10 +89,6 @@ struct CanonicalJsonWriter {
     text: Vec<u8>,
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
-}
-
 /// serde_json's pretty layout (two spaces a level) for a value nested `level` levels deep in the
 /// document: every line after the first is indented as `to_string_pretty` would indent it there.
 struct Indented {
@@ -181,7 +177,7 @@ impl RecordSink for CanonicalJsonWriter {
         );
         write_pretty(&mut self.text, header, 1)?;
         self.text.extend_from_slice(b",\n  \"records\": [");
-        self.out.write_all(&self.text).map_err(io)
+        self.out.write_all(&self.text).map_err(Error::output)
     }
 
     fn record(&mut self, record: Record, _: &mut Diagnostics) -> Result<()> {
@@ -189,13 +185,13 @@ impl RecordSink for CanonicalJsonWriter {
         self.text.extend_from_slice(if self.first { b"\n    " } else { b",\n    " });
         self.first = false;
         write_pretty(&mut self.text, &record, 2)?;
-        self.out.write_all(&self.text).map_err(io)
+        self.out.write_all(&self.text).map_err(Error::output)
     }
 
     fn finish(&mut self, _: &mut Diagnostics) -> Result<()> {
         let close = if self.first { "]\n}\n" } else { "\n  ]\n}\n" };
-        self.out.write_all(close.as_bytes()).map_err(io)?;
-        self.out.flush().map_err(io)
+        self.out.write_all(close.as_bytes()).map_err(Error::output)?;
+        self.out.flush().map_err(Error::output)
     }
 }
 

@@ -538,13 +538,6 @@ impl AtolReportWriter {
 
 impl RecordSink for AtolReportWriter {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if header.kind != DataKind::Receipts {
-            return Err(ErrorKind::Unsupported {
-                format: NAME.into(),
-                action: format!("hold {} (it holds receipts)", header.kind.as_str()),
-            }
-            .into());
-        }
         // `#`: not yet loaded by the back office. Database id and report number carry over.
         let db = header.extra.get("atol-database").cloned().unwrap_or_else(|| "1".into());
         let report = header.extra.get("atol-report-number").cloned().unwrap_or_else(|| "1".into());
