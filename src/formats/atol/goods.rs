@@ -105,8 +105,12 @@ pub fn sniff(head: &str) -> u8 {
 
 /// The flags 1C writes for a product (reference §1.4): weighed, sale and return allowed, price
 /// editing only when the price is zero, manual quantity entry.
-fn default_flags(weighted: bool, price_is_zero: bool) -> String {
-    format!("{},1,1,0,0,0,{},1", u8::from(weighted), u8::from(price_is_zero))
+fn default_flags(weighted: bool, price_is_zero: bool) -> [u8; 15] {
+    let bit = |b: bool| if b { b'1' } else { b'0' };
+    let mut flags = *b"0,1,1,0,0,0,0,1";
+    flags[0] = bit(weighted);
+    flags[12] = bit(price_is_zero);
+    flags
 }
 
 fn price_is_zero(chosen: Option<rust_decimal::Decimal>) -> bool {
@@ -263,7 +267,8 @@ fn goods_record(line: &[u8], lines: &Lines, ends: &mut Vec<usize>) -> Result<Rec
     if !stock.is_empty() {
         extra.insert("Stock".into(), stock.to_string());
     }
-    if !flags.is_empty() && flags.replace(' ', "") != default_flags(p.weighted, price_is_zero(price)) {
+    let default = default_flags(p.weighted, price_is_zero(price));
+    if !flags.is_empty() && !flags.bytes().filter(|b| *b != b' ').eq(default) {
         extra.insert("Flags".into(), flags.to_string());
     }
     if !matches!(payment_subject, "" | "4") {
@@ -498,7 +503,7 @@ impl AtolGoodsWriter {
                 }
                 parts.join(",")
             }
-            None => default_flags(p.weighted, price_is_zero(price)),
+            None => String::from_utf8_lossy(&default_flags(p.weighted, price_is_zero(price))).into_owned(),
         };
         set(&mut f, 8, flags);
         let subject_code =

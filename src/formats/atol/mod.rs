@@ -139,7 +139,10 @@ impl<'a> Fields<'a> {
 
     /// Whether field `n` is empty once trimmed (without turning it into text when it is ASCII).
     pub fn is_empty(&self, n: usize) -> Result<bool> {
-        fields::is_blank(self.bytes(n), || self.lines.pos())
+        match self.bytes(n) {
+            b"" => Ok(true),
+            bytes => fields::is_blank(bytes, || self.lines.pos()),
+        }
     }
 }
 
