@@ -164,7 +164,9 @@ impl TextReader {
         let mut filled = carried;
         let checked_from = self.raw_offset;
         loop {
-            if !self.eof && filled < CHUNK {
+            // A whole chunk, however little each read gives (a pipe): small chunks would each
+            // cost a place in the index and a buffer of full capacity.
+            while !self.eof && filled < CHUNK {
                 let n = self.read_source(&mut chunk[filled..])?;
                 self.eof = n == 0;
                 filled += n;
@@ -348,11 +350,12 @@ impl LineIndex {
         h.end_line += newlines;
         h.end_col = tail_chars;
         h.end_offset += bytes.len() as u64;
-        h.retained += bytes.len();
+        // Counted by capacity: that is what the retained buffers hold.
+        h.retained += bytes.capacity();
         h.chunks.push_back(Chunk { start, line, col, bytes });
         while h.retained > RETAIN_BYTES && h.chunks.len() > 2 {
             if let Some(old) = h.chunks.pop_front() {
-                h.retained -= old.bytes.len();
+                h.retained -= old.bytes.capacity();
                 if h.cursor.is_some_and(|c| c.chunk_start == old.start) {
                     h.cursor = None;
                 }
@@ -411,5 +414,79 @@ impl LineIndex {
             None => pos.byte = Some(offset),
         }
         pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::WINDOWS_1251;
+
+    /// A source that hands out a few bytes per read, so characters are cut between reads and
+    /// between chunks.
+    struct Trickle(Vec<u8>, usize, usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = (1 + self.1 % 5).min(buf.len()).min(self.0.len() - self.2);
+            self.1 += 1;
+            buf[..n].copy_from_slice(&self.0[self.2..self.2 + n]);
+            self.2 += n;
+            Ok(n)
+        }
+    }
+
+    fn read_all(bytes: Vec<u8>, encoding: &'static Encoding) -> io::Result<String> {
+        let mut reader = TextReader::new(Box::new(Trickle(bytes, 0, 0)), encoding, 0);
+        let mut text = String::new();
+        reader.read_to_string(&mut text)?;
+        Ok(text)
+    }
+
+    fn long_text() -> String {
+        // Longer than several chunks, with two- and three-byte characters at every offset.
+        (0..40_000).map(|i| format!("Гречка№{i}€ ")).collect()
+    }
+
+    #[test]
+    fn characters_cut_by_reads_and_chunks_come_through_whole() {
+        let text = long_text();
+        assert!(text.len() > 3 * CHUNK);
+        assert_eq!(read_all(text.clone().into_bytes(), UTF_8).unwrap(), text);
+        let plain = text.replace('€', "e");
+        let (cp1251, _, lossy) = WINDOWS_1251.encode(&plain);
+        assert!(!lossy);
+        assert_eq!(read_all(cp1251.into_owned(), WINDOWS_1251).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_bad_byte_far_in_is_an_error_at_its_offset_after_the_good_text() {
+        let mut bytes = long_text().into_bytes();
+        let at = bytes.len() - 7;
+        bytes.insert(at, 0xFF);
+        let err = read_all(bytes.clone(), UTF_8).unwrap_err();
+        assert_eq!(decode_failure(&err).map(|f| f.raw_offset), Some(at as u64));
+        // A file cut inside a character is an error too, not a dropped tail.
+        let mut cut = long_text().into_bytes();
+        cut.extend_from_slice(&"Ж".as_bytes()[..1]);
+        let err = read_all(cut.clone(), UTF_8).unwrap_err();
+        assert_eq!(decode_failure(&err).map(|f| f.raw_offset), Some(cut.len() as u64 - 1));
+    }
+
+    #[test]
+    fn the_index_keeps_positions_of_recent_text_and_recycles_old_chunks() {
+        let text = long_text();
+        // Read a few bytes at a time, as from a pipe: chunks are still whole.
+        let mut reader = TextReader::new(Box::new(Trickle(text.clone().into_bytes(), 0, 0)), UTF_8, 0);
+        let mut sink = String::new();
+        reader.read_to_string(&mut sink).unwrap();
+        let lines = TextReader::lines(&reader).clone();
+        let end = text.len() as u64;
+        assert_eq!(lines.line_col(end), Some((1, text.chars().count() as u64 + 1)));
+        assert_eq!(lines.line_col(end - 1), Some((1, text.chars().count() as u64)));
+        assert_eq!(lines.line_col(0), None, "the start is no longer retained");
+        let history = lines.lock();
+        assert!(history.retained <= RETAIN_BYTES + CHUNK, "{}", history.retained);
+        assert!(history.chunks.len() <= RETAIN_BYTES / CHUNK + 1, "{} chunks", history.chunks.len());
     }
 }

@@ -57,19 +57,33 @@ impl ByKind {
     }
 }
 
+/// What of the document a CommerceML file has no place for, said once for either writer.
+fn unwritten_header(header: &Header, opts: &WriteOptions, diag: &mut Diagnostics) -> Result<()> {
+    if opts.decimal_separator == Some(DecimalSeparator::Comma) {
+        diag.warn(Warning::new(
+            WarningKind::OptionIgnored,
+            "CommerceML numbers use a decimal point; --decimal-separator comma is ignored",
+        ))?;
+    }
+    if !header.extra.is_empty() {
+        let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
+        diag.warn(Warning::new(
+            WarningKind::FieldDropped,
+            format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
+        ))?;
+    }
+    Ok(())
+}
+
 impl RecordSink for ByKind {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         let Some((out, opts, offset)) = self.waiting.take() else {
             return Err(Error::usage(format!("{NAME}: the writer was begun twice")));
         };
+        unwritten_header(header, &opts, diag)?;
         let mut chosen: Box<dyn RecordSink> = match header.kind {
-            DataKind::Catalog => Box::new(super::write_catalog::writer(out, &opts)?),
-            DataKind::Orders => Box::new(OrdersWriter {
-                xml: XmlOut::new(out),
-                offset,
-                decimal_comma: opts.decimal_separator == Some(DecimalSeparator::Comma),
-                orders: Vec::new(),
-            }),
+            DataKind::Catalog => Box::new(super::write_catalog::writer(out)?),
+            DataKind::Orders => Box::new(OrdersWriter { xml: XmlOut::new(out), offset, orders: Vec::new() }),
             other => {
                 return Err(ErrorKind::Unsupported {
                     format: NAME.into(),
@@ -95,7 +109,6 @@ impl RecordSink for ByKind {
 struct OrdersWriter {
     xml: XmlOut<Box<dyn Write>>,
     offset: FixedOffset,
-    decimal_comma: bool,
     orders: Vec<Order>,
 }
 
@@ -390,22 +403,7 @@ fn line_sum(line: &OrderLine) -> Option<Decimal> {
 }
 
 impl RecordSink for OrdersWriter {
-    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if self.decimal_comma {
-            diag.warn(Warning::new(
-                WarningKind::OptionIgnored,
-                "CommerceML numbers use a decimal point; --decimal-separator comma is ignored",
-            ))?;
-        }
-        if !header.extra.is_empty() {
-            let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
-            diag.warn_with(WarningKind::FieldDropped, || {
-                Warning::new(
-                    WarningKind::FieldDropped,
-                    format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
-                )
-            })?;
-        }
+    fn begin(&mut self, _: &Header, _: &mut Diagnostics) -> Result<()> {
         Ok(())
     }
 

@@ -36,7 +36,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::formats::xml::XmlOut;
 use crate::model::{Group, Header, Price, Product, Record, Vat};
 use crate::number::{format_decimal, parse_decimal};
-use crate::options::{DecimalSeparator, WriteOptions};
 use crate::sink::RecordSink;
 
 use super::offers::{QUANTITY, STOCK_PER_STORE};
@@ -54,14 +53,13 @@ const PACKAGE_NAME: &str = "Пакет предложений (Основной 
 /// The prefix of `extra` keys holding taxes other than НДС (as the reader keeps them).
 const OTHER_TAX: &str = "СтавкаНалога ";
 
-pub(super) fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<CatalogWriter> {
+pub(super) fn writer(out: Box<dyn Write>) -> Result<CatalogWriter> {
     let out = Shared::new(out);
     Ok(CatalogWriter {
         xml: XmlOut::new(out.clone()),
         out,
         goods: Spool::new(&[ROOT, "Каталог", "Товары"])?,
         offers: Spool::new(&[ROOT, "ПакетПредложений", "Предложения"])?,
-        decimal_comma: opts.decimal_separator == Some(DecimalSeparator::Comma),
         export_date: None,
         groups: Vec::new(),
         group_codes: HashSet::new(),
@@ -83,7 +81,6 @@ pub(super) struct CatalogWriter {
     xml: XmlOut<Shared<Box<dyn Write>>>,
     goods: Spool,
     offers: Spool,
-    decimal_comma: bool,
     export_date: Option<NaiveDate>,
     groups: Vec<Group>,
     group_codes: HashSet<String>,
@@ -94,20 +91,7 @@ pub(super) struct CatalogWriter {
 }
 
 impl RecordSink for CatalogWriter {
-    fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
-        if self.decimal_comma {
-            diag.warn(Warning::new(
-                WarningKind::OptionIgnored,
-                "CommerceML numbers use a decimal point; --decimal-separator comma is ignored",
-            ))?;
-        }
-        if !header.extra.is_empty() {
-            let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
-            diag.warn(Warning::new(
-                WarningKind::FieldDropped,
-                format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
-            ))?;
-        }
+    fn begin(&mut self, header: &Header, _: &mut Diagnostics) -> Result<()> {
         self.export_date = header.export_date;
         Ok(())
     }
