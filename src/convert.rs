@@ -105,11 +105,16 @@ pub fn default_output_path(input: &Path, to: &Format) -> PathBuf {
     input.with_file_name(format!("{stem}.{}.{ext}", to.name))
 }
 
-/// Passes records on while counting them (and calling a progress hook).
+/// Decides, record by record, what goes to the writer (`false`: left out).
+pub type Keep<'a> = &'a mut dyn FnMut(&Record) -> bool;
+
+/// Passes records on while counting them (and calling a progress hook); with `keep`, only the
+/// records it keeps.
 pub struct CountingSink<'a, 'b> {
     pub inner: &'a mut dyn RecordSink,
     pub counts: Counts,
     pub on_record: Option<&'b mut dyn FnMut(&Counts)>,
+    pub keep: Option<Keep<'b>>,
 }
 
 impl RecordSink for CountingSink<'_, '_> {
@@ -118,6 +123,11 @@ impl RecordSink for CountingSink<'_, '_> {
     }
 
     fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
+        if let Some(keep) = self.keep.as_mut() {
+            if !keep(&record) {
+                return Ok(());
+            }
+        }
         self.counts.add(&record);
         if let Some(hook) = self.on_record.as_mut() {
             hook(&self.counts);
@@ -153,6 +163,18 @@ pub fn convert(
     diag: &mut Diagnostics,
     on_record: Option<&mut dyn FnMut(&Counts)>,
 ) -> Result<ConvertSummary> {
+    convert_filtered(input, output, opts, diag, on_record, None)
+}
+
+/// [`convert`], writing only the records `keep` keeps (the counts are of those).
+pub fn convert_filtered<'b>(
+    input: RawInput,
+    output: &OutputTarget,
+    opts: &ConvertOptions,
+    diag: &mut Diagnostics,
+    on_record: Option<&'b mut dyn FnMut(&Counts)>,
+    keep: Option<Keep<'b>>,
+) -> Result<ConvertSummary> {
     let from = reader_format(&input, opts.from.as_deref())?;
     let to = writer_format(&opts.to)?;
     if !from.kinds.iter().any(|k| to.kinds.contains(k)) {
@@ -171,7 +193,7 @@ pub fn convert(
             // Held in memory while small, so a failure writes nothing (see `HeldOutput`).
             let stdout = HeldOutput::stdout();
             let streamed = to.open_writer(Box::new(stdout.writer()), &opts.write).and_then(|mut sink| {
-                let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
+                let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record, keep };
                 read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });
             let counts = streamed.map_err(|e| e.naming_output(Path::new(STANDARD_OUTPUT)))?;
@@ -182,7 +204,7 @@ pub fn convert(
             let file = OutputFile::open(path)?;
             let streamed = file.writer().and_then(|out| {
                 let mut sink = to.open_writer(Box::new(out), &opts.write)?;
-                let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record };
+                let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record, keep };
                 read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });
             let counts = streamed.map_err(|e| e.naming_output(path))?;

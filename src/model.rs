@@ -253,6 +253,17 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// What tells this receipt from every other of the same source: its cash box and number (a
+    /// Кассатка `DocNum` is unique by itself); without a number, its time and totals.
+    pub fn identity(&self) -> String {
+        let till = self.cash_box.code.as_deref().unwrap_or("");
+        if self.number.trim().is_empty() {
+            format!("{till}/{}/{}/{}", self.date.to_rfc3339(), self.total, self.total_with_discount)
+        } else {
+            format!("{till}/{}", self.number.trim())
+        }
+    }
+
     /// The sum of the payments of one kind.
     pub fn paid(&self, kind: PaymentKind) -> Decimal {
         self.payments.iter().filter(|p| p.kind == kind).map(|p| p.amount).sum()

@@ -3,6 +3,7 @@
 
 mod commands;
 mod exit;
+mod pull;
 mod report;
 mod upload;
 mod watch;
@@ -69,8 +70,18 @@ pub enum Command {
     Watch(watch::WatchArgs),
     /// Write an example drop-folder configuration (kassa-bridge.toml) and make its folders.
     Init(watch::InitArgs),
-    /// Show what the drop folder did: counts per route, last conversions, last errors.
+    /// Show what the drop folder did: routes' counts and last errors, pulls' cursors and runs.
+    ///
+    /// Per route: files waiting now, the journal's counts, uploads, the last conversions and
+    /// errors. Per pull: its cursor, the last and next run, how many periods it is behind, the
+    /// last error, and what it delivered last.
     Status(watch::StatusArgs),
+    /// Run one `[[pull]]` of the drop-folder configuration now (for cron, and for catching up).
+    ///
+    /// Without --from/--to: every period from the pull's cursor up to now − settle, as the
+    /// schedule would, moving the cursor. With them: that period (receipts delivered before are
+    /// left out unless --again). Uses the data folder's lock: not while `watch` runs.
+    Pull(pull::PullArgs),
 }
 
 /// The input options: `--from` beside the readers' options. `--from` names the command's input
@@ -149,6 +160,7 @@ pub fn run() -> ExitCode {
         Command::Watch(args) => watch::watch(&args),
         Command::Init(args) => watch::init(&args),
         Command::Status(args) => watch::status(&args),
+        Command::Pull(args) => pull::pull(&args),
     };
     exit::exit(code)
 }

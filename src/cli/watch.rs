@@ -21,23 +21,28 @@ pub enum LogFormat {
     Json,
 }
 
+/// Which drop folder: declared once for `watch`, `status` and `pull`.
 #[derive(Debug, Args)]
-pub struct WatchArgs {
+pub struct FolderArgs {
     /// The configuration file (TOML; `kassa-bridge init` writes an example). Default:
     /// ./kassa-bridge.toml when it exists, else the built-in layout under the data folder.
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The data folder (journal, and the inbox/, outbox/, done/, error/ of the built-in layout);
+    /// The data folder (journals, and the inbox/, outbox/, done/, error/ of the built-in layout);
     /// overrides the configuration's `data-dir`. Default: ./kassa-bridge-data.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Never rely on file-system events, only on the periodic listing (network shares).
-    #[arg(long)]
-    pub poll: bool,
-    /// Process what is there and exit when nothing is left to do (for scripts, cron and tests);
-    /// exit code 7 when a service refused an upload, which is left queued.
-    #[arg(long, alias = "once")]
-    pub exit_when_idle: bool,
+}
+
+impl FolderArgs {
+    pub fn config(&self) -> kassa_bridge::Result<Config> {
+        Config::discover(self.config.as_deref(), self.data_dir.as_deref())
+    }
+}
+
+/// How the log is written: declared once for `watch` and `pull`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
     /// How to write the log (on standard error).
     #[arg(long, value_enum, default_value_t = LogFormat::Human, value_name = "FORMAT")]
     pub log_format: LogFormat,
@@ -47,6 +52,28 @@ pub struct WatchArgs {
     /// Log only warnings and errors.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+}
+
+impl LogArgs {
+    pub fn init(&self) {
+        init_logging(self.log_format, self.verbose, self.quiet);
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub folder: FolderArgs,
+    /// Never rely on file-system events, only on the periodic listing (network shares).
+    #[arg(long)]
+    pub poll: bool,
+    /// Process what is there, run every pull that is due once, and exit when nothing is left to
+    /// do (for scripts, cron and tests); exit code 7 when a service refused an upload (left
+    /// queued) or a pull failed.
+    #[arg(long, alias = "once")]
+    pub exit_when_idle: bool,
+    #[command(flatten)]
+    pub log: LogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -64,12 +91,8 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// The configuration file; the same default as `watch`.
-    #[arg(short, long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// The data folder; the same default as `watch`.
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub folder: FolderArgs,
     /// How many recent conversions and errors to show per route.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub last: usize,
@@ -115,8 +138,8 @@ fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
 }
 
 pub fn watch(args: &WatchArgs) -> u8 {
-    init_logging(args.log_format, args.verbose, args.quiet);
-    let mut config = match Config::discover(args.config.as_deref(), args.data_dir.as_deref()) {
+    args.log.init();
+    let mut config = match args.folder.config() {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("{e}");
@@ -154,6 +177,8 @@ pub fn watch(args: &WatchArgs) -> u8 {
                 uploaded = summary.uploaded,
                 upload_failures = summary.upload_failures,
                 uploads_left = summary.uploads_left,
+                pulled = summary.pulled,
+                pull_failures = summary.pull_failures,
                 "done"
             );
             // A cron job must notice uploads a service refused: they wait for the next start.
@@ -161,6 +186,14 @@ pub fn watch(args: &WatchArgs) -> u8 {
                 tracing::error!(
                     uploads_left = summary.uploads_left,
                     "uploads were refused and are left queued (see `kassa-bridge status`); exit code {}",
+                    exit::REMOTE
+                );
+                return exit::REMOTE;
+            }
+            if mode == RunMode::UntilIdle && summary.pull_failures > 0 {
+                tracing::error!(
+                    pull_failures = summary.pull_failures,
+                    "a pull failed and is retried at the next start (see `kassa-bridge status`); exit code {}",
                     exit::REMOTE
                 );
                 return exit::REMOTE;
@@ -214,8 +247,7 @@ pub fn init(args: &InitArgs) -> u8 {
 }
 
 pub fn status(args: &StatusArgs) -> u8 {
-    let result = Config::discover(args.config.as_deref(), args.data_dir.as_deref())
-        .and_then(|c| drop_folder::status(&c, args.last));
+    let result = args.folder.config().and_then(|c| drop_folder::status(&c, args.last));
     let status = match result {
         Ok(s) => s,
         Err(e) => {
@@ -246,6 +278,7 @@ fn print_status(status: &Status, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "             ({} unreadable lines skipped)", status.skipped_lines)?;
     }
     let n = |v: Option<usize>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+
     for r in &status.routes {
         writeln!(out)?;
         let note = if r.configured { "" } else { " (no longer configured)" };
@@ -294,6 +327,12 @@ fn print_status(status: &Status, out: &mut dyn Write) -> io::Result<()> {
                 }
             }
         }
+    }
+    if status.pull_journal_skipped_lines > 0 {
+        writeln!(out, "\npulls' journal: {} unreadable lines skipped", status.pull_journal_skipped_lines)?;
+    }
+    for p in &status.pulls {
+        super::pull::print_pull_status(p, out)?;
     }
     Ok(())
 }

@@ -49,6 +49,9 @@ pub struct Format {
     pub writer: Option<WriteFn>,
     /// For a format whose one document may come as several files: which files belong together.
     pub package: Option<&'static Package>,
+    /// Whether a file of this format has been marked as loaded by its consumer (1C turns an ATOL
+    /// report's first line from `#` into `@`): such a file may be replaced by the next one.
+    pub processed: Option<fn(&Path) -> bool>,
 }
 
 impl Format {
@@ -139,6 +142,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(kassatka_nomenclature::read),
         writer: Some(kassatka_xml_writer),
         package: None,
+        processed: None,
     },
     Format {
         name: kassatka_receipts::NAME,
@@ -150,6 +154,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(kassatka_receipts::read),
         writer: Some(kassatka_receipts_writer),
         package: None,
+        processed: None,
     },
     Format {
         name: atol::goods::NAME,
@@ -161,6 +166,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(atol::goods::read),
         writer: Some(atol::goods::writer),
         package: None,
+        processed: None,
     },
     Format {
         name: atol::report::NAME,
@@ -172,6 +178,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(atol::report::read),
         writer: Some(atol::report::writer),
         package: None,
+        processed: Some(atol::report::is_processed),
     },
     Format {
         name: bifit_csv::NAME,
@@ -183,6 +190,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(bifit_csv::read),
         writer: Some(bifit_csv::writer),
         package: None,
+        processed: None,
     },
     Format {
         name: bifit_json::NAME,
@@ -194,6 +202,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(bifit_json::read),
         writer: Some(bifit_json::writer),
         package: None,
+        processed: None,
     },
     Format {
         name: bifit_orders::NAME,
@@ -205,6 +214,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(bifit_orders::read),
         writer: Some(bifit_orders::writer),
         package: None,
+        processed: None,
     },
     Format {
         name: orders_report::NAME,
@@ -216,6 +226,7 @@ pub static FORMATS: &[Format] = &[
         reader: None,
         writer: Some(orders_report::writer),
         package: None,
+        processed: None,
     },
     Format {
         name: table::NAME,
@@ -227,6 +238,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(table::read),
         writer: None,
         package: None,
+        processed: None,
     },
     Format {
         name: commerceml::NAME,
@@ -238,6 +250,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(commerceml::read),
         writer: Some(commerceml_writer),
         package: Some(&commerceml::PACKAGE),
+        processed: None,
     },
     Format {
         name: canonical_json::NAME,
@@ -249,6 +262,7 @@ pub static FORMATS: &[Format] = &[
         reader: Some(canonical_json::read),
         writer: Some(canonical_json::writer),
         package: None,
+        processed: None,
     },
 ];
 

@@ -312,6 +312,23 @@ pub fn upload_nomenclature_with(
     })
 }
 
+/// Asks for the receipts of a period, waits for the job and downloads the XML into `raw` (whole
+/// or not at all); returns the job's key. What a drop-folder pull fetches.
+pub fn fetch_receipts(
+    client: &KassatkaClient,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    raw: &Path,
+    progress: OnProgress<'_>,
+) -> Result<String> {
+    progress(Progress::Sending("GET /receipts"));
+    let process_key = client.request_receipts(from, to)?;
+    client.wait(&process_key, progress)?;
+    progress(Progress::Sending("GET /download"));
+    client.download(&process_key, raw)?;
+    Ok(process_key)
+}
+
 /// Asks for the receipts of a period, waits for the job, keeps the XML in `raw` and converts it
 /// to `convert.to` at `output`. The library entry point of `kassa-bridge receipts kassatka`.
 #[allow(clippy::too_many_arguments)]
@@ -327,11 +344,7 @@ pub fn download_receipts(
 ) -> Result<ReceiptsDownload> {
     // Fail on a bad target format before asking the service for anything.
     crate::convert::writer_format(&convert.to)?;
-    progress(Progress::Sending("GET /receipts"));
-    let process_key = client.request_receipts(from, to)?;
-    client.wait(&process_key, progress)?;
-    progress(Progress::Sending("GET /download"));
-    client.download(&process_key, raw)?;
+    let process_key = fetch_receipts(client, from, to, raw, progress)?;
     let mut opts = convert.clone();
     opts.from = Some(crate::formats::kassatka_receipts::NAME.into());
     let input = crate::text::RawInput::open(raw)?;

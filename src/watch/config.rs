@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+mod pull;
 mod route;
 
 use super::pattern::Pattern;
@@ -18,6 +19,7 @@ use crate::convert;
 use crate::error::{Error, Result};
 use crate::options::{ReadOptions, WriteOptions};
 use crate::upload::{ServicesConfig, Target as UploadTarget};
+pub use pull::{Pull, PERIOD_NAME_FORMAT};
 use route::check_folders;
 pub use route::{FlagFile, Route, RouteUpload, Target};
 
@@ -33,6 +35,9 @@ pub const DEFAULT_DATA_DIR: &str = "kassa-bridge-data";
 /// The journal's file name inside the data folder.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 
+/// The pulls' journal inside the data folder.
+pub const PULL_JOURNAL_FILE: &str = "pulls.jsonl";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The configuration file, when there is one.
@@ -44,6 +49,8 @@ pub struct Config {
     /// Names to ignore on top of the built-in list.
     pub ignore: Vec<Pattern>,
     pub routes: Vec<Route>,
+    /// `[[pull]]`: what is fetched from a service on a schedule.
+    pub pulls: Vec<Pull>,
     /// The `[kassatka]`, `[bifit]` and `[http]` sections (the environment over them, see
     /// [`crate::upload::config`]), for the routes' `upload = …`.
     pub services: ServicesConfig,
@@ -103,6 +110,8 @@ struct RawConfig {
     ignore: Vec<String>,
     #[serde(default, rename = "route")]
     routes: Vec<Spanned<RawRoute>>,
+    #[serde(default, rename = "pull")]
+    pulls: Vec<Spanned<pull::RawPull>>,
     // Read by `ServicesConfig::from_toml` (which never quotes a value in its messages).
     #[allow(dead_code)]
     kassatka: Option<toml::Value>,
@@ -180,6 +189,11 @@ impl Config {
     /// `status`).
     pub fn check_uploads(&self) -> Result<()> {
         let source = self.source.as_ref().map_or_else(|| "the configuration".to_string(), |p| p.display().to_string());
+        for pull in &self.pulls {
+            if let Some(what) = (pull.source.missing_credentials)(&self.services) {
+                return Err(Error::usage(format!("{source}: pull {:?} needs {what}", pull.name)));
+            }
+        }
         for route in &self.routes {
             for u in &route.uploads {
                 let missing = match u.service {
@@ -266,9 +280,10 @@ impl Config {
                 "{name}: max-attempts must be at least 1 and journal-retention longer than zero"
             )));
         }
-        if raw.routes.is_empty() {
+        if raw.routes.is_empty() && raw.pulls.is_empty() {
             return Err(Error::usage(format!(
-                "{name}: no [[route]]: a route names at least an inbox and a [[route.target]] with a format"
+                "{name}: no [[route]] and no [[pull]]: a route names at least an inbox and a [[route.target]] with a \
+                 format; a pull a service, what to fetch, a schedule and a [[pull.target]]"
             )));
         }
         let at = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { data_dir.join(p) };
@@ -317,43 +332,7 @@ impl Config {
             if r.targets.is_empty() {
                 return Err(fail(route_start, format!("route {name:?} has no [[route.target]] with a format")));
             }
-            let mut targets = Vec::new();
-            for t in &r.targets {
-                let raw_target = t.get_ref();
-                let format = convert::writer_format(raw_target.format.get_ref())
-                    .map_err(|e| fail(raw_target.format.span().start, e.to_string()))?;
-                let output = match &raw_target.output {
-                    Some(o) => {
-                        let text = o.get_ref();
-                        if text.is_empty() || text.starts_with('.') || text.contains(['/', '\\']) {
-                            return Err(fail(
-                                o.span().start,
-                                "`output` is a file name (no folders, not starting with a dot), e.g. \"{stem}.{ext}\""
-                                    .into(),
-                            ));
-                        }
-                        Some(text.clone())
-                    }
-                    None => None,
-                };
-                let target_outbox = raw_target.outbox.as_deref().map_or_else(|| outbox.clone(), at);
-                let mut write = raw_target.write.clone();
-                write.flag_file = write.flag_file.map(|f| if f.is_absolute() { f } else { target_outbox.join(f) });
-                targets.push((
-                    t.span().start,
-                    Target { format, outbox: target_outbox, output: output.unwrap_or_default(), write },
-                ));
-            }
-            // Default output names: `{stem}.{ext}`, or `{stem}.{format}.{ext}` where two targets
-            // would share a name.
-            let ext_of = |t: &Target| t.format.extensions.first().copied().unwrap_or("out");
-            let exts: Vec<(&Path, &str)> = targets.iter().map(|(_, t)| (t.outbox.as_path(), ext_of(t))).collect();
-            let shared: Vec<bool> = exts.iter().map(|e| exts.iter().filter(|other| *other == e).count() > 1).collect();
-            for ((_, t), shared) in targets.iter_mut().zip(shared) {
-                if t.output.is_empty() {
-                    t.output = if shared { "{stem}.{format}.{ext}".into() } else { "{stem}.{ext}".into() };
-                }
-            }
+            let targets = parse_targets(&r.targets, &outbox, &at, &fail, &format!("route {name:?}"), "{stem}")?;
             let mut uploads: Vec<RouteUpload> = Vec::new();
             if let Some(upload) = &r.upload {
                 let names = match upload.get_ref() {
@@ -388,15 +367,6 @@ impl Config {
                     }
                 }
             }
-            let mut seen = HashSet::new();
-            for (offset, t) in &targets {
-                if !seen.insert((t.outbox.clone(), t.output_name("{stem}"))) {
-                    return Err(fail(
-                        *offset,
-                        format!("two targets of route {name:?} write the same file {:?}: set `output`", t.output),
-                    ));
-                }
-            }
             let flag_file = match &r.flag_file {
                 Some(f) => {
                     let text = f.get_ref();
@@ -426,6 +396,15 @@ impl Config {
             });
         }
         check_folders(name, &routes)?;
+        let mut pulls: Vec<Pull> = Vec::new();
+        for spanned in raw.pulls {
+            let offset = spanned.span().start;
+            let p = pull::parse_pull(spanned, &at, &fail)?;
+            if pulls.iter().any(|other| other.name == p.name) || routes.iter().any(|r| r.name == p.name) {
+                return Err(fail(offset, format!("the name {:?} is taken by another route or pull", p.name)));
+            }
+            pulls.push(p);
+        }
         // The БИФИТ delta-sync state of a drop folder lives in its data folder; a relative one
         // is taken from the configuration file's folder.
         services.bifit.state_file = Some(match services.bifit.state_file.take() {
@@ -441,6 +420,7 @@ impl Config {
             timings,
             ignore: raw.ignore.iter().map(|p| Pattern::new(p)).collect(),
             routes,
+            pulls,
         })
     }
 
@@ -448,9 +428,77 @@ impl Config {
         self.data_dir.join(JOURNAL_FILE)
     }
 
+    /// The pulls' journal: their cursors and the records they delivered.
+    pub fn pull_journal_path(&self) -> PathBuf {
+        self.data_dir.join(PULL_JOURNAL_FILE)
+    }
+
+    pub fn pull(&self, name: &str) -> Option<&Pull> {
+        self.pulls.iter().find(|p| p.name == name)
+    }
+
     pub fn route(&self, name: &str) -> Option<&Route> {
         self.routes.iter().find(|r| r.name == name)
     }
+}
+
+/// The `[[…target]]` tables of a route or a pull: formats that can be written, outboxes (the
+/// owner's by default), output names (`{base}.{ext}` by default, `{base}.{format}.{ext}` where
+/// two targets would share a name); two targets never write the same file.
+fn parse_targets(
+    raw: &[Spanned<RawTarget>],
+    outbox: &Path,
+    at: &dyn Fn(&Path) -> PathBuf,
+    fail: &dyn Fn(usize, String) -> Error,
+    owner: &str,
+    base: &str,
+) -> Result<Vec<(usize, Target)>> {
+    let mut targets = Vec::new();
+    for t in raw {
+        let raw_target = t.get_ref();
+        let format = convert::writer_format(raw_target.format.get_ref())
+            .map_err(|e| fail(raw_target.format.span().start, e.to_string()))?;
+        let output = match &raw_target.output {
+            Some(o) => {
+                let text = o.get_ref();
+                if text.is_empty() || text.starts_with('.') || text.contains(['/', '\\']) {
+                    return Err(fail(
+                        o.span().start,
+                        format!(
+                            "`output` is a file name (no folders, not starting with a dot), e.g. \"{base}.{{ext}}\""
+                        ),
+                    ));
+                }
+                Some(text.clone())
+            }
+            None => None,
+        };
+        let target_outbox = raw_target.outbox.as_deref().map_or_else(|| outbox.to_path_buf(), at);
+        let mut write = raw_target.write.clone();
+        write.flag_file = write.flag_file.map(|f| if f.is_absolute() { f } else { target_outbox.join(f) });
+        targets.push((
+            t.span().start,
+            Target { format, outbox: target_outbox, output: output.unwrap_or_default(), write },
+        ));
+    }
+    let ext_of = |t: &Target| t.format.extensions.first().copied().unwrap_or("out");
+    let exts: Vec<(&Path, &str)> = targets.iter().map(|(_, t)| (t.outbox.as_path(), ext_of(t))).collect();
+    let shared: Vec<bool> = exts.iter().map(|e| exts.iter().filter(|other| *other == e).count() > 1).collect();
+    for ((_, t), shared) in targets.iter_mut().zip(shared) {
+        if t.output.is_empty() {
+            t.output = if shared { format!("{base}.{{format}}.{{ext}}") } else { format!("{base}.{{ext}}") };
+        }
+    }
+    let mut seen = HashSet::new();
+    for (offset, t) in &targets {
+        if !seen.insert((t.outbox.clone(), t.output_name("{stem}"))) {
+            return Err(fail(
+                *offset,
+                format!("two targets of {owner} write the same file {:?}: set `output`", t.output),
+            ));
+        }
+    }
+    Ok(targets)
 }
 
 impl Default for Timings {

@@ -16,17 +16,17 @@
 //! jobs older than the retention are summarised at start ([`compact`]).
 
 pub mod compact;
+pub mod lines;
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Local};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+pub use lines::JsonLines;
 
 /// One input of a job: its name (in the inbox and in `processing/`) and its content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,8 +270,7 @@ impl State {
 
 /// The journal file, open for appending.
 pub struct Journal {
-    path: PathBuf,
-    file: File,
+    log: JsonLines,
     state: State,
     /// Lines that could not be read back (a torn last line, or damage).
     pub skipped: usize,
@@ -280,41 +279,16 @@ pub struct Journal {
 impl Journal {
     /// Opens (or creates) the journal and replays it.
     pub fn open(path: &Path) -> Result<Journal> {
-        let io = |e| Error::io(path, e);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        let mut file = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(io)?;
+        let (log, entries, skipped) = JsonLines::open::<Entry>(path)?;
         let mut state = State::default();
-        let mut skipped = 0;
-        for line in BufReader::new(&file).lines() {
-            let line = line.map_err(io)?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Entry>(&line) {
-                Ok(entry) => state.apply(entry),
-                Err(_) => skipped += 1,
-            }
+        for entry in entries {
+            state.apply(entry);
         }
-        // A torn last line must not swallow the next record.
-        let len = file.metadata().map_err(io)?.len();
-        if len > 0 {
-            let mut last = [0u8; 1];
-            file.seek(SeekFrom::Start(len - 1)).map_err(io)?;
-            file.read_exact(&mut last).map_err(io)?;
-            if last[0] != b'\n' {
-                file.write_all(b"\n").map_err(io)?;
-                file.sync_data().map_err(io)?;
-            }
-        } else if let Some(dir) = path.parent() {
-            super::fsutil::sync_dir(dir);
-        }
-        Ok(Journal { path: path.to_path_buf(), file, state, skipped })
+        Ok(Journal { log, state, skipped })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.log.path()
     }
 
     pub fn state(&self) -> &State {
@@ -323,10 +297,7 @@ impl Journal {
 
     /// Appends one entry as one line and syncs it to disk before returning.
     pub fn append(&mut self, entry: Entry) -> Result<()> {
-        let mut line = serde_json::to_string(&entry).map_err(|e| Error::io(&self.path, e.into()))?;
-        line.push('\n');
-        self.file.write_all(line.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
-        self.file.sync_data().map_err(|e| Error::io(&self.path, e))?;
+        self.log.append(&entry)?;
         self.state.apply(entry);
         Ok(())
     }
@@ -335,28 +306,14 @@ impl Journal {
 /// Every readable entry of a journal, for `status` (a missing journal is empty), and the number of
 /// lines that could not be read.
 pub fn read_entries(path: &Path) -> Result<(Vec<Entry>, usize)> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    let mut entries = Vec::new();
-    let mut skipped = 0;
-    for line in BufReader::new(file).lines() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Entry>(&line) {
-            Ok(entry) => entries.push(entry),
-            Err(_) => skipped += 1,
-        }
-    }
-    Ok((entries, skipped))
+    lines::read_all(path)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs::OpenOptions;
+    use std::io::Write;
+
     use super::*;
 
     fn input(name: &str, sha: &str) -> Vec<InputRef> {

@@ -22,6 +22,8 @@ pub mod fsutil;
 pub mod journal;
 pub mod lock;
 pub mod pattern;
+pub mod pull;
+mod pulls;
 pub mod recover;
 pub mod scan;
 pub mod status;
@@ -93,6 +95,9 @@ pub struct Summary {
     pub upload_failures: u64,
     /// Uploads refused (retrying cannot help) and still queued when the run ended.
     pub uploads_left: u64,
+    /// Periods delivered by the pulls, and failed pull runs.
+    pub pulled: u64,
+    pub pull_failures: u64,
 }
 
 struct RouteState {
@@ -116,6 +121,8 @@ pub struct Watcher {
     _lock: lock::DataLock,
     journal: Journal,
     routes: Vec<RouteState>,
+    /// The pulls' journal and when each pull runs next (`None` without pulls).
+    pulls: Option<(pull::PullJournal, Vec<pulls::PullTimer>)>,
     stop: Arc<AtomicBool>,
     tx: Sender<Hint>,
     rx: Receiver<Hint>,
@@ -133,6 +140,7 @@ impl Watcher {
         if journal.skipped > 0 {
             tracing::warn!(journal = %journal.path().display(), lines = journal.skipped, "journal lines that could not be read were skipped (a torn last line after a power cut is expected)");
         }
+        let pulls = pulls::open(&config)?;
         let (tx, rx) = mpsc::channel();
         let routes = config
             .routes
@@ -153,6 +161,7 @@ impl Watcher {
             _lock: lock,
             journal,
             routes,
+            pulls,
             stop: Arc::new(AtomicBool::new(false)),
             tx,
             rx,
@@ -193,6 +202,12 @@ impl Watcher {
                 tracing::info!(route = %route.name, queued, "uploads queued from the journal");
             }
         }
+        for p in &self.config.pulls {
+            let targets: Vec<&str> = p.targets.iter().map(|t| t.format.name).collect();
+            tracing::info!(pull = %p.name, service = %p.source.service, fetch = %p.source.fetch, targets = %targets.join(", "), "pull");
+        }
+        // Before the routes' recovery: a pull's staged outputs may be in a route's folders.
+        self.recover_pulls();
         let recovered = recover::recover(&self.config, &mut self.journal)?;
         for (state, jobs) in self.routes.iter_mut().zip(recovered) {
             state.queue.extend(jobs);
@@ -209,12 +224,17 @@ impl Watcher {
             if self.stopped() {
                 break;
             }
+            self.run_pulls(mode);
+            if self.stopped() {
+                break;
+            }
             let now = Instant::now();
             let mut idle = false;
             if now >= next_scan {
                 let pending = self.scan_and_take();
                 last_scan = Some(Instant::now());
                 let busy = pending > 0
+                    || self.pulls_due(mode)
                     || self.routes.iter().any(|r| !r.queue.is_empty())
                     || (0..self.routes.len()).any(|i| self.upload_queue(i) > 0);
                 let t = &self.config.timings;
@@ -244,7 +264,10 @@ impl Watcher {
                     deadline = deadline.min(self.routes[i].upload_until.unwrap_or_else(Instant::now));
                 }
             }
-            let wait = deadline.saturating_duration_since(Instant::now());
+            let mut wait = deadline.saturating_duration_since(Instant::now());
+            if let Some(pull_in) = self.next_pull_in(mode) {
+                wait = wait.min(pull_in.min(pulls::MAX_PULL_WAIT));
+            }
             match self.rx.recv_timeout(wait) {
                 Ok(Hint::Stop) | Err(RecvTimeoutError::Disconnected) => {}
                 Ok(hint) => {

@@ -18,6 +18,38 @@ pub struct Status {
     /// Journal lines that could not be read.
     pub skipped_lines: usize,
     pub routes: Vec<RouteStatus>,
+    /// Lines of the pulls' journal that could not be read.
+    pub pull_journal_skipped_lines: usize,
+    pub pulls: Vec<PullStatus>,
+}
+
+/// One `[[pull]]`: where its cursor is, when it ran and runs next, its last error.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PullStatus {
+    pub name: String,
+    /// False for a pull the journal names but the configuration no longer has.
+    pub configured: bool,
+    /// `kassatka receipts`.
+    pub source: String,
+    /// `every 15m` or `at 06:00, 22:30`.
+    pub schedule: String,
+    /// The end of the last period delivered (local time); `None` before the first.
+    pub cursor: Option<String>,
+    /// Where the first period starts while there is no cursor.
+    pub first_period_from: Option<String>,
+    pub last_run: Option<String>,
+    /// By the schedule (a run that failed is retried sooner, with backoff, while `watch` runs).
+    pub next_run: Option<String>,
+    /// Scheduled runs whose data is not delivered yet (0 when up to date).
+    pub periods_behind: u64,
+    pub last_error: Option<Item>,
+    /// A period an interruption left unfinished (finished or redone at the next run).
+    pub interrupted: Option<String>,
+    pub periods: u64,
+    pub records: u64,
+    pub repeats: u64,
+    /// The last period delivered: its outputs (none for an empty period).
+    pub last_delivered: Option<Item>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -171,10 +203,91 @@ pub fn status(config: &Config, last: usize) -> Result<Status> {
             r.upload_queued += 1;
         }
     }
+    let (pulls, pull_journal_skipped_lines) = pull_statuses(config)?;
     Ok(Status {
         data_dir: config.data_dir.display().to_string(),
         journal: path.display().to_string(),
         skipped_lines: skipped,
         routes,
+        pull_journal_skipped_lines,
+        pulls,
     })
+}
+
+fn pull_statuses(config: &Config) -> Result<(Vec<PullStatus>, usize)> {
+    use super::pull::{self, journal, PullEvent};
+    let (entries, skipped) = journal::read_entries(&config.pull_journal_path())?;
+    let states = journal::replay(&entries);
+    let show = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let now = pull::now();
+    let mut names: Vec<&str> = config.pulls.iter().map(|p| p.name.as_str()).collect();
+    let mut journaled: Vec<&str> = states.keys().map(String::as_str).filter(|n| !names.contains(n)).collect();
+    journaled.sort();
+    names.extend(journaled);
+    let mut out = Vec::new();
+    for name in names {
+        let state = states.get(name).cloned().unwrap_or_default();
+        let mut s = PullStatus {
+            name: name.to_string(),
+            cursor: state.cursor.map(show),
+            last_run: state.last_run.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+            periods: state.periods,
+            records: state.records,
+            repeats: state.repeats,
+            ..Default::default()
+        };
+        let entry_item = |e: &journal::PullEntry| {
+            let (outputs, error) = match &e.event {
+                PullEvent::Done { outputs, .. } => (outputs.iter().map(|o| o.display().to_string()).collect(), None),
+                PullEvent::Failed { error, .. } => (Vec::new(), Some(error.clone())),
+                PullEvent::Waiting { reason, .. } => (Vec::new(), Some(format!("waiting: {reason}"))),
+                _ => (Vec::new(), None),
+            };
+            let period = match &e.event {
+                PullEvent::Done { from, to, .. } | PullEvent::Failed { from, to, .. } => {
+                    format!("{} – {}", show(*from), show(*to))
+                }
+                PullEvent::Waiting { from, .. } => format!("from {}", show(*from)),
+                _ => String::new(),
+            };
+            Item {
+                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                files: vec![period],
+                outputs,
+                error,
+                moved_to: Vec::new(),
+            }
+        };
+        s.last_error = state.last_error.as_ref().map(entry_item);
+        s.last_delivered = state.last_done.as_ref().map(entry_item);
+        s.interrupted = state.open.as_ref().and_then(|e| match &e.event {
+            PullEvent::Started { from, to, .. } => {
+                Some(format!("{} – {} started, not finished: redone at the next run", show(*from), show(*to)))
+            }
+            PullEvent::Staged { from, to, .. } => {
+                Some(format!("{} – {} staged: its outputs are put in place at the next start", show(*from), show(*to)))
+            }
+            _ => None,
+        });
+        if let Some(p) = config.pull(name) {
+            s.configured = true;
+            s.source = format!("{} {}", p.source.service, p.source.fetch);
+            s.schedule = match &p.schedule {
+                pull::schedule::Schedule::Every(d) => format!("every {}", humantime::format_duration(*d)),
+                pull::schedule::Schedule::At(times) => {
+                    let t: Vec<String> = times.iter().map(|t| t.format("%H:%M").to_string()).collect();
+                    format!("at {}", t.join(", "))
+                }
+            };
+            let next = p.schedule.next_after(state.last_run.map(|t| t.naive_local()), now).max(now);
+            s.next_run = Some(show(next));
+            let data_end = state.cursor.unwrap_or_else(|| pull::first_cursor(p, now));
+            if state.cursor.is_none() {
+                s.first_period_from = Some(show(data_end));
+            }
+            s.periods_behind = p.schedule.runs_between(data_end + pull::schedule::span(p.settle), now);
+        }
+        out.push(s);
+    }
+    Ok((out, skipped))
 }

@@ -163,7 +163,7 @@ pub fn staging_path(output: &Path, key: &str) -> PathBuf {
 
 /// A folder the job writes into: made when missing (only the last level: a folder on an
 /// unmounted share is not conjured up), else the reason it cannot be used.
-fn usable_folder(dir: &Path) -> Result<(), String> {
+pub(crate) fn usable_folder(dir: &Path) -> Result<(), String> {
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => Ok(()),
         Ok(_) => Err(format!("{} is not a folder", dir.display())),

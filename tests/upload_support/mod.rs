@@ -196,6 +196,32 @@ pub struct Process {
     pub success_after: Option<u32>,
     /// A final status other than success.
     pub fail_with: Option<String>,
+    /// The period asked for (`GET /receipts`).
+    pub period: Option<(String, String)>,
+}
+
+/// A receipt the fake Кассатка holds: its local time and its `<Doc>` element.
+#[derive(Debug, Clone)]
+pub struct HeldReceipt {
+    pub at: chrono::NaiveDateTime,
+    pub number: String,
+    pub total: u64,
+}
+
+impl HeldReceipt {
+    fn doc(&self) -> String {
+        format!(
+            "<Doc><Head><Date>{}</Date><OrganizationCode>155</OrganizationCode><CashBoxCode>189</CashBoxCode>\
+             <CashBoxName>Касса 1</CashBoxName><DocSum>{t}</DocSum><DocSumWithDiscount>{t}</DocSumWithDiscount>\
+             <DocNum>{}</DocNum><PayCard>0</PayCard><PayCash>{t}</PayCash></Head><Products><Product>\
+             <ProductCode>00-00000019</ProductCode><ProductName>Версан в капс. 60</ProductName><UnitCode>796</UnitCode>\
+             <Price>{t}</Price><Discount>0</Discount><Quantity>1</Quantity><Sum>{t}</Sum><SumWithDiscount>{t}</SumWithDiscount>\
+             </Product></Products></Doc>",
+            self.at.format("%Y-%m-%dT%H:%M:%S+0300"),
+            self.number,
+            t = self.total
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -208,6 +234,12 @@ pub struct State {
     pub process_failure: Option<String>,
     pub nomenclature_uploads: Vec<Vec<u8>>,
     pub receipts_xml: Vec<u8>,
+    /// When set, `GET /download` of a receipts job returns the receipts whose time is in the
+    /// period asked for, both ends included (as a careless service might), instead of
+    /// `receipts_xml`.
+    pub held_receipts: Option<Vec<HeldReceipt>>,
+    /// Every Кассатка request answers 503 (the service is down).
+    pub kassatka_down: bool,
     // БИФИТ Касса
     pub access_tokens: HashSet<String>,
     pub refresh_tokens: HashSet<String>,
@@ -242,6 +274,8 @@ impl State {
             process_failure: None,
             nomenclature_uploads: Vec::new(),
             receipts_xml: std::fs::read(sample("samples/kassatka-receipts/seed-receipts.xml")).unwrap(),
+            held_receipts: None,
+            kassatka_down: false,
             access_tokens: HashSet::new(),
             refresh_tokens: HashSet::new(),
             token_counter: 0,
@@ -463,6 +497,9 @@ fn new_key(st: &State) -> String {
 }
 
 fn kassatka(st: &mut State, r: &Recorded, path: &str) -> Answer {
+    if st.kassatka_down {
+        return answer(503, json!({"success": false, "response": {"message": "down for maintenance"}}));
+    }
     if r.header("api-token") != Some(KASSATKA_TOKEN) {
         return answer(401, json!({"success": false, "response": {"message": "wrong api-token"}}));
     }
@@ -472,6 +509,7 @@ fn kassatka(st: &mut State, r: &Recorded, path: &str) -> Answer {
         polls: 0,
         success_after: st.polls_until_success,
         fail_with: st.process_failure.clone(),
+        period: None,
     };
     match (r.method.as_str(), path) {
         ("POST", "/nomenclature") => {
@@ -493,7 +531,8 @@ fn kassatka(st: &mut State, r: &Recorded, path: &str) -> Answer {
                 return answer(400, json!({"success": false, "response": {"message": "bad period"}}));
             }
             let key = new_key(st);
-            let p = process(st, true);
+            let mut p = process(st, true);
+            p.period = Some((r.query_value("from").unwrap(), r.query_value("to").unwrap()));
             st.processes.insert(key.clone(), p);
             ok(json!({"process_key": key}))
         }
@@ -511,7 +550,18 @@ fn kassatka(st: &mut State, r: &Recorded, path: &str) -> Answer {
         }
         ("GET", p) if p.starts_with("/download/") => match st.processes.get(&p["/download/".len()..]) {
             Some(proc_) if proc_.receipts && proc_.success_after.is_some_and(|n| proc_.polls >= n) => {
-                (200, "application/xml", st.receipts_xml.clone())
+                match (&st.held_receipts, &proc_.period) {
+                    (Some(held), Some((from, to))) => {
+                        let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+                        let (from, to) = (at(from), at(to));
+                        let docs: String =
+                            held.iter().filter(|h| h.at >= from && h.at <= to).map(HeldReceipt::doc).collect();
+                        let xml =
+                            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Documents>{docs}</Documents>\n");
+                        (200, "application/xml", xml.into_bytes())
+                    }
+                    _ => (200, "application/xml", st.receipts_xml.clone()),
+                }
             }
             _ => answer(404, json!({"success": false, "response": {"message": "not ready"}})),
         },

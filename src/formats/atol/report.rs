@@ -32,6 +32,14 @@ use crate::text::RawInput;
 
 pub const NAME: &str = "atol-report";
 
+/// True when the report's first line is `@`: the back office has loaded it.
+pub fn is_processed(path: &std::path::Path) -> bool {
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)).unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    text.trim_start_matches('\u{feff}').lines().next().is_some_and(|l| l.trim() == "@")
+}
+
 pub fn sniff(head: &str) -> u8 {
     let mut lines = head.trim_start_matches('\u{feff}').lines();
     let flag = lines.next().map(str::trim);

@@ -98,12 +98,17 @@ impl Target {
     /// The output's file name for an input named `input_name`.
     pub fn output_name(&self, input_name: &str) -> String {
         let stem = Path::new(input_name).file_stem().and_then(OsStr::to_str).unwrap_or(input_name);
+        self.render(&[("{stem}", stem), ("{name}", input_name)])
+    }
+
+    /// The output's file name with `{ext}` and `{format}` and the given placeholders replaced.
+    pub fn render(&self, values: &[(&str, &str)]) -> String {
         let ext = self.format.extensions.first().copied().unwrap_or("out");
-        self.output
-            .replace("{stem}", stem)
-            .replace("{name}", input_name)
-            .replace("{ext}", ext)
-            .replace("{format}", self.format.name)
+        let mut name = self.output.replace("{ext}", ext).replace("{format}", self.format.name);
+        for (placeholder, value) in values {
+            name = name.replace(placeholder, value);
+        }
+        name
     }
 }
 

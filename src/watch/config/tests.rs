@@ -119,3 +119,58 @@ fn flag_files() {
     assert!(!f.is_fixed());
     assert!(FlagFile::new("goods.flg").is_fixed());
 }
+
+#[test]
+fn pulls_are_parsed_and_checked() {
+    let pull = |body: &str| {
+        format!("[[pull]]\nname = \"sales\"\nservice = \"kassatka\"\nfetch = \"receipts\"\n{body}[[pull.target]]\nformat = \"atol-report\"\n")
+    };
+    // A configuration of pulls alone; the defaults.
+    let c = Config::parse(&pull("at = [\"22:30\", \"06:00\"]\n"), "c.toml", Path::new("/x"), None).unwrap();
+    assert!(c.routes.is_empty());
+    let p = &c.pulls[0];
+    assert_eq!(p.schedule, crate::watch::pull::schedule::Schedule::at(&["06:00".into(), "22:30".into()]).unwrap());
+    assert_eq!(
+        (p.settle, p.max_period, p.since, p.write_empty),
+        (Duration::from_secs(600), Duration::from_secs(86_400), None, false)
+    );
+    assert_eq!(p.targets[0].outbox, Path::new("/x/kassa-bridge-data/outbox"));
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(6, 0, 0).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(22, 20, 0).unwrap(),
+    );
+    assert_eq!(p.output_name(&p.targets[0], from, to), "sales-20261201-060000-20261201-222000.txt");
+    let c = Config::parse(
+        &pull("every = \"15m\"\nsince = \"2024-03-01\"\nsettle = \"0s\"\n"),
+        "c.toml",
+        Path::new("/x"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.pulls[0].since.unwrap().to_string(), "2024-03-01 00:00:00");
+    // The credentials are checked when the watcher starts.
+    let e = c.check_uploads().unwrap_err().to_string();
+    assert!(e.contains("pull \"sales\" needs the Кассатка token"), "{e}");
+    for (body, expected) in [
+        ("", "needs a schedule"),
+        ("every = \"15m\"\nat = [\"06:00\"]\n", "needs a schedule"),
+        ("every = \"0s\"\n", "longer than zero"),
+        ("at = [\"6 утра\"]\n", "bad time"),
+        ("every = \"15m\"\nsince = \"01.03.2024\"\n", "bad date"),
+        ("every = \"15m\"\nmax-period = \"0s\"\n", "at least one second"),
+    ] {
+        let e = Config::parse(&pull(body), "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+        assert!(e.contains(expected) && e.contains("line"), "{body}: {e}");
+    }
+    let wrong = pull("every = \"15m\"\n").replace("receipts", "orders");
+    let e = Config::parse(&wrong, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("service = \"kassatka\", fetch = \"receipts\""), "{e}");
+    let wrong = pull("every = \"15m\"\n").replace("atol-report", "kassatka-xml");
+    let e = Config::parse(&wrong, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("cannot hold the receipts"), "{e}");
+    let twice = format!("{}{}", pull("every = \"15m\"\n"), pull("every = \"1h\"\n"));
+    let e = Config::parse(&twice, "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("taken by another route or pull"), "{e}");
+    let e = Config::parse("poll = true\n", "c.toml", Path::new("/x"), None).unwrap_err().to_string();
+    assert!(e.contains("no [[route]] and no [[pull]]"), "{e}");
+}

@@ -11,14 +11,12 @@
 //! - one of its inputs is in `processing/` now (recovery reads its last entry).
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Local};
 
 use super::{read_entries, CompactedCounts, Entry, Event, State};
-use crate::error::{Error, Result};
-use crate::output::AtomicFile;
+use crate::error::Result;
 
 /// What a compaction did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,23 +85,11 @@ pub fn compact(
     if removed == 0 {
         return Ok(None);
     }
-    let file = AtomicFile::create(path)?;
-    let mut out = file.writer()?;
     let summaries: Vec<Entry> = summaries
         .into_iter()
         .map(|(route, counts)| Entry::new(&route, "", &[], Event::Compacted { before: cutoff, counts }))
         .collect();
-    for entry in summaries.iter().chain(kept.iter().copied()) {
-        let mut line = serde_json::to_vec(entry).map_err(|e| Error::io(path, e.into()))?;
-        line.push(b'\n');
-        out.write_all(&line).map_err(|e| Error::io(path, e))?;
-    }
-    out.flush().map_err(|e| Error::io(path, e))?;
-    drop(out);
-    file.commit()?;
-    if let Some(dir) = path.parent() {
-        crate::watch::fsutil::sync_dir(dir);
-    }
+    super::lines::rewrite(path, summaries.iter().chain(kept.iter().copied()))?;
     Ok(Some(Compaction { removed, kept: kept.len(), unreadable }))
 }
 

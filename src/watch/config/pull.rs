@@ -1,0 +1,136 @@
+//! A `[[pull]]` of the drop-folder configuration: what to fetch from a service, on which schedule,
+//! into which outputs (`{from}` and `{to}` in their names are the period).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{parse_targets, Interval, RawTarget, Target};
+use crate::error::{Error, Result};
+use crate::watch::pull::schedule::Schedule;
+use crate::watch::pull::source::{self, Source};
+
+/// The time stamp of `{from}` and `{to}` in output names: `20261201-061500`.
+pub const PERIOD_NAME_FORMAT: &str = "%Y%m%d-%H%M%S";
+
+#[derive(Debug, Clone)]
+pub struct Pull {
+    pub name: String,
+    pub source: &'static Source,
+    pub schedule: Schedule,
+    /// Time left for late data (offline tills): a run asks up to now − settle.
+    pub settle: Duration,
+    /// Longer periods are split.
+    pub max_period: Duration,
+    /// How long the identities of delivered records are kept to leave out repeats.
+    pub remember: Duration,
+    /// The first period's start when the journal has no cursor yet; `None`: today, 00:00.
+    pub since: Option<NaiveDateTime>,
+    /// An empty period still writes its (empty) outputs.
+    pub write_empty: bool,
+    pub targets: Vec<Target>,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.service, self.fetch)
+    }
+}
+
+impl Pull {
+    /// The outputs' names for a period.
+    pub fn output_name(&self, target: &Target, from: NaiveDateTime, to: NaiveDateTime) -> String {
+        let (from, to) = (from.format(PERIOD_NAME_FORMAT).to_string(), to.format(PERIOD_NAME_FORMAT).to_string());
+        target.render(&[("{pull}", &self.name), ("{from}", &from), ("{to}", &to)])
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawPull {
+    name: Spanned<String>,
+    service: Spanned<String>,
+    fetch: Spanned<String>,
+    every: Option<Spanned<Interval>>,
+    at: Option<Spanned<Vec<String>>>,
+    settle: Option<Interval>,
+    max_period: Option<Spanned<Interval>>,
+    remember: Option<Interval>,
+    since: Option<Spanned<String>>,
+    #[serde(default)]
+    write_empty: bool,
+    outbox: Option<PathBuf>,
+    #[serde(default, rename = "target")]
+    targets: Vec<Spanned<RawTarget>>,
+}
+
+pub(super) fn parse_pull(
+    spanned: Spanned<RawPull>,
+    at: &dyn Fn(&Path) -> PathBuf,
+    fail: &dyn Fn(usize, String) -> Error,
+) -> Result<Pull> {
+    let start = spanned.span().start;
+    let raw = spanned.into_inner();
+    let name = raw.name.get_ref().clone();
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err(fail(raw.name.span().start, "a pull name is letters, digits, `-`, `_` and `.`".into()));
+    }
+    let source =
+        source::find(raw.service.get_ref(), raw.fetch.get_ref()).map_err(|m| fail(raw.service.span().start, m))?;
+    let schedule =
+        match (&raw.every, &raw.at) {
+            (Some(every), None) if !every.get_ref().0.is_zero() => Schedule::Every(every.get_ref().0),
+            (Some(every), None) => return Err(fail(every.span().start, "`every` must be longer than zero".into())),
+            (None, Some(times)) => Schedule::at(times.get_ref()).map_err(|m| fail(times.span().start, m))?,
+            _ => return Err(fail(
+                start,
+                format!(
+                    "pull {name:?} needs a schedule: `every = \"15m\"` or `at = [\"06:00\", \"22:30\"]` (one of them)"
+                ),
+            )),
+        };
+    let max_period = match &raw.max_period {
+        Some(m) if m.get_ref().0 < Duration::from_secs(1) => {
+            return Err(fail(m.span().start, "`max-period` must be at least one second".into()))
+        }
+        Some(m) => m.get_ref().0,
+        None => Duration::from_secs(86_400),
+    };
+    let since = match &raw.since {
+        Some(s) => Some(
+            crate::upload::kassatka::parse_period_bound(s.get_ref(), false)
+                .map_err(|e| fail(s.span().start, e.to_string()))?,
+        ),
+        None => None,
+    };
+    if raw.targets.is_empty() {
+        return Err(fail(start, format!("pull {name:?} has no [[pull.target]] with a format")));
+    }
+    let outbox = raw.outbox.as_deref().map_or_else(|| at(Path::new("outbox")), at);
+    let targets = parse_targets(&raw.targets, &outbox, at, fail, &format!("pull {name:?}"), "{pull}-{from}-{to}")?;
+    for (offset, t) in &targets {
+        if !t.format.kinds.contains(&source.kind) {
+            return Err(fail(
+                *offset,
+                format!("format {} cannot hold the {} that pull {name:?} fetches", t.format.name, source.kind.as_str()),
+            ));
+        }
+        if !t.output.contains("{from}") && !t.output.contains("{to}") {
+            tracing::debug!(pull = %name, output = %t.output, "a fixed output name: each period waits until the previous output has been taken");
+        }
+    }
+    Ok(Pull {
+        name,
+        source,
+        schedule,
+        settle: raw.settle.map_or(Duration::from_secs(600), |i| i.0),
+        max_period,
+        remember: raw.remember.map_or(Duration::from_secs(7 * 86_400), |i| i.0),
+        since,
+        write_empty: raw.write_empty,
+        targets: targets.into_iter().map(|(_, t)| t).collect(),
+    })
+}
