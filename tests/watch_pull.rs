@@ -435,3 +435,48 @@ fn a_period_staged_before_a_crash_is_put_in_place_without_asking_again() {
         server.state().matching("GET /1c-api/v1/receipts").iter().map(|r| r.query_value("from").unwrap()).collect();
     assert_eq!(asked.first().map(String::as_str), Some(format!("{} 00:15:00", day()).as_str()), "{asked:?}");
 }
+
+/// `utc-offset`: the periods follow the service's clock, not the machine's.
+#[test]
+fn periods_follow_the_service_clock() {
+    let server = server();
+    let f = fixture(&server, &format!("every = \"1h\"\nsettle = \"0s\"\nutc-offset = \"-12:00\"\n{CANONICAL_TARGET}"));
+    let (code, log) = pull(&f, &[]);
+    assert_eq!(code, 0, "{log}");
+    let cursor = status_json(&f)["pulls"][0]["cursor"].as_str().unwrap().to_string();
+    let cursor = NaiveDateTime::parse_from_str(&cursor, "%Y-%m-%d %H:%M:%S").unwrap();
+    let service_now = chrono::Utc::now().naive_utc() - chrono::Duration::hours(12);
+    assert!((service_now - cursor).num_seconds().abs() < 300, "cursor {cursor}, the service's clock {service_now}");
+}
+
+/// A service that echoes the token in its error: the token appears nowhere — not in the log, the
+/// pulls' journal, `status` or an output.
+#[test]
+fn a_failing_pull_leaks_no_credential() {
+    use upload_support::secrets::assert_holds_no_secret;
+    use upload_support::Fault;
+    let server = server();
+    for _ in 0..4 {
+        server.state().fault("GET /1c-api/v1/receipts", Fault::Status(403));
+        server.state().fault("GET /1c-api/v1/receipts", Fault::EchoEscaped(500));
+    }
+    let f = fixture(&server, &format!("every = \"1h\"\nsettle = \"0s\"\n{CANONICAL_TARGET}"));
+    let status = f.run_until_idle(Duration::from_secs(60));
+    assert_eq!(status.code(), Some(7), "{}", f.logs());
+    let (code, log) = pull(&f, &["-vv"]);
+    assert_eq!(code, 7, "{log}");
+    let journal = fs::read_to_string(f.data().join("pulls.jsonl")).unwrap();
+    assert!(journal.contains("\"failed\"") && journal.contains("403"), "{journal}");
+    let (_, status_text) = f.status(&[]);
+    let (_, status_json) = f.status(&["--json"]);
+    assert!(status_text.contains("last error"), "{status_text}");
+    for (what, text) in [
+        ("the watch log", f.logs()),
+        ("the pull log", log),
+        ("the pulls' journal", journal),
+        ("status", status_text),
+        ("status --json", status_json),
+    ] {
+        assert_holds_no_secret(what, &text);
+    }
+}

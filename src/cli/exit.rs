@@ -34,7 +34,7 @@ pub const TABLE: &[(u8, &str)] = &[
     (IO, "a file could not be read or written (`watch`: also another watcher holds the data folder)"),
     (
         REMOTE,
-        "a service (Кассатка, БИФИТ Касса) failed or refused: an HTTP error, unreachable after the retries, a job that failed or did not finish in time, items it did not take (`watch --exit-when-idle`: uploads left queued)",
+        "a service (Кассатка, БИФИТ Касса) failed or refused: an HTTP error, unreachable after the retries, a job that failed or did not finish in time, items it did not take (`watch --exit-when-idle`: uploads left queued, or a pull failed; `pull`: the pull failed)",
     ),
 ];
 

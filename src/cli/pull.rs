@@ -91,7 +91,7 @@ pub fn pull(args: &PullArgs) -> u8 {
     let mut puller = Puller { config: &config, journal: &mut journal };
     let report = match period {
         Some((from, to)) => puller.run_period(p, from, to, args.again),
-        None => puller.run(p, pull::now(), &|| false),
+        None => puller.run(p, pull::service_now(p), &|| false),
     };
     let summary = format!(
         "{} period(s) pulled: {} record(s) delivered, {} left out as delivered before",

@@ -65,7 +65,7 @@ impl Watcher {
                 continue;
             }
             timer.ran = true;
-            let report = Puller { config: &self.config, journal }.run(p, now, &stopped);
+            let report = Puller { config: &self.config, journal }.run(p, pull::service_now(p), &stopped);
             self.summary.pulled += report.periods;
             match report.ending {
                 Ending::UpToDate => {

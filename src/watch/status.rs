@@ -281,11 +281,13 @@ fn pull_statuses(config: &Config) -> Result<(Vec<PullStatus>, usize)> {
             };
             let next = p.schedule.next_after(state.last_run.map(|t| t.naive_local()), now).max(now);
             s.next_run = Some(show(next));
-            let data_end = state.cursor.unwrap_or_else(|| pull::first_cursor(p, now));
+            let service_now = pull::service_now(p);
+            let data_end = state.cursor.unwrap_or_else(|| pull::first_cursor(p, service_now));
             if state.cursor.is_none() {
                 s.first_period_from = Some(show(data_end));
             }
-            s.periods_behind = p.schedule.runs_between(data_end + pull::schedule::span(p.settle), now);
+            // In the service's time: the periods the schedule would have run since the data ends.
+            s.periods_behind = p.schedule.runs_between(data_end + pull::schedule::span(p.settle), service_now);
         }
         out.push(s);
     }

@@ -31,6 +31,9 @@ pub struct Pull {
     pub since: Option<NaiveDateTime>,
     /// An empty period still writes its (empty) outputs.
     pub write_empty: bool,
+    /// The service's clock, when it is not this machine's: periods are asked (and `since`, and
+    /// "today") in this UTC offset. `None`: the machine's local time.
+    pub utc_offset: Option<chrono::FixedOffset>,
     pub targets: Vec<Target>,
 }
 
@@ -62,6 +65,7 @@ pub(super) struct RawPull {
     since: Option<Spanned<String>>,
     #[serde(default)]
     write_empty: bool,
+    utc_offset: Option<Spanned<String>>,
     outbox: Option<PathBuf>,
     #[serde(default, rename = "target")]
     targets: Vec<Spanned<RawTarget>>,
@@ -80,18 +84,19 @@ pub(super) fn parse_pull(
     }
     let source =
         source::find(raw.service.get_ref(), raw.fetch.get_ref()).map_err(|m| fail(raw.service.span().start, m))?;
-    let schedule =
-        match (&raw.every, &raw.at) {
-            (Some(every), None) if !every.get_ref().0.is_zero() => Schedule::Every(every.get_ref().0),
-            (Some(every), None) => return Err(fail(every.span().start, "`every` must be longer than zero".into())),
-            (None, Some(times)) => Schedule::at(times.get_ref()).map_err(|m| fail(times.span().start, m))?,
-            _ => return Err(fail(
+    let schedule = match (&raw.every, &raw.at) {
+        (Some(every), None) if !every.get_ref().0.is_zero() => Schedule::Every(every.get_ref().0),
+        (Some(every), None) => return Err(fail(every.span().start, "`every` must be longer than zero".into())),
+        (None, Some(times)) => Schedule::at(times.get_ref()).map_err(|m| fail(times.span().start, m))?,
+        _ => {
+            return Err(fail(
                 start,
                 format!(
                     "pull {name:?} needs a schedule: `every = \"15m\"` or `at = [\"06:00\", \"22:30\"]` (one of them)"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     let max_period = match &raw.max_period {
         Some(m) if m.get_ref().0 < Duration::from_secs(1) => {
             return Err(fail(m.span().start, "`max-period` must be at least one second".into()))
@@ -104,6 +109,12 @@ pub(super) fn parse_pull(
             crate::upload::kassatka::parse_period_bound(s.get_ref(), false)
                 .map_err(|e| fail(s.span().start, e.to_string()))?,
         ),
+        None => None,
+    };
+    let utc_offset = match &raw.utc_offset {
+        Some(o) => Some(crate::formats::orders_report::parse_offset(o.get_ref()).ok_or_else(|| {
+            fail(o.span().start, format!("bad utc-offset {:?}: expected e.g. \"+03:00\"", o.get_ref()))
+        })?),
         None => None,
     };
     if raw.targets.is_empty() {
@@ -131,6 +142,7 @@ pub(super) fn parse_pull(
         remember: raw.remember.map_or(Duration::from_secs(7 * 86_400), |i| i.0),
         since,
         write_empty: raw.write_empty,
+        utc_offset,
         targets: targets.into_iter().map(|(_, t)| t).collect(),
     })
 }

@@ -65,9 +65,18 @@ pub fn period_key(pull: &Pull, from: NaiveDateTime, to: NaiveDateTime) -> String
     fsutil::sha256_of(&[("pull", &pull.name), ("from", &from), ("to", &to)])
 }
 
-/// The current local time, in whole seconds (the services' periods are whole seconds).
+/// The current local time of this machine, in whole seconds: the schedule's clock.
 pub fn now() -> NaiveDateTime {
     schedule::whole_seconds(chrono::Local::now().naive_local())
+}
+
+/// The current time on the service's clock (`utc-offset`, else this machine's), in whole
+/// seconds: the periods' clock.
+pub fn service_now(pull: &Pull) -> NaiveDateTime {
+    match pull.utc_offset {
+        Some(offset) => schedule::whole_seconds(chrono::Utc::now().with_timezone(&offset).naive_local()),
+        None => now(),
+    }
 }
 
 /// Runs pulls: fetch, leave out repeats, convert to every target, put in place, journal.
@@ -103,8 +112,8 @@ impl Puller<'_> {
         Ok(())
     }
 
-    /// Runs a pull now: every period from its cursor up to `now` − settle, oldest first, until
-    /// one cannot be delivered or `stop` says so.
+    /// Runs a pull now: every period from its cursor up to `now` (the service's clock, see
+    /// [`service_now`]) − settle, oldest first, until one cannot be delivered or `stop` says so.
     pub fn run(&mut self, pull: &Pull, now: NaiveDateTime, stop: &dyn Fn() -> bool) -> RunReport {
         let mut report = RunReport { periods: 0, records: 0, repeats: 0, ending: Ending::UpToDate };
         if let Err(ending) = self.recover(pull) {
@@ -115,8 +124,8 @@ impl Puller<'_> {
         while !stop() {
             let state = self.journal.state(&pull.name);
             // A period an interruption left started is redone as it was: same period, same names.
-            let period = match state.open.map(|e| e.event) {
-                Some(PullEvent::Started { from, to, .. }) => Some((from, to)),
+            let period = match state.open.as_ref().map(|e| &e.event) {
+                Some(PullEvent::Started { from, to, .. }) => Some((*from, *to)),
                 _ => next_period(state.cursor.unwrap_or_else(|| first_cursor(pull, now)), end, pull.max_period),
             };
             let Some((from, to)) = period else { break };
@@ -125,6 +134,11 @@ impl Puller<'_> {
                     report.periods += 1;
                     report.records += d.records;
                     report.repeats += d.repeats;
+                    let after = self.journal.state(&pull.name);
+                    if after.cursor == state.cursor && after.open.is_none() && state.open.is_none() {
+                        // Only a period beyond the cursor (pulled by hand) leaves it; never spin.
+                        break;
+                    }
                 }
                 Err(ending) => {
                     report.ending = ending;
@@ -281,7 +295,7 @@ impl Puller<'_> {
     /// Whether a period starting at `from` moves the cursor: it starts at or before it (the
     /// cursor being `since`, or today 00:00, before the first period).
     fn advances(&self, pull: &Pull, from: NaiveDateTime) -> bool {
-        from <= self.journal.state(&pull.name).cursor.unwrap_or_else(|| first_cursor(pull, now()))
+        from <= self.journal.state(&pull.name).cursor.unwrap_or_else(|| first_cursor(pull, service_now(pull)))
     }
 
     /// Renames a staged period's outputs into place, makes the flag files, journals `done`.
