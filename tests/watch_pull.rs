@@ -480,3 +480,23 @@ fn a_failing_pull_leaks_no_credential() {
         assert_holds_no_secret(what, &text);
     }
 }
+
+/// `write-empty = true`: a period without receipts still gives 1C a report (an empty one).
+#[test]
+fn write_empty_writes_a_report_without_sales() {
+    let server = server();
+    let f = fixture(&server, "every = \"1h\"\nsettle = \"0s\"\nwrite-empty = true\n[[pull.target]]\nformat = \"atol-report\"\noutbox = \"1c\"\n");
+    let next = day().succ_opt().unwrap();
+    let (code, log) = pull(&f, &["--from", &format!("{next} 12:30:00"), "--to", &format!("{next} 12:31:00")]);
+    assert_eq!(code, 0, "{log}");
+    let name = format!("sales-{}-123000-{}-123100.txt", next.format("%Y%m%d"), next.format("%Y%m%d"));
+    assert_eq!(list(&f.path("1c")), [name.clone()]);
+    let text = fs::read(f.path("1c").join(&name)).unwrap();
+    assert!(text.starts_with(b"#"), "an ATOL report: {:?}", String::from_utf8_lossy(&text));
+    assert_eq!(
+        String::from_utf8_lossy(&text).lines().count(),
+        3,
+        "the header only: {:?}",
+        String::from_utf8_lossy(&text)
+    );
+}
