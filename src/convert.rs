@@ -181,7 +181,7 @@ pub fn convert_filtered<'b>(
         let kinds: Vec<&str> = from.kinds.iter().map(|k| k.as_str()).collect();
         return Err(ErrorKind::Unsupported {
             format: to.name.into(),
-            action: format!("hold {} data read from {}", kinds.join("/"), from.name),
+            action: format!("hold {} data read from {}", kinds.join("/"), from.name).into(),
         }
         .into());
     }

@@ -10,6 +10,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use crate::error::{Error, ErrorKind, Position, Result};
+use crate::i18n::Text;
 
 /// Every kind of warning, in one place: a stable name (what `--strict` reports, scripts match
 /// on and the README's "Warnings" table lists) and what it means. The names never change with
@@ -127,13 +128,15 @@ const KEPT_PER_KIND: usize = 20;
 pub struct Warning {
     /// A stable identifier of the kind of loss, e.g. `field-dropped`, `price-type-missing`.
     pub kind: &'static str,
-    pub message: String,
+    /// Said in the current language; `--json` output has it in English (its values are stable).
+    #[serde(serialize_with = "crate::i18n::serialize_english")]
+    pub message: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
 }
 
 impl Warning {
-    pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: WarningKind, message: impl Into<Text>) -> Self {
         Warning { kind: kind.name(), message: message.into(), position: None }
     }
 
@@ -166,7 +169,7 @@ pub struct Diagnostics {
     groups: IndexMap<&'static str, WarningGroup>,
     /// Informational notes (e.g. which spreadsheet columns were matched): not warnings, so
     /// `--strict` ignores them.
-    notes: Vec<String>,
+    notes: Vec<Text>,
 }
 
 impl Diagnostics {
@@ -207,11 +210,11 @@ impl Diagnostics {
     }
 
     /// Records an informational note; never an error, even under `--strict`.
-    pub fn note(&mut self, note: impl Into<String>) {
+    pub fn note(&mut self, note: impl Into<Text>) {
         self.notes.push(note.into());
     }
 
-    pub fn notes(&self) -> &[String] {
+    pub fn notes(&self) -> &[Text] {
         &self.notes
     }
 
@@ -293,7 +296,7 @@ mod tests {
         let dropped = &writer.groups()["field-dropped"];
         assert_eq!(dropped.count, 2 * KEPT_PER_KIND as u64);
         assert_eq!(dropped.examples.len(), KEPT_PER_KIND);
-        assert_eq!(dropped.examples[0].message, "r0");
+        assert_eq!(dropped.examples[0].message.to_string(), "r0");
         assert_eq!(writer.total(), 2 * KEPT_PER_KIND as u64 + 1);
     }
 

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Warning;
+pub use crate::i18n::Text;
+use crate::tr;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -59,16 +61,16 @@ impl fmt::Display for Position {
             parts.push(file.to_string());
         }
         match (self.line, self.column) {
-            (Some(l), Some(c)) => parts.push(format!("line {l}, column {c}")),
-            (Some(l), None) => parts.push(format!("line {l}")),
+            (Some(l), Some(c)) => parts.push(tr!("pos-line-column", line = l, column = c)),
+            (Some(l), None) => parts.push(tr!("pos-line", line = l)),
             _ => {
                 if let Some(b) = self.byte {
-                    parts.push(format!("byte {b}"));
+                    parts.push(tr!("pos-byte", byte = b));
                 }
             }
         }
         if let Some(r) = self.record {
-            parts.push(format!("record {r}"));
+            parts.push(tr!("pos-record", record = r));
         }
         if let Some(field) = &self.field {
             parts.push(field.clone());
@@ -86,7 +88,7 @@ pub fn excerpt(value: String) -> String {
         return value;
     }
     let start: String = value.chars().take(EXCERPT_CHARS).collect();
-    format!("{start}… ({} bytes in all)", value.len())
+    format!("{start}… ({})", tr!("excerpt-length", bytes = value.len()))
 }
 
 /// `file: line 3, column 7: ` before a message, or nothing when the position is unknown.
@@ -101,51 +103,110 @@ fn at(pos: &Position) -> String {
 #[derive(Debug)]
 pub struct Error(Box<ErrorKind>);
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ErrorKind {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
 
     /// A value in the input is not what the format allows.
-    #[error("{}bad value {value:?}: expected {expected}", at(pos))]
-    BadValue { pos: Position, value: String, expected: String },
+    BadValue {
+        pos: Position,
+        value: String,
+        expected: Text,
+    },
 
     /// The input is not well-formed (broken XML or JSON, truncated file, missing element).
-    #[error("{}{message}", at(pos))]
-    Syntax { pos: Position, message: String },
+    Syntax {
+        pos: Position,
+        message: Text,
+    },
 
     /// The bytes are not in the encoding they claim, or look like mojibake.
-    #[error("{}{message}", at(pos))]
-    Encoding { pos: Position, message: String },
+    Encoding {
+        pos: Position,
+        message: Text,
+    },
 
-    #[error("unknown format {name:?}; `kassa-bridge formats` lists the known ones")]
-    UnknownFormat { name: String },
+    UnknownFormat {
+        name: String,
+    },
 
-    #[error("cannot tell the format of {input}: {reason}; name it with --from")]
-    Undetected { input: String, reason: String },
+    Undetected {
+        input: String,
+        reason: Text,
+    },
 
-    #[error("{input} could be any of: {}; name one with --from", candidates.join(", "))]
-    Ambiguous { input: String, candidates: Vec<String> },
+    Ambiguous {
+        input: String,
+        candidates: Vec<String>,
+    },
 
-    #[error("format {format} cannot {action}")]
-    Unsupported { format: String, action: String },
+    /// `action` says what the format cannot do: "be read", "hold receipts (it holds …)".
+    Unsupported {
+        format: String,
+        action: Text,
+    },
 
     /// An option combination or value the conversion cannot honour.
-    #[error("{0}")]
-    Usage(String),
+    Usage(Text),
 
     /// The data is readable but cannot be converted as asked (e.g. no price type can be chosen).
-    #[error("{}{message}", at(pos))]
-    Conversion { pos: Position, message: String },
+    Conversion {
+        pos: Position,
+        message: Text,
+    },
 
     /// `--strict` turned a warning into an error.
-    #[error("{0} (an error because of --strict)")]
     Strict(Warning),
 
     /// The input goes beyond one of the limits that keep memory bounded (README "Limits").
-    #[error("{}{what} goes beyond the limit of {limit}: raise it with {option} if the file is right", at(pos))]
-    Limit { pos: Position, what: String, limit: String, option: &'static str },
+    Limit {
+        pos: Position,
+        what: Text,
+        limit: String,
+        option: &'static str,
+    },
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ErrorKind::BadValue { pos, value, expected } => {
+                write!(f, "{}{}", at(pos), tr!("error-bad-value", value = format!("{value:?}"), expected = expected))
+            }
+            ErrorKind::Syntax { pos, message }
+            | ErrorKind::Encoding { pos, message }
+            | ErrorKind::Conversion { pos, message } => write!(f, "{}{message}", at(pos)),
+            ErrorKind::UnknownFormat { name } => f.write_str(&tr!("error-unknown-format", name = format!("{name:?}"))),
+            ErrorKind::Undetected { input, reason } => {
+                f.write_str(&tr!("error-undetected", input = input, reason = reason))
+            }
+            ErrorKind::Ambiguous { input, candidates } => {
+                f.write_str(&tr!("error-ambiguous", input = input, candidates = candidates.join(", ")))
+            }
+            ErrorKind::Unsupported { format, action } => {
+                f.write_str(&tr!("error-unsupported", format = format, action = action))
+            }
+            ErrorKind::Usage(message) => message.fmt(f),
+            ErrorKind::Strict(warning) => f.write_str(&tr!("error-strict", warning = warning.to_string())),
+            ErrorKind::Limit { pos, what, limit, option } => {
+                write!(f, "{}{}", at(pos), tr!("error-limit", what = what, limit = limit, option = *option))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ErrorKind::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -168,28 +229,28 @@ impl Error {
     }
 
     /// A bad value, quoted in a short excerpt: a message never echoes a 10 MB line.
-    pub fn bad_value(pos: Position, value: impl Into<String>, expected: impl Into<String>) -> Self {
+    pub fn bad_value(pos: Position, value: impl Into<String>, expected: impl Into<Text>) -> Self {
         ErrorKind::BadValue { pos, value: excerpt(value.into()), expected: expected.into() }.into()
     }
 
-    pub fn syntax(pos: Position, message: impl Into<String>) -> Self {
+    pub fn syntax(pos: Position, message: impl Into<Text>) -> Self {
         ErrorKind::Syntax { pos, message: message.into() }.into()
     }
 
-    pub fn encoding(pos: Position, message: impl Into<String>) -> Self {
+    pub fn encoding(pos: Position, message: impl Into<Text>) -> Self {
         ErrorKind::Encoding { pos, message: message.into() }.into()
     }
 
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub fn usage(message: impl Into<Text>) -> Self {
         ErrorKind::Usage(message.into()).into()
     }
 
-    pub fn conversion(pos: Position, message: impl Into<String>) -> Self {
+    pub fn conversion(pos: Position, message: impl Into<Text>) -> Self {
         ErrorKind::Conversion { pos, message: message.into() }.into()
     }
 
     /// `what` (e.g. "a CSV row of 12 000 columns") is beyond `limit`, which `option` raises.
-    pub fn limit(pos: Position, what: impl Into<String>, limit: impl Into<String>, option: &'static str) -> Self {
+    pub fn limit(pos: Position, what: impl Into<Text>, limit: impl Into<String>, option: &'static str) -> Self {
         ErrorKind::Limit { pos, what: what.into(), limit: limit.into(), option }.into()
     }
 

@@ -69,7 +69,7 @@ pub fn inspect(
         for w in group.examples {
             let message = match &w.position {
                 Some(p) => format!("{p}: {}", w.message),
-                None => w.message,
+                None => w.message.to_string(),
             };
             checks.find(kind, "", message);
         }

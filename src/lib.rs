@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod durations;
 pub mod error;
 pub mod formats;
+pub mod i18n;
 pub mod inspect;
 pub mod limits;
 pub mod model;

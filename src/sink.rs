@@ -236,7 +236,7 @@ impl<W: CatalogWriter> GroupedCatalog<W> {
     fn unsupported(&self, what: &str) -> crate::error::Error {
         crate::error::ErrorKind::Unsupported {
             format: self.format.into(),
-            action: format!("hold {what} (it holds a catalog)"),
+            action: format!("hold {what} (it holds a catalog)").into(),
         }
         .into()
     }

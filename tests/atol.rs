@@ -81,7 +81,7 @@ fn cp1251(bytes: &[u8]) -> String {
 
 /// The kept messages of one kind of warning.
 fn messages(diag: &Diagnostics, kind: &str) -> Vec<String> {
-    diag.kept().filter(|w| w.kind == kind).map(|w| w.message.clone()).collect()
+    diag.kept().filter(|w| w.kind == kind).map(|w| w.message.to_string()).collect()
 }
 
 fn count(diag: &Diagnostics, kind: &str) -> u64 {

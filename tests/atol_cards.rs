@@ -23,7 +23,7 @@ fn products(records: &[Record]) -> Vec<&Product> {
 
 /// Each warning as `kind: message`, with its line when it has one.
 fn warnings(diag: &Diagnostics) -> Vec<(String, Option<u64>, String)> {
-    diag.kept().map(|w| (w.kind.to_string(), w.position.as_ref().and_then(|p| p.line), w.message.clone())).collect()
+    diag.kept().map(|w| (w.kind.to_string(), w.position.as_ref().and_then(|p| p.line), w.message.to_string())).collect()
 }
 
 #[test]

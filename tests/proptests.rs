@@ -1276,7 +1276,7 @@ fn kassatka_xml_warns_about_the_service_flag_and_vat_without_prices() {
         let (_, diag) =
             write_doc("kassatka-xml", &opts, &Header::new(DataKind::Catalog), &[Record::Product(product.clone())])
                 .unwrap();
-        let messages: Vec<String> = diag.kept().map(|w| w.message.clone()).collect();
+        let messages: Vec<String> = diag.kept().map(|w| w.message.to_string()).collect();
         assert!(messages.iter().any(|m| m.contains("service flag")), "{dialect:?}: {messages:?}");
         assert!(messages.iter().any(|m| m.contains("VAT")), "{dialect:?}: {messages:?}");
     }

@@ -218,6 +218,7 @@ fn only_a_known_kassatka_layout_is_followed() {
     let mut diag = Diagnostics::new(false);
     let text = write_doc(&header, &doc.records, "kassatka-xml", &WriteOptions::default(), &mut diag).unwrap();
     assert!(text.contains("<Products>"), "{text}");
-    let assumed: Vec<String> = diag.kept().filter(|w| w.kind == "value-assumed").map(|w| w.message.clone()).collect();
+    let assumed: Vec<String> =
+        diag.kept().filter(|w| w.kind == "value-assumed").map(|w| w.message.to_string()).collect();
     assert_eq!(assumed, ["the input's kassatka-xml layout \"2c\" is not api or 1c; written in the api layout"]);
 }

@@ -222,7 +222,8 @@ fn internal_barcodes_are_carried_or_warned_and_the_output_validates() {
     let api =
         write_doc(&doc.header, &doc.records, "kassatka-xml", &write_options(KassatkaDialect::Api, None), &mut diag)
             .unwrap();
-    let dropped: Vec<String> = diag.kept().filter(|w| w.kind == "field-dropped").map(|w| w.message.clone()).collect();
+    let dropped: Vec<String> =
+        diag.kept().filter(|w| w.kind == "field-dropped").map(|w| w.message.to_string()).collect();
     assert!(
         dropped[0].starts_with("product 00061: kassatka-xml cannot hold barcodes E18087200306 (not digits"),
         "{dropped:?}"

@@ -34,6 +34,10 @@ Examples:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The language of messages and reports: ru or en. Default: KASSA_BRIDGE_LANG, then (for the
+    /// drop folder) the configuration's `lang`, then the system's language, else English.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<kassa_bridge::i18n::Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +153,8 @@ pub struct FormatsArgs {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    kassa_bridge::i18n::set(kassa_bridge::i18n::detect(cli.lang, None));
+    let lang = cli.lang;
     let code = match cli.command {
         Command::Convert(args) => commands::convert(&args),
         Command::Inspect(args) => commands::inspect(&args),
@@ -157,10 +163,10 @@ pub fn run() -> ExitCode {
         Command::Upload(args) => upload::upload(&args),
         Command::Receipts(args) => upload::receipts(&args),
         Command::Bifit(args) => upload::bifit(&args),
-        Command::Watch(args) => watch::watch(&args),
+        Command::Watch(args) => watch::watch(&args, lang),
         Command::Init(args) => watch::init(&args),
-        Command::Status(args) => watch::status(&args),
-        Command::Pull(args) => pull::pull(&args),
+        Command::Status(args) => watch::status(&args, lang),
+        Command::Pull(args) => pull::pull(&args, lang),
     };
     exit::exit(code)
 }

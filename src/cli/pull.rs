@@ -33,9 +33,9 @@ pub struct PullArgs {
     pub log: LogArgs,
 }
 
-pub fn pull(args: &PullArgs) -> u8 {
+pub fn pull(args: &PullArgs, lang: Option<kassa_bridge::i18n::Lang>) -> u8 {
     args.log.init();
-    let config = match args.folder.config() {
+    let config = match args.folder.config(lang) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("{e}");

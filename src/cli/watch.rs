@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use kassa_bridge::i18n::Lang;
 use kassa_bridge::watch::config::{self, Config};
 use kassa_bridge::watch::{self as drop_folder, RunMode, Status, Watcher};
 
@@ -35,8 +36,11 @@ pub struct FolderArgs {
 }
 
 impl FolderArgs {
-    pub fn config(&self) -> kassa_bridge::Result<Config> {
-        Config::discover(self.config.as_deref(), self.data_dir.as_deref())
+    /// The configuration; its `lang` sets the language unless `--lang` or `KASSA_BRIDGE_LANG` did.
+    pub fn config(&self, lang: Option<Lang>) -> kassa_bridge::Result<Config> {
+        let config = Config::discover(self.config.as_deref(), self.data_dir.as_deref())?;
+        kassa_bridge::i18n::set(kassa_bridge::i18n::detect(lang, config.lang));
+        Ok(config)
     }
 }
 
@@ -137,9 +141,9 @@ fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
     };
 }
 
-pub fn watch(args: &WatchArgs) -> u8 {
+pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
     args.log.init();
-    let mut config = match args.folder.config() {
+    let mut config = match args.folder.config(lang) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!("{e}");
@@ -246,8 +250,8 @@ pub fn init(args: &InitArgs) -> u8 {
     exit::OK
 }
 
-pub fn status(args: &StatusArgs) -> u8 {
-    let result = args.folder.config().and_then(|c| drop_folder::status(&c, args.last));
+pub fn status(args: &StatusArgs, lang: Option<Lang>) -> u8 {
+    let result = args.folder.config(lang).and_then(|c| drop_folder::status(&c, args.last));
     let status = match result {
         Ok(s) => s,
         Err(e) => {

@@ -78,7 +78,7 @@ impl RecordSink for KindCheck {
             let holds: Vec<&str> = self.format.kinds.iter().map(|k| k.as_str()).collect();
             return Err(crate::error::ErrorKind::Unsupported {
                 format: self.format.name.into(),
-                action: format!("hold {} (it holds {})", header.kind.as_str(), holds.join(" and ")),
+                action: format!("hold {} (it holds {})", header.kind.as_str(), holds.join(" and ")).into(),
             }
             .into());
         }
@@ -329,8 +329,10 @@ pub fn detect(input: &RawInput) -> Result<&'static Format> {
         [] => Err(ErrorKind::Undetected {
             input: input.name.to_string(),
             reason: match ext {
-                Some(ext) => format!("its content matches no known format and no format uses the extension .{ext}"),
-                None => "its content matches no known format".to_string(),
+                Some(ext) => {
+                    format!("its content matches no known format and no format uses the extension .{ext}").into()
+                }
+                None => "its content matches no known format".into(),
             },
         }
         .into()),

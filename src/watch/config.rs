@@ -51,6 +51,9 @@ pub struct Config {
     pub routes: Vec<Route>,
     /// `[[pull]]`: what is fetched from a service on a schedule.
     pub pulls: Vec<Pull>,
+    /// `lang = "ru"`: the language of the logs, reports and `status` (unless `--lang` or
+    /// `KASSA_BRIDGE_LANG` say otherwise), so a service started without a locale speaks it.
+    pub lang: Option<crate::i18n::Lang>,
     /// The `[kassatka]`, `[bifit]` and `[http]` sections (the environment over them, see
     /// [`crate::upload::config`]), for the routes' `upload = …`.
     pub services: ServicesConfig,
@@ -93,6 +96,7 @@ pub use crate::durations::parse_duration;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     data_dir: Option<PathBuf>,
+    lang: Option<Spanned<String>>,
     #[serde(default)]
     poll: bool,
     rescan_interval: Option<Interval>,
@@ -396,6 +400,12 @@ impl Config {
             });
         }
         check_folders(name, &routes)?;
+        let lang = match &raw.lang {
+            Some(l) => Some(crate::i18n::Lang::parse(l.get_ref()).ok_or_else(|| {
+                fail(l.span().start, format!("unknown lang {:?}: expected \"ru\" or \"en\"", l.get_ref()))
+            })?),
+            None => None,
+        };
         let mut pulls: Vec<Pull> = Vec::new();
         for spanned in raw.pulls {
             let offset = spanned.span().start;
@@ -421,6 +431,7 @@ impl Config {
             ignore: raw.ignore.iter().map(|p| Pattern::new(p)).collect(),
             routes,
             pulls,
+            lang,
         })
     }
 

@@ -256,7 +256,7 @@ pub fn input_from_bytes(name: &str, bytes: Vec<u8>) -> RawInput {
 
 /// Every kept warning's message, for `contains` checks.
 pub fn warning_messages(diag: &Diagnostics) -> Vec<String> {
-    diag.kept().map(|w| w.message.clone()).collect()
+    diag.kept().map(|w| w.message.to_string()).collect()
 }
 
 /// Reads with the named format, or the detected one when `format` is `None`.

@@ -359,7 +359,8 @@ pub(super) fn not_an_order(operation: &str) -> Error {
         action: format!(
             "read a document of ХозОперация «{operation}»: only orders («Заказ товара») are read from CommerceML \
              documents"
-        ),
+        )
+        .into(),
     }
     .into()
 }

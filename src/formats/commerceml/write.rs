@@ -87,7 +87,7 @@ impl RecordSink for ByKind {
             other => {
                 return Err(ErrorKind::Unsupported {
                     format: NAME.into(),
-                    action: format!("write {} (it writes catalogues and orders)", other.as_str()),
+                    action: format!("write {} (it writes catalogues and orders)", other.as_str()).into(),
                 }
                 .into())
             }
@@ -415,7 +415,7 @@ impl RecordSink for OrdersWriter {
             }
             other => Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: format!("write {} in an orders document", other.kind().as_str()),
+                action: format!("write {} in an orders document", other.kind().as_str()).into(),
             }
             .into()),
         }

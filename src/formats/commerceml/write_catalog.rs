@@ -110,7 +110,7 @@ impl RecordSink for CatalogWriter {
             }
             other => Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: format!("write {} in a catalogue", other.kind().as_str()),
+                action: format!("write {} in a catalogue", other.kind().as_str()).into(),
             }
             .into()),
         }
