@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::convert::{reader_format, Counts};
 use crate::diagnostics::Diagnostics;
 use crate::error::Result;
+use crate::i18n::{Message, Text};
 use crate::model::{Group, Header, Order, Product, Receipt, Record};
+use crate::msg;
 use crate::number::ean_check_digit_ok;
 use crate::options::ReadOptions;
 use crate::sink::RecordSink;
@@ -25,7 +27,9 @@ pub struct Finding {
     pub check: &'static str,
     /// The product code, group code or document number concerned.
     pub subject: String,
-    pub message: String,
+    /// Said in the current language; `--json` has it in English (its values are stable).
+    #[serde(serialize_with = "crate::i18n::serialize_english")]
+    pub message: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,8 +72,8 @@ pub fn inspect(
         let shown = group.examples.len() as u64;
         for w in group.examples {
             let message = match &w.position {
-                Some(p) => format!("{p}: {}", w.message),
-                None => w.message.to_string(),
+                Some(p) => msg!("inspect-warning-at", position = p.to_string(), warning = w.message),
+                None => msg!("inspect-warning", warning = w.message),
             };
             checks.find(kind, "", message);
         }
@@ -109,21 +113,22 @@ struct Checks {
     findings_total: u64,
 }
 
-fn money(d: Decimal) -> String {
-    d.normalize().to_string()
+/// An amount as written in a finding: without trailing zeros (`2590`, `1 990,5` in Russian).
+fn money(d: Decimal) -> Decimal {
+    d.normalize()
 }
 
 impl Checks {
-    fn find(&mut self, check: &'static str, subject: &str, message: String) {
+    fn find(&mut self, check: &'static str, subject: &str, message: Message) {
         self.findings_total += 1;
         if self.findings.len() < KEPT_FINDINGS {
-            self.findings.push(Finding { check, subject: subject.to_string(), message });
+            self.findings.push(Finding { check, subject: subject.to_string(), message: message.into() });
         }
     }
 
     fn group(&mut self, g: &Group) {
         if self.groups.insert(g.code.clone(), g.parent.clone()).is_some() {
-            self.find("duplicate-group-code", &g.code, format!("group code {} appears more than once", g.code));
+            self.find("duplicate-group-code", &g.code, msg!("inspect-duplicate-group-code", code = &g.code));
         }
     }
 
@@ -131,10 +136,10 @@ impl Checks {
         let seen = self.product_codes.entry(p.code.clone()).or_insert(0);
         *seen += 1;
         if *seen == 2 {
-            self.find("duplicate-code", &p.code, format!("product code {} appears more than once", p.code));
+            self.find("duplicate-code", &p.code, msg!("inspect-duplicate-code", code = &p.code));
         }
         if p.code.trim().is_empty() {
-            self.find("empty-code", &p.name, format!("product {:?} has no code", p.name));
+            self.find("empty-code", &p.name, msg!("inspect-empty-code", name = format!("{:?}", p.name)));
         }
         if let Some(parent) = &p.parent {
             self.product_parents.push((p.code.clone(), parent.clone()));
@@ -142,15 +147,23 @@ impl Checks {
         self.deleted += u64::from(p.deleted);
         self.prices += p.prices.len() as u64;
         for price in &p.prices {
-            let label = if price.price_type.is_empty() { "(unnamed)".to_string() } else { price.price_type.clone() };
+            let label: Text = if price.price_type.is_empty() {
+                msg!("inspect-price-type-unnamed").into()
+            } else {
+                price.price_type.clone().into()
+            };
             match price.amount {
-                None => self.find("empty-price", &p.code, format!("product {}: price {label} is empty", p.code)),
+                None => {
+                    self.find("empty-price", &p.code, msg!("inspect-empty-price", code = &p.code, price_type = &label))
+                }
                 Some(a) if a.is_zero() => {
-                    self.find("zero-price", &p.code, format!("product {}: price {label} is zero", p.code))
+                    self.find("zero-price", &p.code, msg!("inspect-zero-price", code = &p.code, price_type = &label))
                 }
-                Some(a) if a.is_sign_negative() => {
-                    self.find("negative-price", &p.code, format!("product {}: price {label} is negative ({a})", p.code))
-                }
+                Some(a) if a.is_sign_negative() => self.find(
+                    "negative-price",
+                    &p.code,
+                    msg!("inspect-negative-price", code = &p.code, price_type = &label, amount = a),
+                ),
                 _ => {}
             }
         }
@@ -160,13 +173,17 @@ impl Checks {
                 self.find(
                     "bad-ean-check-digit",
                     &p.code,
-                    format!("product {}: barcode {b} has a wrong EAN check digit", p.code),
+                    msg!("inspect-bad-ean-check-digit", code = &p.code, barcode = b),
                 );
             }
             match self.barcode_owner.get(b) {
                 Some(owner) if owner != &p.code => {
                     let owner = owner.clone();
-                    self.find("shared-barcode", b, format!("barcode {b} is on products {owner} and {}", p.code));
+                    self.find(
+                        "shared-barcode",
+                        b,
+                        msg!("inspect-shared-barcode", barcode = b, owner = owner, code = &p.code),
+                    );
                 }
                 Some(_) => {}
                 None => {
@@ -189,13 +206,15 @@ impl Checks {
                 self.find(
                     "line-sum-mismatch",
                     doc,
-                    format!(
-                        "document {doc}, line {n} ({}): Sum {} ≠ Price {} × Quantity {} = {}",
-                        l.product_code,
-                        money(l.sum),
-                        money(l.price),
-                        money(l.quantity),
-                        money(expected)
+                    msg!(
+                        "inspect-line-sum-mismatch",
+                        doc = doc,
+                        line = n,
+                        code = &l.product_code,
+                        sum = money(l.sum),
+                        price = money(l.price),
+                        quantity = money(l.quantity),
+                        expected = money(expected)
                     ),
                 );
             }
@@ -203,12 +222,14 @@ impl Checks {
                 self.find(
                     "line-discount-mismatch",
                     doc,
-                    format!(
-                        "document {doc}, line {n} ({}): SumWithDiscount {} ≠ Sum {} − Discount {}",
-                        l.product_code,
-                        money(l.sum_with_discount),
-                        money(l.sum),
-                        money(l.discount)
+                    msg!(
+                        "inspect-line-discount-mismatch",
+                        doc = doc,
+                        line = n,
+                        code = &l.product_code,
+                        sum_with_discount = money(l.sum_with_discount),
+                        sum = money(l.sum),
+                        discount = money(l.discount)
                     ),
                 );
             }
@@ -219,17 +240,18 @@ impl Checks {
             self.find(
                 "doc-sum-mismatch",
                 doc,
-                format!("document {doc}: DocSum {} ≠ Σ line sums {}", money(r.total), money(lines_sum)),
+                msg!("inspect-doc-sum-mismatch", doc = doc, total = money(r.total), lines = money(lines_sum)),
             );
         }
         if !r.lines.is_empty() && lines_with_discount != r.total_with_discount {
             self.find(
                 "doc-total-mismatch",
                 doc,
-                format!(
-                    "document {doc}: DocSumWithDiscount {} ≠ Σ lines' SumWithDiscount {}",
-                    money(r.total_with_discount),
-                    money(lines_with_discount)
+                msg!(
+                    "inspect-doc-total-mismatch",
+                    doc = doc,
+                    total = money(r.total_with_discount),
+                    lines = money(lines_with_discount)
                 ),
             );
         }
@@ -238,13 +260,14 @@ impl Checks {
             self.find(
                 "payment-mismatch",
                 doc,
-                format!(
-                    "document {doc}: payments {} (cash {} + card {} + other {}) ≠ DocSumWithDiscount {}",
-                    money(paid),
-                    money(r.paid(crate::model::PaymentKind::Cash)),
-                    money(r.paid(crate::model::PaymentKind::Card)),
-                    money(r.paid(crate::model::PaymentKind::Other)),
-                    money(r.total_with_discount)
+                msg!(
+                    "inspect-payment-mismatch",
+                    doc = doc,
+                    paid = money(paid),
+                    cash = money(r.paid(crate::model::PaymentKind::Cash)),
+                    card = money(r.paid(crate::model::PaymentKind::Card)),
+                    other = money(r.paid(crate::model::PaymentKind::Other)),
+                    total = money(r.total_with_discount)
                 ),
             );
         }
@@ -252,17 +275,23 @@ impl Checks {
 
     fn order(&mut self, o: &Order) {
         self.lines += o.lines.len() as u64;
-        let subject = o.id.clone().or_else(|| o.external_id.clone()).unwrap_or_else(|| "(no id)".into());
+        let subject =
+            o.id.clone().or_else(|| o.external_id.clone()).unwrap_or_else(|| crate::tr!("inspect-order-no-id"));
         // An unknown status value is reported by the reader (kept in `extra`); a missing one here.
         if o.status.is_none() && !o.extra.contains_key("currentStatusType") {
-            self.find("missing-status", &subject, format!("order {subject} has no status"));
+            self.find("missing-status", &subject, msg!("inspect-missing-status", order = &subject));
         }
         if let (Some(created), Some(status_time)) = (o.created, o.status_time) {
             if status_time < created {
                 self.find(
                     "status-before-creation",
                     &subject,
-                    format!("order {subject}: status set at {status_time}, before the order was created ({created})"),
+                    msg!(
+                        "inspect-status-before-creation",
+                        order = &subject,
+                        status_time = status_time.to_string(),
+                        created = created.to_string()
+                    ),
                 );
             }
         }
@@ -273,14 +302,15 @@ impl Checks {
                     self.find(
                         "line-sum-mismatch",
                         &subject,
-                        format!(
-                            "order {subject}, line {} ({}): sum {} ≠ price {} × quantity {} − discount = {}",
-                            i + 1,
-                            l.name,
-                            money(sum),
-                            money(price),
-                            money(l.quantity),
-                            money(expected)
+                        msg!(
+                            "inspect-order-line-sum-mismatch",
+                            order = &subject,
+                            line = i + 1,
+                            name = &l.name,
+                            sum = money(sum),
+                            price = money(price),
+                            quantity = money(l.quantity),
+                            expected = money(expected)
                         ),
                     );
                 }
@@ -293,11 +323,12 @@ impl Checks {
                 self.find(
                     "order-total-mismatch",
                     &subject,
-                    format!(
-                        "order {subject}: totalAmount {} ≠ Σ lines {} − discount + delivery = {}",
-                        money(total),
-                        money(lines),
-                        money(expected)
+                    msg!(
+                        "inspect-order-total-mismatch",
+                        order = &subject,
+                        total = money(total),
+                        lines = money(lines),
+                        expected = money(expected)
                     ),
                 );
             }
@@ -316,11 +347,7 @@ impl Checks {
         let mut missing: Vec<_> = missing.into_iter().collect();
         missing.sort();
         for (group, n) in missing {
-            self.find(
-                "missing-group",
-                &group,
-                format!("{n} products belong to group {group}, which is not in the file"),
-            );
+            self.find("missing-group", &group, msg!("inspect-missing-group", count = n, group = &group));
         }
         let mut group_codes: Vec<String> = self.groups.keys().cloned().collect();
         group_codes.sort();
@@ -333,7 +360,7 @@ impl Checks {
                     self.find(
                         "missing-parent-group",
                         &at,
-                        format!("group {at} has parent {parent}, which is not in the file"),
+                        msg!("inspect-missing-parent-group", group = &at, parent = parent),
                     );
                     break;
                 }
@@ -343,7 +370,7 @@ impl Checks {
                         self.find(
                             "group-cycle",
                             &code,
-                            format!("groups form a cycle: {} → {parent}", cycle.join(" → ")),
+                            msg!("inspect-group-cycle", cycle = cycle.join(" → "), parent = parent),
                         );
                     }
                     break;

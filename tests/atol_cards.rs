@@ -121,9 +121,9 @@ fn inspect_reports_the_code_that_is_not_one_card() {
         kassa_bridge::inspect::inspect(open_sample(LINE_PER_BARCODE), None, &ReadOptions::default(), &mut diag)
             .unwrap();
     assert_eq!((report.counts.products, report.barcodes), (4, 7));
-    let duplicates: Vec<&str> =
-        report.findings.iter().filter(|f| f.check == "duplicate-code").map(|f| f.message.as_str()).collect();
-    assert!(duplicates.contains(&"product code 3001 appears more than once"), "{duplicates:?}");
+    let duplicates: Vec<String> =
+        report.findings.iter().filter(|f| f.check == "duplicate-code").map(|f| f.message.to_string()).collect();
+    assert!(duplicates.contains(&"product code 3001 appears more than once".to_string()), "{duplicates:?}");
     assert!(!duplicates.iter().any(|m| m.contains("3002") || m.contains("3003")), "{duplicates:?}");
 }
 

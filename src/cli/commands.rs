@@ -11,10 +11,10 @@ use kassa_bridge::formats::{canonical_json, FORMATS};
 use kassa_bridge::options::ReadOptions;
 use kassa_bridge::output::{self, OutputTarget};
 use kassa_bridge::text::RawInput;
-use kassa_bridge::{inspect, Diagnostics, Error};
+use kassa_bridge::{inspect, tr, Diagnostics, Error};
 
 use super::exit::{self, code_for};
-use super::report::{count, print_diagnostics, print_error, print_formats, print_inspect};
+use super::report::{print_diagnostics, print_error, print_formats, print_inspect};
 use super::{ConvertArgs, FormatsArgs, InspectArgs};
 
 /// A file, standard input, or a folder holding a package of files (`convert::open_path`).
@@ -50,19 +50,19 @@ pub(super) fn progress(quiet: bool) -> Option<ProgressBar> {
 fn describe(c: &Counts) -> String {
     let mut parts = Vec::new();
     if c.groups > 0 {
-        parts.push(count(c.groups, "group"));
+        parts.push(tr!("cli-count-groups", count = c.groups));
     }
     if c.products > 0 || c.groups > 0 {
-        parts.push(count(c.products, "product"));
+        parts.push(tr!("cli-count-products", count = c.products));
     }
     if c.receipts > 0 {
-        parts.push(count(c.receipts, "receipt"));
+        parts.push(tr!("cli-count-receipts", count = c.receipts));
     }
     if c.orders > 0 {
-        parts.push(count(c.orders, "order"));
+        parts.push(tr!("cli-count-orders", count = c.orders));
     }
     if parts.is_empty() {
-        "no records".into()
+        tr!("cli-count-none")
     } else {
         parts.join(", ")
     }
@@ -107,11 +107,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
         // Only a conversion to standard output writes there (`stdout_written`).
         if output::stdout_written() && !err.is_broken_pipe() {
             print_error(err);
-            eprintln!(
-                "note: standard output already holds the first part of the document (an output \
-                 over {} MiB is streamed): it is incomplete, do not use it",
-                output::STDOUT_HELD_BYTES / (1024 * 1024)
-            );
+            eprintln!("{}", tr!("cli-stdout-incomplete", mib = output::STDOUT_HELD_BYTES / (1024 * 1024)));
             return code_for(err.kind());
         }
     }
@@ -122,17 +118,22 @@ pub fn convert(args: &ConvertArgs) -> u8 {
                     .output
                     .as_ref()
                     .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "standard output".into());
+                    .unwrap_or_else(|| tr!("cli-standard-output"));
                 let warnings = match diag.total() {
                     0 => String::new(),
-                    n => format!(", {}", count(n, "warning")),
+                    n => tr!("cli-converted-warnings", count = n),
                 };
                 eprintln!(
-                    "{} → {}: {} written to {dest} (input encoding {}{warnings})",
-                    summary.from,
-                    summary.to,
-                    describe(&summary.counts),
-                    summary.encoding
+                    "{}",
+                    tr!(
+                        "cli-converted",
+                        from = summary.from,
+                        to = summary.to,
+                        records = describe(&summary.counts),
+                        dest = dest,
+                        encoding = &summary.encoding,
+                        warnings = warnings
+                    )
                 );
             }
             exit::OK
@@ -157,7 +158,7 @@ pub fn inspect(args: &InspectArgs) -> u8 {
             };
             if let Err(e) = written {
                 if e.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("error: writing the report: {e}");
+                    eprintln!("{}", tr!("cli-error-writing-report", error = e.to_string()));
                     return exit::IO;
                 }
             }
@@ -192,7 +193,7 @@ pub fn formats(args: &FormatsArgs) -> u8 {
         Ok(()) => exit::OK,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", tr!("cli-error", error = e.to_string()));
             exit::IO
         }
     }

@@ -4,19 +4,10 @@ use std::io::Write;
 
 use kassa_bridge::formats::FORMATS;
 use kassa_bridge::inspect::InspectReport;
-use kassa_bridge::{Diagnostics, Error};
+use kassa_bridge::{tr, Diagnostics, Error};
 
 /// How many warnings of one kind are printed before "… and N more".
 const PRINTED_PER_KIND: usize = 5;
-
-/// `1 warning`, `3 warnings`.
-pub fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
 
 /// Notes and warnings; under `-q` only a line that counts the warnings (errors are printed
 /// either way, by `print_error`).
@@ -28,30 +19,29 @@ pub fn print_diagnostics(diag: &Diagnostics, quiet: bool) {
     }
     match diag.total() {
         0 => {}
-        1 => eprintln!("1 warning (run without -q to see it)"),
-        n => eprintln!("{} (run without -q to see them)", count(n, "warning")),
+        n => eprintln!("{}", tr!("cli-warnings-quiet", count = n)),
     }
 }
 
 pub fn print_error(err: &Error) {
-    eprintln!("error: {err}");
+    eprintln!("{}", tr!("cli-error", error = err.to_string()));
 }
 
 /// Informational notes (what a reader guessed, e.g. the spreadsheet columns it matched).
 pub fn print_notes(diag: &Diagnostics) {
     for note in diag.notes() {
-        eprintln!("note: {note}");
+        eprintln!("{}", tr!("cli-note", note = note.to_string()));
     }
 }
 
 pub fn print_warnings(diag: &Diagnostics) {
     for (kind, group) in diag.groups() {
         for w in group.examples.iter().take(PRINTED_PER_KIND) {
-            eprintln!("warning: {w}");
+            eprintln!("{}", tr!("cli-warning", warning = w.to_string()));
         }
         let shown = group.examples.len().min(PRINTED_PER_KIND) as u64;
         if group.count > shown {
-            eprintln!("warning: … and {} more [{kind}]", group.count - shown);
+            eprintln!("{}", tr!("cli-warnings-more", count = group.count - shown, kind = *kind));
         }
     }
 }
@@ -61,44 +51,50 @@ pub fn print_inspect(report: &InspectReport, out: &mut dyn Write) -> std::io::Re
     for other in &report.with {
         writeln!(out, "  + {other}")?;
     }
-    let how = if report.format_detected { "detected" } else { "as named" };
-    writeln!(out, "  format:    {} ({how})", report.format)?;
-    writeln!(out, "  encoding:  {}", report.encoding)?;
+    // `  label:    value`, the values in one column.
+    let row = |out: &mut dyn Write, label: String, value: String| -> std::io::Result<()> {
+        let label = format!("{label}:");
+        let width = 11.max(label.chars().count() + 1);
+        writeln!(out, "  {label:<width$}{value}")
+    };
+    let how = if report.format_detected { tr!("cli-inspect-detected") } else { tr!("cli-inspect-as-named") };
+    row(out, tr!("cli-inspect-format"), format!("{} ({how})", report.format))?;
+    row(out, tr!("cli-inspect-encoding"), report.encoding.clone())?;
     match report.kind {
         Some("receipts") => {
-            writeln!(out, "  receipts:  {}", report.counts.receipts)?;
-            writeln!(out, "  lines:     {}", report.receipt_lines)?;
+            row(out, tr!("cli-inspect-receipts"), report.counts.receipts.to_string())?;
+            row(out, tr!("cli-inspect-lines"), report.receipt_lines.to_string())?;
         }
         Some("orders") => {
-            writeln!(out, "  orders:    {}", report.counts.orders)?;
-            writeln!(out, "  lines:     {}", report.receipt_lines)?;
+            row(out, tr!("cli-inspect-orders"), report.counts.orders.to_string())?;
+            row(out, tr!("cli-inspect-lines"), report.receipt_lines.to_string())?;
         }
         _ => {
-            writeln!(out, "  groups:    {}", report.counts.groups)?;
-            writeln!(out, "  products:  {}", report.counts.products)?;
-            writeln!(out, "  prices:    {}", report.prices)?;
-            writeln!(out, "  barcodes:  {}", report.barcodes)?;
+            row(out, tr!("cli-inspect-groups"), report.counts.groups.to_string())?;
+            row(out, tr!("cli-inspect-products"), report.counts.products.to_string())?;
+            row(out, tr!("cli-inspect-prices"), report.prices.to_string())?;
+            row(out, tr!("cli-inspect-barcodes"), report.barcodes.to_string())?;
             if report.deleted > 0 {
-                writeln!(out, "  deleted:   {} (marked deleted in the source)", report.deleted)?;
+                row(out, tr!("cli-inspect-deleted"), tr!("cli-inspect-deleted-count", count = report.deleted))?;
             }
         }
     }
     if report.findings_total == 0 {
         let what = match report.kind {
-            Some("receipts") => "all totals consistent",
-            Some("orders") => "all totals and statuses consistent",
-            _ => "no problems found",
+            Some("receipts") => tr!("cli-inspect-receipts-consistent"),
+            Some("orders") => tr!("cli-inspect-orders-consistent"),
+            _ => tr!("cli-inspect-no-problems"),
         };
         writeln!(out, "  {what}")?;
         return Ok(());
     }
-    writeln!(out, "  problems:  {}", report.findings_total)?;
+    row(out, tr!("cli-inspect-problems"), report.findings_total.to_string())?;
     for f in &report.findings {
         writeln!(out, "    [{}] {}", f.check, f.message)?;
     }
     let shown = report.findings.len() as u64;
     if report.findings_total > shown {
-        writeln!(out, "    … and {} more", report.findings_total - shown)?;
+        writeln!(out, "    {}", tr!("cli-inspect-more", count = report.findings_total - shown))?;
     }
     Ok(())
 }
@@ -109,17 +105,25 @@ pub fn print_formats(out: &mut dyn Write) -> std::io::Result<()> {
         .map(|f| {
             [
                 f.name.to_string(),
-                if f.can_read() { "yes" } else { "-" }.to_string(),
-                if f.can_write() { "yes" } else { "-" }.to_string(),
+                if f.can_read() { tr!("cli-formats-yes") } else { "-".to_string() },
+                if f.can_write() { tr!("cli-formats-yes") } else { "-".to_string() },
                 f.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
                 f.extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" "),
                 f.aliases.join(", "),
             ]
         })
         .collect();
-    let titles = ["FORMAT", "READ", "WRITE", "DATA", "EXTENSIONS", "ALIASES"];
+    let titles = [
+        tr!("cli-formats-format"),
+        tr!("cli-formats-read"),
+        tr!("cli-formats-write"),
+        tr!("cli-formats-data"),
+        tr!("cli-formats-extensions"),
+        tr!("cli-formats-aliases"),
+    ];
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
     let widths: Vec<usize> = (0..titles.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(titles[i].len()))
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(titles[i].chars().count()))
         .collect();
     let line = |cells: &[&str]| -> String {
         cells
