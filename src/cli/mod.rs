@@ -10,9 +10,11 @@ mod watch;
 
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use kassa_bridge::i18n::Lang;
 use kassa_bridge::options::{ReadOptions, WriteOptions};
+use kassa_bridge::tr;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success · 1 inspect found problems · 2 bad command line or a needed option \
@@ -37,7 +39,7 @@ pub struct Cli {
     /// The language of messages and reports: ru or en. Default: KASSA_BRIDGE_LANG, then (for the
     /// drop folder) the configuration's `lang`, then the system's language, else English.
     #[arg(long, global = true, value_enum, value_name = "LANG")]
-    pub lang: Option<kassa_bridge::i18n::Lang>,
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,8 +153,52 @@ pub struct FormatsArgs {
     pub json: bool,
 }
 
+/// `--lang ru` / `--lang=ru` among the arguments, before clap parses them (the help itself is
+/// said in that language).
+fn lang_in_args() -> Option<Lang> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let spaced = args.windows(2).find(|w| w[0] == "--lang").and_then(|w| Lang::parse(&w[1]));
+    spaced.or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=")).and_then(Lang::parse))
+}
+
+/// The summaries of the commands in the language of the messages. Clap's own texts (usage, option
+/// descriptions) stay English: they come from the code's documentation.
+fn localized(command: clap::Command) -> clap::Command {
+    if kassa_bridge::i18n::current() == Lang::En {
+        return command;
+    }
+    let mut command = command
+        .about(tr!("help-about"))
+        .long_about(format!("{}\n\n{}", tr!("help-about"), tr!("help-about-more")))
+        .after_help(tr!("help-after"));
+    for (name, about, more) in [
+        ("convert", tr!("help-convert"), Some(tr!("help-convert-more"))),
+        ("inspect", tr!("help-inspect"), Some(tr!("help-inspect-more"))),
+        ("formats", tr!("help-formats"), None),
+        ("schema", tr!("help-schema"), None),
+        ("upload", tr!("help-upload"), None),
+        ("receipts", tr!("help-receipts"), None),
+        ("bifit", tr!("help-bifit"), None),
+        ("watch", tr!("help-watch"), Some(tr!("help-watch-more"))),
+        ("init", tr!("help-init"), None),
+        ("status", tr!("help-status"), Some(tr!("help-status-more"))),
+        ("pull", tr!("help-pull"), Some(tr!("help-pull-more"))),
+    ] {
+        command = command.mut_subcommand(name, |c| {
+            let long = match &more {
+                Some(more) => format!("{about}\n\n{more}"),
+                None => about.clone(),
+            };
+            c.about(about).long_about(long)
+        });
+    }
+    command
+}
+
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    kassa_bridge::i18n::set(kassa_bridge::i18n::detect(lang_in_args(), None));
+    let matches = localized(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     kassa_bridge::i18n::set(kassa_bridge::i18n::detect(cli.lang, None));
     let lang = cli.lang;
     let code = match cli.command {
@@ -179,5 +225,14 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+        kassa_bridge::i18n::set(Lang::Ru);
+        let russian = localized(Cli::command());
+        kassa_bridge::i18n::set(Lang::En);
+        russian.clone().debug_assert();
+        let english = Cli::command();
+        for name in english.get_subcommands().map(|c| c.get_name()) {
+            let about = russian.find_subcommand(name).and_then(|c| c.get_about()).map(|a| a.to_string());
+            assert!(about.is_some_and(|a| a.chars().any(|c| ('а'..='я').contains(&c))), "{name} has a Russian summary");
+        }
     }
 }

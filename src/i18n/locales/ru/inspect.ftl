@@ -12,9 +12,9 @@ inspect-bad-ean-check-digit = товар { $code }: у штрихкода { $bar
 inspect-shared-barcode = штрихкод { $barcode } есть у двух товаров: { $owner } и { $code }
 inspect-line-sum-mismatch = чек { $doc }, строка { $line } ({ $code }): сумма (Sum) { $sum } ≠ цена (Price) { $price } × количество (Quantity) { $quantity } = { $expected }
 inspect-line-discount-mismatch = чек { $doc }, строка { $line } ({ $code }): сумма со скидкой (SumWithDiscount) { $sum_with_discount } ≠ сумма (Sum) { $sum } − скидка (Discount) { $discount }
-inspect-doc-sum-mismatch = чек { $doc }: сумма чека (DocSum) { $total } ≠ сумме по строкам { $lines }
-inspect-doc-total-mismatch = чек { $doc }: сумма со скидкой (DocSumWithDiscount) { $total } ≠ сумме строк со скидкой { $lines }
-inspect-payment-mismatch = чек { $doc }: оплачено { $paid } (наличными { $cash } + картой { $card } + прочими { $other }) ≠ сумме чека со скидкой (DocSumWithDiscount) { $total }
+inspect-doc-sum-mismatch = чек { $doc }: сумма чека (DocSum) { $total } ≠ сумма строк { $lines }
+inspect-doc-total-mismatch = чек { $doc }: сумма со скидкой (DocSumWithDiscount) { $total } ≠ сумма строк со скидкой { $lines }
+inspect-payment-mismatch = чек { $doc }: оплачено { $paid } (наличными { $cash } + картой { $card } + прочими { $other }) ≠ сумма чека со скидкой (DocSumWithDiscount) { $total }
 inspect-order-no-id = (без номера)
 inspect-missing-status = у заказа { $order } нет статуса
 inspect-status-before-creation = заказ { $order }: статус установлен { $status_time }, раньше создания заказа ({ $created })
