@@ -91,7 +91,7 @@ impl OffersIndex {
             return diag.warn(
                 Warning::new(
                     WarningKind::ValueDropped,
-                    format!("offer {} appears twice; the second is ignored", offer.id),
+                    crate::msg!("cml-offer-twice", id = &offer.id),
                 )
                 .at(cml.pos_at(offer.offset, "Предложение")),
             );
@@ -120,9 +120,10 @@ impl OffersIndex {
                 Some((_, first)) if *first != amount => diag.warn(
                     Warning::new(
                         WarningKind::ValueDropped,
-                        format!(
-                            "offer {}: two parts of the package give price type {:?} different amounts; the first is kept",
-                            offer.id, self.type_ids[n as usize]
+                        crate::msg!(
+                            "cml-offer-prices-disagree",
+                            id = &offer.id,
+                            price_type = format!("{:?}", self.type_ids[n as usize])
                         ),
                     )
                     .at(cml.pos_at(offer.offset, "Предложение/Цены")),

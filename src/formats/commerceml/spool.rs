@@ -43,7 +43,7 @@ impl<W: Write> Write for Shared<W> {
 fn spool_error(e: io::Error) -> Error {
     Error::io(
         std::env::temp_dir(),
-        io::Error::new(e.kind(), format!("spooling CommerceML elements to a temporary file: {e}")),
+        io::Error::new(e.kind(), crate::tr!("cml-spool-failed", error = e.to_string())),
     )
 }
 
