@@ -58,10 +58,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             }
             XmlEvent::Text(_) => {}
             XmlEvent::End { .. } | XmlEvent::Eof => {
-                return Err(Error::syntax(
-                    xml.pos(),
-                    msg!("kassatka-receipts-no-root", root = ROOT),
-                ))
+                return Err(Error::syntax(xml.pos(), msg!("kassatka-receipts-no-root", root = ROOT)))
             }
         }
     }
@@ -91,8 +88,11 @@ fn skip_unknown(xml: &mut XmlSource, name: &str, empty: bool, parent: &str, diag
         xml.read_unknown(name)?;
     }
     diag.warn(
-        Warning::new(WarningKind::ElementSkipped, msg!("kassatka-receipts-unknown-element", name = name, parent = parent))
-            .at(pos),
+        Warning::new(
+            WarningKind::ElementSkipped,
+            msg!("kassatka-receipts-unknown-element", name = name, parent = parent),
+        )
+        .at(pos),
     )
 }
 
@@ -378,8 +378,9 @@ impl RecordSink for KassatkaReceiptsWriter {
                 self.warn_losses(&r, diag)?;
                 self.write_receipt(&r).map_err(Error::output)
             }
-            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: msg!("kassatka-hold-catalog").into() }
-                .into()),
+            _ => {
+                Err(ErrorKind::Unsupported { format: NAME.into(), action: msg!("kassatka-hold-catalog").into() }.into())
+            }
         }
     }
 

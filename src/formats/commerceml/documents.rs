@@ -36,9 +36,7 @@ pub(super) fn read_document(
 ) -> Result<Option<Order>> {
     let start = cml.offset();
     if empty {
-        diag.warn(
-            Warning::new(WarningKind::ElementSkipped, msg!("cml-empty-document")).at(cml.pos("Документ")),
-        )?;
+        diag.warn(Warning::new(WarningKind::ElementSkipped, msg!("cml-empty-document")).at(cml.pos("Документ")))?;
         return Ok(None);
     }
     let mut o = Order::default();
@@ -61,8 +59,9 @@ pub(super) fn read_document(
                 }
                 "Время" => {
                     let (raw, at) = cml.text(&name, empty)?;
-                    let t = NaiveTime::parse_from_str(raw.trim(), "%H:%M:%S")
-                        .map_err(|_| Error::bad_value(cml.pos_at(at, "Документ/Время"), &raw, msg!("cml-expected-time")))?;
+                    let t = NaiveTime::parse_from_str(raw.trim(), "%H:%M:%S").map_err(|_| {
+                        Error::bad_value(cml.pos_at(at, "Документ/Время"), &raw, msg!("cml-expected-time"))
+                    })?;
                     time = Some(t);
                 }
                 "ХозОперация" => operation = Some(cml.text(&name, empty)?.0.trim().to_string()),
@@ -91,7 +90,7 @@ pub(super) fn read_document(
         Some(op) => return Err(not_an_order(&op)),
         None => diag.warn(
             Warning::new(WarningKind::ValueAssumed, msg!("cml-no-operation"))
-            .at(cml.pos_at(start, "Документ/ХозОперация")),
+                .at(cml.pos_at(start, "Документ/ХозОперация")),
         )?,
     }
     if o.external_id.is_some() && o.external_id == o.id {
@@ -336,9 +335,8 @@ fn read_line(cml: &mut Cml) -> Result<OrderLine> {
             Ev::Eof => return Err(cml.truncated("Товар")),
         }
     }
-    line.quantity = quantity.ok_or_else(|| {
-        Error::bad_value(cml.pos_at(start, "Товар/Количество"), "", msg!("cml-expected-quantity"))
-    })?;
+    line.quantity = quantity
+        .ok_or_else(|| Error::bad_value(cml.pos_at(start, "Товар/Количество"), "", msg!("cml-expected-quantity")))?;
     Ok(line)
 }
 

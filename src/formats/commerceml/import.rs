@@ -6,9 +6,9 @@ use crate::diagnostics::{Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::Attrs;
+use crate::i18n::Arg;
 use crate::model::{Extra, Group, Product, Vat};
 use crate::msg;
-use crate::i18n::Arg;
 
 use super::offers::{
     deletion_mark, read_unit, split_id, status_deleted, status_element, Offer, DOCUMENT_METADATA, QUANTITY,
@@ -59,10 +59,7 @@ impl Reader<'_> {
                     Ev::Start { name, empty, .. } if name == "Группа" => {
                         let start = cml.offset();
                         if empty {
-                            return Err(Error::syntax(
-                                cml.pos_at(start, "Группа"),
-                                msg!("cml-empty-group"),
-                            ));
+                            return Err(Error::syntax(cml.pos_at(start, "Группа"), msg!("cml-empty-group")));
                         }
                         stack.push(GroupFrame {
                             start,
@@ -137,10 +134,7 @@ impl Reader<'_> {
             return Ok(());
         }
         if top.id.is_empty() {
-            return Err(Error::syntax(
-                cml.pos_at(top.start, "Группа/Ид"),
-                msg!("cml-group-no-id"),
-            ));
+            return Err(Error::syntax(cml.pos_at(top.start, "Группа/Ид"), msg!("cml-group-no-id")));
         }
         top.emitted = true;
         let group =
@@ -154,13 +148,8 @@ impl Reader<'_> {
             self.diag.warn(Warning::new(WarningKind::PricesMissing, msg!("cml-prices-missing")))?;
         }
         if attrs.take("СодержитТолькоИзменения").is_some_and(|v| v.trim() == "true") {
-            self.diag.warn(
-                Warning::new(
-                    WarningKind::PartialCatalog,
-                    msg!("cml-partial-catalog"),
-                )
-                .at(attrs.position()),
-            )?;
+            self.diag
+                .warn(Warning::new(WarningKind::PartialCatalog, msg!("cml-partial-catalog")).at(attrs.position()))?;
         }
         loop {
             match cml.next()? {
@@ -235,10 +224,7 @@ impl Reader<'_> {
             }
         }
         if p.code.is_empty() {
-            return Err(Error::syntax(
-                cml.pos_at(start, "Товар/Ид"),
-                msg!("cml-goods-no-id"),
-            ));
+            return Err(Error::syntax(cml.pos_at(start, "Товар/Ид"), msg!("cml-goods-no-id")));
         }
         if p.name.trim().is_empty() {
             return Err(Error::syntax(
@@ -394,10 +380,8 @@ impl Reader<'_> {
         let (goods, in_catalog) = (goods.to_string(), in_catalog.map(str::to_string));
         let taken = index.take(&goods, in_catalog.as_deref());
         if taken.is_empty() {
-            self.diag.warn(Warning::new(
-                WarningKind::PriceMissing,
-                msg!("cml-no-offer", code = &p.code, name = &p.name),
-            ))?;
+            self.diag
+                .warn(Warning::new(WarningKind::PriceMissing, msg!("cml-no-offer", code = &p.code, name = &p.name)))?;
             return self.product(p);
         }
         // Goods whose own Ид names a characteristic: its offer is the product's.

@@ -89,11 +89,8 @@ impl OffersIndex {
         };
         if known.file == file {
             return diag.warn(
-                Warning::new(
-                    WarningKind::ValueDropped,
-                    crate::msg!("cml-offer-twice", id = &offer.id),
-                )
-                .at(cml.pos_at(offer.offset, "Предложение")),
+                Warning::new(WarningKind::ValueDropped, crate::msg!("cml-offer-twice", id = &offer.id))
+                    .at(cml.pos_at(offer.offset, "Предложение")),
             );
         }
         // Another part of the package says more of the same offer.

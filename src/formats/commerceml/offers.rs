@@ -79,10 +79,7 @@ impl PriceTypes {
             }
         }
         if id.is_empty() {
-            return Err(Error::syntax(
-                cml.pos_at(start, "ТипЦены/Ид"),
-                msg!("cml-price-type-no-id"),
-            ));
+            return Err(Error::syntax(cml.pos_at(start, "ТипЦены/Ид"), msg!("cml-price-type-no-id")));
         }
         if name.trim().is_empty() {
             name = id.clone();
@@ -291,10 +288,7 @@ pub(super) fn read_package(
 fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bool) -> Result<Offer> {
     let mut offer = Offer { offset: cml.offset(), deleted: status_deleted(&mut attrs), ..Offer::default() };
     if empty {
-        return Err(Error::syntax(
-            cml.pos_at(offer.offset, "Предложение"),
-            msg!("cml-empty-offer"),
-        ));
+        return Err(Error::syntax(cml.pos_at(offer.offset, "Предложение"), msg!("cml-empty-offer")));
     }
     offer.extra = attrs.into_extra();
     // Bitrix: the characteristic in an element of its own, stock per warehouse as attributes.
@@ -351,10 +345,7 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bo
         }
     }
     if offer.id.is_empty() {
-        return Err(Error::syntax(
-            cml.pos_at(offer.offset, "Предложение/Ид"),
-            msg!("cml-offer-no-id"),
-        ));
+        return Err(Error::syntax(cml.pos_at(offer.offset, "Предложение/Ид"), msg!("cml-offer-no-id")));
     }
     if !characteristic.is_empty() && !offer.id.contains('#') {
         offer.id = format!("{}#{characteristic}", offer.id);
@@ -411,10 +402,7 @@ fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resu
                     }
                 }
                 if type_id.is_empty() {
-                    return Err(Error::syntax(
-                        cml.pos_at(start, "Цена/ИдТипаЦены"),
-                        msg!("cml-price-no-type"),
-                    ));
+                    return Err(Error::syntax(cml.pos_at(start, "Цена/ИдТипаЦены"), msg!("cml-price-no-type")));
                 }
                 if offer.prices.iter().any(|(t, _)| *t == type_id) {
                     diag.warn(

@@ -295,7 +295,8 @@ impl Reader<'_> {
         let (count, first) = index.unused();
         if count > 0 {
             let ids = format!("{}{}", first.join(", "), if count > first.len() { ", …" } else { "" });
-            self.diag.warn(Warning::new(WarningKind::OfferSkipped, msg!("cml-offers-unlisted", count = count, ids = ids)))?;
+            self.diag
+                .warn(Warning::new(WarningKind::OfferSkipped, msg!("cml-offers-unlisted", count = count, ids = ids)))?;
         }
         Ok(())
     }
@@ -304,13 +305,7 @@ impl Reader<'_> {
 /// An offer with no goods to merge into, as a product of its own.
 fn offer_product(offer: Offer, pos: Position, diag: &mut Diagnostics, types: &mut PriceTypes) -> Result<Product> {
     let name = if offer.name.trim().is_empty() {
-        diag.warn(
-            Warning::new(
-                WarningKind::ValueAssumed,
-                msg!("cml-offer-no-name", id = &offer.id),
-            )
-            .at(pos),
-        )?;
+        diag.warn(Warning::new(WarningKind::ValueAssumed, msg!("cml-offer-no-name", id = &offer.id)).at(pos))?;
         offer.id.clone()
     } else {
         offer.name
@@ -336,9 +331,6 @@ fn offer_product(offer: Offer, pos: Position, diag: &mut Diagnostics, types: &mu
 
 /// The error for a document that is not an order.
 pub(super) fn not_an_order(operation: &str) -> Error {
-    ErrorKind::Unsupported {
-        format: NAME.into(),
-        action: msg!("cml-not-an-order", operation = operation).into(),
-    }
-    .into()
+    ErrorKind::Unsupported { format: NAME.into(), action: msg!("cml-not-an-order", operation = operation).into() }
+        .into()
 }

@@ -134,12 +134,7 @@ impl Cml {
                     ))
                 }
                 Ev::Text(_) => continue,
-                Ev::End | Ev::Eof => {
-                    return Err(Error::syntax(
-                        self.pos(ROOT),
-                        msg!("cml-no-root", root = ROOT),
-                    ))
-                }
+                Ev::End | Ev::Eof => return Err(Error::syntax(self.pos(ROOT), msg!("cml-no-root", root = ROOT))),
             }
         }
     }
@@ -155,11 +150,8 @@ impl Cml {
         let date = raw.trim().get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         if date.is_none() && !raw.trim().is_empty() {
             diag.warn(
-                Warning::new(
-                    WarningKind::ValueDropped,
-                    msg!("cml-export-date-bad", value = format!("{raw:?}")),
-                )
-                .at(attrs.pos_of("ДатаФормирования")),
+                Warning::new(WarningKind::ValueDropped, msg!("cml-export-date-bad", value = format!("{raw:?}")))
+                    .at(attrs.pos_of("ДатаФормирования")),
             )?;
         }
         Ok(date)

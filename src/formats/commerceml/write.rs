@@ -167,10 +167,7 @@ impl OrdersWriter {
         self.xml.text_element("Номер", &number).map_err(Error::output)?;
         match &when {
             Some(t) => self.xml.text_element("Дата", &t.format("%Y-%m-%d").to_string()).map_err(Error::output)?,
-            None => diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                msg!("cml-order-no-time", order = &label),
-            ))?,
+            None => diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-order-no-time", order = &label)))?,
         }
         self.xml.text_element("ХозОперация", "Заказ товара").map_err(Error::output)?;
         self.xml.text_element("Роль", "Продавец").map_err(Error::output)?;
@@ -182,10 +179,7 @@ impl OrdersWriter {
         });
         self.xml.text_element("Сумма", &num(&total)).map_err(Error::output)?;
         if o.lines.is_empty() {
-            diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                msg!("cml-order-no-lines", order = &label),
-            ))?;
+            diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-order-no-lines", order = &label)))?;
         } else if let Some(given) = o.total_amount {
             let lines: Decimal = o.lines.iter().filter_map(line_sum).sum();
             let expected = lines - o.discount.unwrap_or_default() + o.delivery_amount.unwrap_or_default();
@@ -293,15 +287,16 @@ impl OrdersWriter {
             }
             (None, Some(id)) => {
                 self.xml.text_element("Ид", id).map_err(Error::output)?;
-                diag.warn_with(WarningKind::ValueAssumed, || Warning::new(
-                    WarningKind::ValueAssumed,
-                    msg!("cml-line-nomenclature-id", order = label, line = n, id = id),
-                ))?;
+                diag.warn_with(WarningKind::ValueAssumed, || {
+                    Warning::new(
+                        WarningKind::ValueAssumed,
+                        msg!("cml-line-nomenclature-id", order = label, line = n, id = id),
+                    )
+                })?;
             }
-            (None, None) => diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                msg!("cml-line-no-code", order = label, line = n),
-            ))?,
+            (None, None) => {
+                diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-line-no-code", order = label, line = n)))?
+            }
         }
         if let Some(b) = &line.barcode {
             self.xml.text_element("Штрихкод", b).map_err(Error::output)?;
@@ -315,10 +310,9 @@ impl OrdersWriter {
         }
         match line.price {
             Some(p) => self.xml.text_element("ЦенаЗаЕдиницу", &num(&p)).map_err(Error::output)?,
-            None => diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                msg!("cml-line-no-price", order = label, line = n),
-            ))?,
+            None => {
+                diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-line-no-price", order = label, line = n)))?
+            }
         }
         self.xml.text_element("Количество", &num(&line.quantity)).map_err(Error::output)?;
         if let Some(sum) = line_sum(line) {
@@ -336,13 +330,7 @@ impl OrdersWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    msg!(
-                        "cml-dropped-in-line",
-                        order = label,
-                        line = n,
-                        format = NAME,
-                        fields = comma_list(dropped)
-                    ),
+                    msg!("cml-dropped-in-line", order = label, line = n, format = NAME, fields = comma_list(dropped)),
                 )
             })?;
         }

@@ -123,10 +123,7 @@ impl RecordSink for CatalogWriter {
         if !missing.is_empty() {
             let mut missing: Vec<&str> = missing.into_iter().map(String::as_str).collect();
             missing.sort_unstable();
-            diag.warn(Warning::new(
-                WarningKind::GroupMissing,
-                msg!("cml-groups-missing", codes = missing.join(", ")),
-            ))?;
+            diag.warn(Warning::new(WarningKind::GroupMissing, msg!("cml-groups-missing", codes = missing.join(", "))))?;
         }
         let date = self.export_date.map(|d| d.format("%Y-%m-%dT00:00:00").to_string());
         self.xml.declaration().map_err(Error::output)?;

@@ -98,10 +98,7 @@ impl KassatkaNomenclatureReader<'_> {
                 }
                 XmlEvent::Text(_) => continue,
                 XmlEvent::End { .. } | XmlEvent::Eof => {
-                    return Err(Error::syntax(
-                        self.xml.pos(),
-                        msg!("kassatka-no-root", root = ROOT),
-                    ))
+                    return Err(Error::syntax(self.xml.pos(), msg!("kassatka-no-root", root = ROOT)))
                 }
             }
         };
@@ -169,7 +166,8 @@ impl KassatkaNomenclatureReader<'_> {
     }
 
     fn read_group(&mut self, mut attrs: Attrs, empty: bool) -> Result<()> {
-        let code = fields::code(&attrs.require("Code", msg!("kassatka-expected-group-code"))?, || attrs.pos_of("Code"))?;
+        let code =
+            fields::code(&attrs.require("Code", msg!("kassatka-expected-group-code"))?, || attrs.pos_of("Code"))?;
         let name = attrs.take("Name").unwrap_or_default();
         let parent =
             attrs.take("ParentCode").map(|p| p.trim().to_string()).filter(|p| !p.is_empty() && p != ROOT_GROUP_CODE);
@@ -219,7 +217,8 @@ impl KassatkaNomenclatureReader<'_> {
     }
 
     fn read_product(&mut self, mut attrs: Attrs, empty: bool, group: Option<&str>) -> Result<()> {
-        let code = fields::code(&attrs.require("Code", msg!("kassatka-expected-product-code"))?, || attrs.pos_of("Code"))?;
+        let code =
+            fields::code(&attrs.require("Code", msg!("kassatka-expected-product-code"))?, || attrs.pos_of("Code"))?;
         let mut product = Product::new(code, attrs.require("Name", msg!("kassatka-expected-product-name"))?);
         if let Some(barcodes) = attrs.take("Barcode") {
             for b in barcodes.split(',').filter(|b| !b.trim().is_empty()) {
@@ -360,16 +359,18 @@ impl KassatkaNomenclatureReader<'_> {
             if same && units_compatible(pending.unit.as_ref(), product.unit.as_ref()) {
                 let conflicts = merge_rows(pending, product);
                 for (field, kept, dropped) in conflicts {
-                    self.diag.warn_with(WarningKind::ValueDropped, || Warning::new(
-                        WarningKind::ValueDropped,
-                        msg!(
-                            "kassatka-rows-disagree",
-                            code = &pending.code,
-                            field = &field,
-                            kept = format!("{kept:?}"),
-                            dropped = format!("{dropped:?}")
-                        ),
-                    ))?;
+                    self.diag.warn_with(WarningKind::ValueDropped, || {
+                        Warning::new(
+                            WarningKind::ValueDropped,
+                            msg!(
+                                "kassatka-rows-disagree",
+                                code = &pending.code,
+                                field = &field,
+                                kept = format!("{kept:?}"),
+                                dropped = format!("{dropped:?}")
+                            ),
+                        )
+                    })?;
                 }
                 return Ok(());
             }
@@ -392,11 +393,8 @@ impl KassatkaNomenclatureReader<'_> {
             self.xml.read_unknown(name)?;
         }
         self.diag.warn(
-            Warning::new(
-                WarningKind::ElementSkipped,
-                msg!("kassatka-unknown-element", name = name, parent = parent),
-            )
-            .at(pos),
+            Warning::new(WarningKind::ElementSkipped, msg!("kassatka-unknown-element", name = name, parent = parent))
+                .at(pos),
         )
     }
 

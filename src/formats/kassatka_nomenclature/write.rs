@@ -166,10 +166,7 @@ impl KassatkaNomenclatureWriter {
         self.close_current()?;
         if self.closed.contains(&key) {
             let (code, _, _) = self.group_attrs(&key);
-            diag.warn(Warning::new(
-                WarningKind::GroupSplit,
-                msg!("kassatka-group-split", code = code),
-            ))?;
+            diag.warn(Warning::new(WarningKind::GroupSplit, msg!("kassatka-group-split", code = code)))?;
         }
         self.current = Some(OpenGroup { key, started: false });
         Ok(())
@@ -315,10 +312,7 @@ impl KassatkaNomenclatureWriter {
             }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
                 diag.warn_with(WarningKind::ValueAssumed, || {
-                    Warning::new(
-                        WarningKind::ValueAssumed,
-                        msg!("kassatka-includes-vat-assumed", code = &p.code),
-                    )
+                    Warning::new(WarningKind::ValueAssumed, msg!("kassatka-includes-vat-assumed", code = &p.code))
                 })?;
             }
             // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
@@ -407,10 +401,9 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
 
     /// Products whose group never came: under the root pseudo-group, their ParentCode kept.
     fn orphans(&mut self, code: &str, products: Vec<Product>, diag: &mut Diagnostics) -> Result<()> {
-        diag.warn_with(WarningKind::GroupMissing, || Warning::new(
-            WarningKind::GroupMissing,
-            msg!("kassatka-group-missing", code = code, count = products.len()),
-        ))?;
+        diag.warn_with(WarningKind::GroupMissing, || {
+            Warning::new(WarningKind::GroupMissing, msg!("kassatka-group-missing", code = code, count = products.len()))
+        })?;
         self.switch_to(None, diag)?;
         products.iter().try_for_each(|p| self.write_product(p, diag))
     }
