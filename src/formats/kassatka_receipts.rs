@@ -8,8 +8,10 @@ use chrono::{DateTime, FixedOffset};
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::fields;
-use crate::formats::xml::{Locator, XmlEvent, XmlOut, XmlSource};
+use crate::formats::xml::{semicolon_list, Locator, Subject, XmlEvent, XmlOut, XmlSource};
+use crate::i18n::Message;
 use crate::model::{DataKind, Extra, Header, Party, Payment, PaymentKind, Receipt, ReceiptKind, ReceiptLine, Record};
+use crate::msg;
 use crate::number::format_decimal;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::sink::RecordSink;
@@ -22,7 +24,10 @@ pub fn sniff(head: &str) -> u8 {
     crate::formats::sniff_xml_root(head, ROOT)
 }
 
-const DATE_EXPECTED: &str = "a date-time like 2018-04-16T11:08:31+0000 (ISO 8601 with a UTC offset)";
+/// What a receipt's `Date` holds, for the message about a bad one.
+fn date_expected() -> Message {
+    msg!("kassatka-expected-date-time")
+}
 
 /// `2018-04-16T11:08:31+0000`, `…+03:00`, `…Z`, with optional fractions of a second.
 pub fn parse_date_time(raw: &str) -> Option<DateTime<FixedOffset>> {
@@ -48,15 +53,12 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             XmlEvent::Start { name, .. } => {
                 return Err(Error::syntax(
                     xml.pos(),
-                    format!("the root element is <{name}>: expected <{ROOT}> (Кассатка receipts)"),
+                    msg!("kassatka-receipts-wrong-root", name = name.as_str(), root = ROOT),
                 ))
             }
             XmlEvent::Text(_) => {}
             XmlEvent::End { .. } | XmlEvent::Eof => {
-                return Err(Error::syntax(
-                    xml.pos(),
-                    format!("no <{ROOT}> element: the file is empty or not Кассатка receipts"),
-                ))
+                return Err(Error::syntax(xml.pos(), msg!("kassatka-receipts-no-root", root = ROOT)))
             }
         }
     }
@@ -67,7 +69,7 @@ fn read_documents(xml: &mut XmlSource, sink: &mut dyn RecordSink, diag: &mut Dia
         match xml.next_event()? {
             XmlEvent::Start { name, empty, .. } if name == "Doc" => {
                 if empty {
-                    return Err(Error::syntax(xml.pos_in("Doc"), "an empty <Doc/>: expected Head and Products"));
+                    return Err(Error::syntax(xml.pos_in("Doc"), msg!("kassatka-empty-doc")));
                 }
                 let receipt = read_doc(xml, diag)?;
                 sink.record(Record::Receipt(receipt), diag)?;
@@ -86,8 +88,11 @@ fn skip_unknown(xml: &mut XmlSource, name: &str, empty: bool, parent: &str, diag
         xml.read_unknown(name)?;
     }
     diag.warn(
-        Warning::new(WarningKind::ElementSkipped, format!("unknown element <{name}> inside <{parent}> skipped"))
-            .at(pos),
+        Warning::new(
+            WarningKind::ElementSkipped,
+            msg!("kassatka-receipts-unknown-element", name = name, parent = parent),
+        )
+        .at(pos),
     )
 }
 
@@ -172,7 +177,7 @@ fn read_doc(xml: &mut XmlSource, diag: &mut Diagnostics) -> Result<Receipt> {
             XmlEvent::Eof => return Err(xml.truncated("Doc")),
         }
     }
-    let head = head.ok_or_else(|| Error::syntax(doc_pos.clone(), "a <Doc> without <Head>"))?;
+    let head = head.ok_or_else(|| Error::syntax(doc_pos.clone(), msg!("kassatka-doc-no-head")))?;
     receipt_from(head, lines, extra, doc_pos)
 }
 
@@ -187,7 +192,7 @@ fn receipt_from(head: Children, lines: Vec<ReceiptLine>, mut extra: Extra, doc_p
         let pos = || head.pos(child);
         let value = Some(text.trim().to_string()).filter(|t| !t.is_empty());
         match name.as_str() {
-            "Date" => date = Some(parse_date_time(text).ok_or_else(|| Error::bad_value(pos(), text, DATE_EXPECTED))?),
+            "Date" => date = Some(parse_date_time(text).ok_or_else(|| Error::bad_value(pos(), text, date_expected()))?),
             "DocNum" => number = value,
             "DocSum" => total = Some(fields::required_decimal(text, pos)?),
             "DocSumWithDiscount" => total_with_discount = Some(fields::required_decimal(text, pos)?),
@@ -209,7 +214,7 @@ fn receipt_from(head: Children, lines: Vec<ReceiptLine>, mut extra: Extra, doc_p
         }
     }
     let missing = |what: &str| {
-        Error::syntax(doc_pos.clone().with_field("Doc/Head"), format!("<{what}> is missing: every Doc needs it"))
+        Error::syntax(doc_pos.clone().with_field("Doc/Head"), msg!("kassatka-doc-missing", element = what))
     };
     Ok(Receipt {
         date: date.ok_or_else(|| missing("Date"))?,
@@ -252,7 +257,7 @@ fn line_from(children: Children) -> Result<ReceiptLine> {
         }
     }
     let pos = children.end_pos();
-    let missing = |what: &str| Error::syntax(pos.clone(), format!("<{what}> is missing in a receipt line"));
+    let missing = |what: &str| Error::syntax(pos.clone(), msg!("kassatka-line-missing", element = what));
     let sum = sum.ok_or_else(|| missing("Sum"))?;
     let discount = discount.unwrap_or_default();
     Ok(ReceiptLine {
@@ -282,20 +287,20 @@ struct KassatkaReceiptsWriter {
 
 impl KassatkaReceiptsWriter {
     fn warn_losses(&self, r: &Receipt, diag: &mut Diagnostics) -> Result<()> {
-        let mut lost = Vec::new();
+        let mut lost: Vec<Message> = Vec::new();
         if r.kind == ReceiptKind::Return {
-            lost.push("that it is a return".to_string());
+            lost.push(msg!("kassatka-lost-return"));
         }
         let other = r.paid(PaymentKind::Other);
         if !other.is_zero() {
-            lost.push(format!("a payment of {other} that is neither cash nor card"));
+            lost.push(msg!("kassatka-lost-other-payment", amount = other));
         }
         if !r.extra.is_empty() {
-            lost.push(format!("fields {}", r.extra.keys().cloned().collect::<Vec<_>>().join(", ")));
+            lost.push(msg!("kassatka-lost-fields", names = r.extra.keys().cloned().collect::<Vec<_>>().join(", ")));
         }
         for l in &r.lines {
             if l.barcode.is_some() || l.article.is_some() || !l.extra.is_empty() {
-                lost.push(format!("line {}: barcode, article or extra fields", l.product_code));
+                lost.push(msg!("kassatka-lost-line", code = &l.product_code));
             }
         }
         if lost.is_empty() {
@@ -304,14 +309,14 @@ impl KassatkaReceiptsWriter {
         diag.warn_with(WarningKind::FieldDropped, || {
             Warning::new(
                 WarningKind::FieldDropped,
-                format!("receipt {}: {NAME} cannot hold {}; not written", r.number, lost.join("; ")),
+                msg!("kassatka-receipt-lost", number = &r.number, format = NAME, lost = semicolon_list(lost)),
             )
         })
     }
 
     fn write_receipt(&mut self, r: &Receipt) -> std::io::Result<()> {
         let x = &mut self.xml;
-        x.subject(format_args!("receipt {}", r.number));
+        x.subject(Subject::Receipt, &r.number);
         x.start("Doc", &[])?;
         x.start("Head", &[])?;
         x.text_element("Date", &r.date.format("%Y-%m-%dT%H:%M:%S%z").to_string())?;
@@ -359,7 +364,7 @@ impl RecordSink for KassatkaReceiptsWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
+                    msg!("xml-document-attributes-dropped", names = names.join(", "), format = NAME),
                 )
             })?;
         }
@@ -373,7 +378,9 @@ impl RecordSink for KassatkaReceiptsWriter {
                 self.warn_losses(&r, diag)?;
                 self.write_receipt(&r).map_err(Error::output)
             }
-            _ => Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records".into() }.into()),
+            _ => {
+                Err(ErrorKind::Unsupported { format: NAME.into(), action: msg!("kassatka-hold-catalog").into() }.into())
+            }
         }
     }
 

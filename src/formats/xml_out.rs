@@ -10,12 +10,13 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::Result;
+use crate::i18n::Message;
 use crate::model::{Header, Record};
+use crate::msg;
 use crate::sink::RecordSink;
 
 /// Removals noted before they are reported; more are only counted (the report follows every
@@ -41,11 +42,32 @@ fn holds_forbidden(value: &str) -> bool {
     })
 }
 
+/// What kind of record a writer is writing, to name it in a removal note (`product 00-001`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Group,
+    Product,
+    Receipt,
+    /// The document's own attributes (the root element's).
+    Document,
+}
+
+impl Subject {
+    fn name(self, id: &str) -> Message {
+        match self {
+            Subject::Group => msg!("xml-subject-group", code = id),
+            Subject::Product => msg!("xml-subject-product", code = id),
+            Subject::Receipt => msg!("xml-subject-receipt", number = id),
+            Subject::Document => msg!("xml-subject-document"),
+        }
+    }
+}
+
 /// One value written without the characters XML forbids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Removal {
-    /// The record, as the writer named it (`product 00-001`); empty when it named none.
-    subject: String,
+    /// The record, as the writer named it (`product 00-001`); `None` when it named none.
+    subject: Option<(Subject, String)>,
     /// The element path and attribute, e.g. `ProductsGroups/ProductGroup/Products/Product@Name`.
     field: String,
     removed: Vec<char>,
@@ -81,19 +103,21 @@ fn take_removals() -> Removals {
 impl Removal {
     fn warning(&self) -> Warning {
         let chars: Vec<String> = self.removed.iter().map(|c| format!("U+{:04X}", *c as u32)).collect();
-        let subject = if self.subject.is_empty() { String::new() } else { format!("{}: ", self.subject) };
         let cut = self.excerpt.chars().count() >= EXCERPT_CHARS;
-        Warning::new(
-            WarningKind::CharacterRemoved,
-            format!(
-                "{subject}{}: {} removed from {:?}{}: XML 1.0 forbids {}",
-                self.field,
-                chars.join(", "),
-                self.excerpt,
-                if cut { " …" } else { "" },
-                if self.removed.len() == 1 { "it" } else { "them" },
+        let value = format!("{:?}{}", self.excerpt, if cut { " …" } else { "" });
+        let (field, chars, count) = (self.field.as_str(), chars.join(", "), self.removed.len());
+        let message = match &self.subject {
+            Some((kind, id)) => msg!(
+                "xml-character-removed-in",
+                subject = kind.name(id),
+                field = field,
+                chars = chars,
+                value = value,
+                count = count
             ),
-        )
+            None => msg!("xml-character-removed", field = field, chars = chars, value = value, count = count),
+        };
+        Warning::new(WarningKind::CharacterRemoved, message)
     }
 }
 
@@ -158,7 +182,9 @@ pub struct XmlOut<W: Write> {
     /// Where `path` ends before each open element.
     path_ends: Vec<usize>,
     /// The record being written, as the writer named it with `subject`.
-    subject: String,
+    subject: Option<Subject>,
+    /// Its code or number (a buffer kept between records).
+    subject_id: String,
 }
 
 impl<W: Write> XmlOut<W> {
@@ -170,14 +196,16 @@ impl<W: Write> XmlOut<W> {
             line_break: false,
             path: String::new(),
             path_ends: Vec::new(),
-            subject: String::new(),
+            subject: None,
+            subject_id: String::new(),
         }
     }
 
     /// Names the record the next values belong to (`product 00-001`), for removal notes.
-    pub fn subject(&mut self, subject: std::fmt::Arguments) {
-        self.subject.clear();
-        let _ = self.subject.write_fmt(subject);
+    pub fn subject(&mut self, kind: Subject, id: &str) {
+        self.subject = Some(kind);
+        self.subject_id.clear();
+        self.subject_id.push_str(id);
     }
 
     pub fn declaration(&mut self) -> std::io::Result<()> {
@@ -293,7 +321,7 @@ impl<W: Write> XmlOut<W> {
             field.push_str(attribute);
         }
         note(Removal {
-            subject: self.subject.clone(),
+            subject: self.subject.map(|kind| (kind, self.subject_id.clone())),
             field,
             removed,
             excerpt: value.chars().take(EXCERPT_CHARS).collect(),
@@ -329,7 +357,7 @@ impl RemovalReport {
         if removals.uncounted > 0 {
             diag.warn(Warning::new(
                 WarningKind::CharacterRemoved,
-                format!("characters XML 1.0 forbids were removed from {} more values", removals.uncounted),
+                msg!("xml-characters-removed-more", count = removals.uncounted),
             ))?;
         }
         result
@@ -371,7 +399,7 @@ mod tests {
     fn forbidden_characters_are_removed_and_noted_with_their_field() {
         take_removals();
         let mut out = XmlOut::new(Vec::new());
-        out.subject(format_args!("product {}", "P1"));
+        out.subject(Subject::Product, "P1");
         out.start("Root", &[]).unwrap();
         out.empty("Product", &[("Code", "P1"), ("Name", "Мол\u{0}о\u{1}ко\u{0}")]).unwrap();
         out.text_element("Text", "a\u{FFFF}b\tc").unwrap();

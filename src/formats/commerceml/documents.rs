@@ -17,6 +17,7 @@ use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::model::{DeliveryType, Extra, Order, OrderLine, OrderStatus, Vat};
+use crate::msg;
 
 use super::read::not_an_order;
 use super::source::{Cml, Ev};
@@ -35,9 +36,7 @@ pub(super) fn read_document(
 ) -> Result<Option<Order>> {
     let start = cml.offset();
     if empty {
-        diag.warn(
-            Warning::new(WarningKind::ElementSkipped, "an empty <Документ/> is skipped").at(cml.pos("Документ")),
-        )?;
+        diag.warn(Warning::new(WarningKind::ElementSkipped, msg!("cml-empty-document")).at(cml.pos("Документ")))?;
         return Ok(None);
     }
     let mut o = Order::default();
@@ -53,15 +52,16 @@ pub(super) fn read_document(
                 "Дата" => {
                     let (raw, at) = cml.text(&name, empty)?;
                     let (d, t) = parse_date_time(&raw).ok_or_else(|| {
-                        Error::bad_value(cml.pos_at(at, "Документ/Дата"), &raw, "a date as yyyy-mm-dd")
+                        Error::bad_value(cml.pos_at(at, "Документ/Дата"), &raw, msg!("cml-expected-date"))
                     })?;
                     date = Some(d);
                     time = time.or(t);
                 }
                 "Время" => {
                     let (raw, at) = cml.text(&name, empty)?;
-                    let t = NaiveTime::parse_from_str(raw.trim(), "%H:%M:%S")
-                        .map_err(|_| Error::bad_value(cml.pos_at(at, "Документ/Время"), &raw, "a time as hh:mm:ss"))?;
+                    let t = NaiveTime::parse_from_str(raw.trim(), "%H:%M:%S").map_err(|_| {
+                        Error::bad_value(cml.pos_at(at, "Документ/Время"), &raw, msg!("cml-expected-time"))
+                    })?;
                     time = Some(t);
                 }
                 "ХозОперация" => operation = Some(cml.text(&name, empty)?.0.trim().to_string()),
@@ -89,11 +89,8 @@ pub(super) fn read_document(
         Some(op) if op.to_lowercase() == ORDER_OPERATION => {}
         Some(op) => return Err(not_an_order(&op)),
         None => diag.warn(
-            Warning::new(
-                WarningKind::ValueAssumed,
-                "a Документ without ХозОперация is read as an order («Заказ товара»)",
-            )
-            .at(cml.pos_at(start, "Документ/ХозОперация")),
+            Warning::new(WarningKind::ValueAssumed, msg!("cml-no-operation"))
+                .at(cml.pos_at(start, "Документ/ХозОперация")),
         )?,
     }
     if o.external_id.is_some() && o.external_id == o.id {
@@ -113,7 +110,7 @@ pub(super) fn read_document(
             diag.warn(
                 Warning::new(
                     WarningKind::ValueAssumed,
-                    format!("order {label} has no Сумма; the total {computed} is computed from its lines"),
+                    msg!("cml-order-total-computed", order = &label, total = computed),
                 )
                 .at(pos),
             )?;
@@ -338,9 +335,8 @@ fn read_line(cml: &mut Cml) -> Result<OrderLine> {
             Ev::Eof => return Err(cml.truncated("Товар")),
         }
     }
-    line.quantity = quantity.ok_or_else(|| {
-        Error::bad_value(cml.pos_at(start, "Товар/Количество"), "", "the line's quantity (Количество)")
-    })?;
+    line.quantity = quantity
+        .ok_or_else(|| Error::bad_value(cml.pos_at(start, "Товар/Количество"), "", msg!("cml-expected-quantity")))?;
     Ok(line)
 }
 

@@ -6,7 +6,9 @@ use crate::diagnostics::{Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::Attrs;
+use crate::i18n::Arg;
 use crate::model::{Extra, Group, Product, Vat};
+use crate::msg;
 
 use super::offers::{
     deletion_mark, read_unit, split_id, status_deleted, status_element, Offer, DOCUMENT_METADATA, QUANTITY,
@@ -57,10 +59,7 @@ impl Reader<'_> {
                     Ev::Start { name, empty, .. } if name == "Группа" => {
                         let start = cml.offset();
                         if empty {
-                            return Err(Error::syntax(
-                                cml.pos_at(start, "Группа"),
-                                "an empty <Группа>: expected Ид and Наименование",
-                            ));
+                            return Err(Error::syntax(cml.pos_at(start, "Группа"), msg!("cml-empty-group")));
                         }
                         stack.push(GroupFrame {
                             start,
@@ -109,7 +108,7 @@ impl Reader<'_> {
                             (Some(t), Some(top)) if !t.trim().is_empty() => self.diag.warn(
                                 Warning::new(
                                     WarningKind::FieldDropped,
-                                    format!("group {}: <{name}> after its nested groups is not carried", top.id),
+                                    msg!("cml-group-element-after-nested", group = &top.id, name = name.as_str()),
                                 )
                                 .at(cml.pos("Группа")),
                             )?,
@@ -135,10 +134,7 @@ impl Reader<'_> {
             return Ok(());
         }
         if top.id.is_empty() {
-            return Err(Error::syntax(
-                cml.pos_at(top.start, "Группа/Ид"),
-                "a group has no Ид: its goods could not name it",
-            ));
+            return Err(Error::syntax(cml.pos_at(top.start, "Группа/Ид"), msg!("cml-group-no-id")));
         }
         top.emitted = true;
         let group =
@@ -149,20 +145,11 @@ impl Reader<'_> {
     pub(super) fn read_catalog(&mut self, cml: &mut Cml, mut attrs: Attrs) -> Result<()> {
         self.goods_written = true;
         if self.index.is_none() {
-            self.diag.warn(Warning::new(
-                WarningKind::PricesMissing,
-                "goods without their offers (offers.xml, prices): products are read without prices; convert the \
-                 catalogue together with the offers (--with offers.xml, or the folder holding the package)",
-            ))?;
+            self.diag.warn(Warning::new(WarningKind::PricesMissing, msg!("cml-prices-missing")))?;
         }
         if attrs.take("СодержитТолькоИзменения").is_some_and(|v| v.trim() == "true") {
-            self.diag.warn(
-                Warning::new(
-                    WarningKind::PartialCatalog,
-                    "the catalogue holds only changes (СодержитТолькоИзменения=\"true\"), not all goods",
-                )
-                .at(attrs.position()),
-            )?;
+            self.diag
+                .warn(Warning::new(WarningKind::PartialCatalog, msg!("cml-partial-catalog")).at(attrs.position()))?;
         }
         loop {
             match cml.next()? {
@@ -197,7 +184,7 @@ impl Reader<'_> {
     fn read_goods(&mut self, cml: &mut Cml, attrs: Attrs, empty: bool) -> Result<()> {
         let start = cml.offset();
         if empty {
-            return Err(Error::syntax(cml.pos_at(start, "Товар"), "an empty <Товар>: expected Ид and Наименование"));
+            return Err(Error::syntax(cml.pos_at(start, "Товар"), msg!("cml-empty-goods")));
         }
         let mut attrs = attrs;
         let mut p = Product::new("", "");
@@ -237,15 +224,12 @@ impl Reader<'_> {
             }
         }
         if p.code.is_empty() {
-            return Err(Error::syntax(
-                cml.pos_at(start, "Товар/Ид"),
-                "goods without Ид: offers and orders could not name them",
-            ));
+            return Err(Error::syntax(cml.pos_at(start, "Товар/Ид"), msg!("cml-goods-no-id")));
         }
         if p.name.trim().is_empty() {
             return Err(Error::syntax(
                 cml.pos_at(start, "Товар/Наименование"),
-                format!("goods {} have no Наименование", p.code),
+                msg!("cml-goods-no-name", code = &p.code),
             ));
         }
         if p.unit.as_ref().is_some_and(|u| u.code == KILOGRAM) {
@@ -267,7 +251,7 @@ impl Reader<'_> {
                         Some(first) if *first != id => self.diag.warn(
                             Warning::new(
                                 WarningKind::ValueDropped,
-                                format!("product {}: also in group {id}; the model keeps one group ({first})", p.code),
+                                msg!("cml-goods-second-group", code = &p.code, group = &id, first = first),
                             )
                             .at(cml.pos_at(at, "Товар/Группы/Ид")),
                         )?,
@@ -307,7 +291,7 @@ impl Reader<'_> {
                     self.diag.warn(
                         Warning::new(
                             WarningKind::ValueKeptAsText,
-                            format!("product {}: VAT rate {rate:?} is not one the model knows; kept in extra", p.code),
+                            msg!("cml-vat-unknown", code = &p.code, rate = format!("{rate:?}")),
                         )
                         .at(cml.pos_at(at, "СтавкаНалога/Ставка")),
                     )?;
@@ -396,10 +380,8 @@ impl Reader<'_> {
         let (goods, in_catalog) = (goods.to_string(), in_catalog.map(str::to_string));
         let taken = index.take(&goods, in_catalog.as_deref());
         if taken.is_empty() {
-            self.diag.warn(Warning::new(
-                WarningKind::PriceMissing,
-                format!("product {} ({}) has no offer in the package; written without prices", p.code, p.name),
-            ))?;
+            self.diag
+                .warn(Warning::new(WarningKind::PriceMissing, msg!("cml-no-offer", code = &p.code, name = &p.name)))?;
             return self.product(p);
         }
         // Goods whose own Ид names a characteristic: its offer is the product's.
@@ -407,25 +389,23 @@ impl Reader<'_> {
             taken.into_iter().partition(|t| in_catalog.is_some() || split_id(&t.id).1.is_none());
         if !characteristics.is_empty() {
             let codes: Vec<&str> = characteristics.iter().map(|c| c.id.as_str()).collect();
-            let goods_too = if base.is_empty() {
-                "the goods themselves have no offer and are not written"
+            let goods_too =
+                if base.is_empty() { msg!("cml-split-goods-not-written") } else { msg!("cml-split-goods-written") };
+            let barcodes: Arg = if base.is_empty() && !p.barcodes.is_empty() {
+                msg!("cml-split-barcodes", barcodes = p.barcodes.join(", ")).into()
             } else {
-                "the goods are written too"
-            };
-            let barcodes = if base.is_empty() && !p.barcodes.is_empty() {
-                format!("; their barcode {} is not copied to the characteristics", p.barcodes.join(", "))
-            } else {
-                String::new()
+                String::new().into()
             };
             self.diag.warn(Warning::new(
                 WarningKind::ProductSplit,
-                format!(
-                    "goods {} ({}) have {} characteristic{}: written as products {}; {goods_too}{barcodes}",
-                    p.code,
-                    p.name,
-                    codes.len(),
-                    if codes.len() == 1 { "" } else { "s" },
-                    codes.join(", ")
+                msg!(
+                    "cml-product-split",
+                    code = &p.code,
+                    name = &p.name,
+                    count = codes.len(),
+                    codes = codes.join(", "),
+                    goods_too = goods_too,
+                    barcodes = barcodes
                 ),
             ))?;
         }

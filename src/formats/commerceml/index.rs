@@ -89,11 +89,8 @@ impl OffersIndex {
         };
         if known.file == file {
             return diag.warn(
-                Warning::new(
-                    WarningKind::ValueDropped,
-                    format!("offer {} appears twice; the second is ignored", offer.id),
-                )
-                .at(cml.pos_at(offer.offset, "Предложение")),
+                Warning::new(WarningKind::ValueDropped, crate::msg!("cml-offer-twice", id = &offer.id))
+                    .at(cml.pos_at(offer.offset, "Предложение")),
             );
         }
         // Another part of the package says more of the same offer.
@@ -120,9 +117,10 @@ impl OffersIndex {
                 Some((_, first)) if *first != amount => diag.warn(
                     Warning::new(
                         WarningKind::ValueDropped,
-                        format!(
-                            "offer {}: two parts of the package give price type {:?} different amounts; the first is kept",
-                            offer.id, self.type_ids[n as usize]
+                        crate::msg!(
+                            "cml-offer-prices-disagree",
+                            id = &offer.id,
+                            price_type = format!("{:?}", self.type_ids[n as usize])
                         ),
                     )
                     .at(cml.pos_at(offer.offset, "Предложение/Цены")),

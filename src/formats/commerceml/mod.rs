@@ -69,6 +69,20 @@ pub static PACKAGE: crate::formats::Package =
     crate::formats::Package { key: package_key, files_in: package_files, complete: package_complete };
 pub(crate) const ROOT: &str = "КоммерческаяИнформация";
 
+/// A kind of data as messages name it (`catalog`, `orders`).
+pub(crate) fn kind_name(kind: crate::model::DataKind) -> crate::i18n::Message {
+    match kind {
+        crate::model::DataKind::Catalog => crate::msg!("cml-kind-catalog"),
+        crate::model::DataKind::Receipts => crate::msg!("cml-kind-receipts"),
+        crate::model::DataKind::Orders => crate::msg!("cml-kind-orders"),
+    }
+}
+
+/// The error for a `--utc-offset` that is not an offset.
+pub(crate) fn utc_offset_error(text: &str) -> crate::error::Error {
+    crate::error::Error::usage(crate::msg!("cml-utc-offset-bad", value = format!("{text:?}")))
+}
+
 /// The name without a namespace prefix: `cml:Товар` → `Товар`.
 pub(crate) fn local(name: &str) -> &str {
     name.rsplit_once(':').map_or(name, |(_, l)| l)

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::Attrs;
 use crate::model::{Extra, Price, Unit};
+use crate::msg;
 
 use super::source::{Cml, Ev};
 
@@ -78,10 +79,7 @@ impl PriceTypes {
             }
         }
         if id.is_empty() {
-            return Err(Error::syntax(
-                cml.pos_at(start, "ТипЦены/Ид"),
-                "a price type has no Ид: offers could not name it",
-            ));
+            return Err(Error::syntax(cml.pos_at(start, "ТипЦены/Ид"), msg!("cml-price-type-no-id")));
         }
         if name.trim().is_empty() {
             name = id.clone();
@@ -90,9 +88,11 @@ impl PriceTypes {
             // Listed again (in the classifier and the offers, or twice in one list): the same type.
             Some(known) if known.name == name => {}
             Some(known) => {
-                let message = format!(
-                    "price type {id} is listed twice, as {:?} and as {name:?}; the first name is kept",
-                    known.name
+                let message = msg!(
+                    "cml-price-type-twice",
+                    id = &id,
+                    first = format!("{:?}", known.name),
+                    second = format!("{name:?}")
                 );
                 diag.warn_with(WarningKind::ValueDropped, || {
                     Warning::new(WarningKind::ValueDropped, message).at(cml.pos_at(start, "ТипЦены"))
@@ -111,7 +111,7 @@ impl PriceTypes {
             Some(t) => (t.name.clone(), t.includes_vat),
             None => {
                 if self.1.insert(id.to_string()) {
-                    let message = format!("price type {id:?} is not in ТипыЦен; its Ид is used as its name");
+                    let message = msg!("cml-price-type-unknown", id = format!("{id:?}"));
                     diag.warn_with(WarningKind::ValueAssumed, || Warning::new(WarningKind::ValueAssumed, message))?;
                 }
                 (id.to_string(), None)
@@ -150,8 +150,7 @@ fn check_currency(cml: &mut Cml, diag: &mut Diagnostics, currency: &str, at: u64
     if matches!(c.as_str(), "" | "руб" | "rub" | "643" | "rur" | "рубль") {
         return Ok(());
     }
-    let message =
-        format!("prices in {currency:?}: the model has no currency, amounts are kept as written (reported once)");
+    let message = msg!("cml-currency-foreign", currency = format!("{currency:?}"));
     let pos = cml.pos_at(at, "Валюта");
     cml.warn_once(diag, &format!("currency {c}"), Warning::new(WarningKind::ValueDropped, message).at(pos))
 }
@@ -289,10 +288,7 @@ pub(super) fn read_package(
 fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bool) -> Result<Offer> {
     let mut offer = Offer { offset: cml.offset(), deleted: status_deleted(&mut attrs), ..Offer::default() };
     if empty {
-        return Err(Error::syntax(
-            cml.pos_at(offer.offset, "Предложение"),
-            "an empty <Предложение>: expected Ид and prices",
-        ));
+        return Err(Error::syntax(cml.pos_at(offer.offset, "Предложение"), msg!("cml-empty-offer")));
     }
     offer.extra = attrs.into_extra();
     // Bitrix: the characteristic in an element of its own, stock per warehouse as attributes.
@@ -349,10 +345,7 @@ fn read_offer(cml: &mut Cml, diag: &mut Diagnostics, mut attrs: Attrs, empty: bo
         }
     }
     if offer.id.is_empty() {
-        return Err(Error::syntax(
-            cml.pos_at(offer.offset, "Предложение/Ид"),
-            "an offer has no Ид: it cannot be matched to goods",
-        ));
+        return Err(Error::syntax(cml.pos_at(offer.offset, "Предложение/Ид"), msg!("cml-offer-no-id")));
     }
     if !characteristic.is_empty() && !offer.id.contains('#') {
         offer.id = format!("{}#{characteristic}", offer.id);
@@ -386,10 +379,7 @@ fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resu
                                 let (raw, at) = cml.text(&el, empty)?;
                                 let k = fields::decimal(&raw, || cml.pos_at(at, "Цена/Коэффициент"))?;
                                 if k.is_some_and(|k| k != Decimal::ONE) {
-                                    let message = format!(
-                                        "offer {}: a price is per a packaging unit (Коэффициент {raw}); the amount is kept as written (reported once)",
-                                        offer.id
-                                    );
+                                    let message = msg!("cml-price-per-package", id = &offer.id, factor = &raw);
                                     let pos = cml.pos_at(at, "Цена/Коэффициент");
                                     cml.warn_once(
                                         diag,
@@ -412,16 +402,13 @@ fn read_prices(cml: &mut Cml, diag: &mut Diagnostics, offer: &mut Offer) -> Resu
                     }
                 }
                 if type_id.is_empty() {
-                    return Err(Error::syntax(
-                        cml.pos_at(start, "Цена/ИдТипаЦены"),
-                        "a price has no ИдТипаЦены: its price type is unknown",
-                    ));
+                    return Err(Error::syntax(cml.pos_at(start, "Цена/ИдТипаЦены"), msg!("cml-price-no-type")));
                 }
                 if offer.prices.iter().any(|(t, _)| *t == type_id) {
                     diag.warn(
                         Warning::new(
                             WarningKind::ValueDropped,
-                            format!("offer {}: a second price of type {type_id:?}; the first is kept", offer.id),
+                            msg!("cml-price-second", id = &offer.id, price_type = format!("{type_id:?}")),
                         )
                         .at(cml.pos_at(start, "Цена")),
                     )?;

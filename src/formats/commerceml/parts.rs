@@ -147,10 +147,7 @@ pub fn package_files(dir: &Path) -> Result<Vec<PathBuf>> {
     collect(dir, FOLDER_DEPTH, &mut found)?;
     found.sort();
     if found.is_empty() {
-        return Err(Error::usage(format!(
-            "{}: no CommerceML file (*.xml with <КоммерческаяИнформация>) in this folder or its sub-folders",
-            dir.display()
-        )));
+        return Err(Error::usage(crate::msg!("cml-no-files-in-folder", folder = dir.display().to_string())));
     }
     Ok(found)
 }

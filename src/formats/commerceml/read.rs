@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::formats::orders_report::parse_offset;
 use crate::model::{DataKind, Group, Header, Product, Record};
+use crate::msg;
 use crate::options::ReadOptions;
 use crate::sink::RecordSink;
 use crate::text::RawInput;
@@ -19,7 +20,7 @@ use super::index::OffersIndex;
 use super::offers::{read_package, Offer, PriceTypes, QUANTITY};
 use super::parts::{offers_at_end, scan, Role, OFFER_PARTS};
 use super::source::{Cml, Ev};
-use super::{NAME, ROOT};
+use super::{kind_name, NAME, ROOT};
 
 pub(super) type Encoding = Option<&'static encoding_rs::Encoding>;
 
@@ -29,8 +30,7 @@ pub(super) const KILOGRAM: &str = "166";
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
     let forced = crate::formats::forced_encoding(opts)?;
     let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-    let utc_offset =
-        parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
+    let utc_offset = parse_offset(text).ok_or_else(|| super::utc_offset_error(text))?;
     let mut reader = Reader {
         sink,
         diag,
@@ -97,11 +97,7 @@ impl Reader<'_> {
     fn begin(&mut self, kind: DataKind) -> Result<()> {
         match self.begun {
             Some(k) if k == kind => Ok(()),
-            Some(k) => Err(Error::usage(format!(
-                "this input holds both {} and {}: one conversion writes one kind of data; convert the files separately",
-                k.as_str(),
-                kind.as_str()
-            ))),
+            Some(k) => Err(Error::usage(msg!("cml-two-kinds", first = kind_name(k), second = kind_name(kind)))),
             None => {
                 self.begun = Some(kind);
                 self.header.kind = kind;
@@ -179,10 +175,7 @@ impl Reader<'_> {
                             self.diag.warn(
                                 Warning::new(
                                     WarningKind::ElementSkipped,
-                                    format!(
-                                        "<{name}> after the goods of the same file is not merged (the goods are already \
-                                         written); name the offers in a file of their own with --with"
-                                    ),
+                                    msg!("cml-offers-after-goods", name = name.as_str()),
                                 )
                                 .at(pos),
                             )?;
@@ -210,12 +203,7 @@ impl Reader<'_> {
         if std::mem::replace(&mut self.offers_written, true) {
             return Ok(());
         }
-        self.diag.warn(Warning::new(
-            WarningKind::CatalogMissing,
-            "offers without their catalogue (import.xml): each offer becomes a product with only its id, name, \
-             barcode, article, unit, prices and quantity (no groups, no VAT); convert the catalogue together with \
-             the offers for the whole catalogue",
-        ))
+        self.diag.warn(Warning::new(WarningKind::CatalogMissing, msg!("cml-catalog-missing")))
     }
 
     /// Offers with no catalogue to merge into: each one a product as it comes.
@@ -254,17 +242,17 @@ impl Reader<'_> {
         let of = |role: Role| files.iter().filter(move |(_, r)| *r == role).map(|(p, _)| p.clone());
         for path in of(Role::Empty) {
             self.diag.warn(
-                Warning::new(WarningKind::ElementSkipped, "the file holds no classifier, goods, offers or documents")
+                Warning::new(WarningKind::ElementSkipped, msg!("cml-empty-file"))
                     .at(Position::in_file(&path.display().to_string().into())),
             )?;
         }
         let documents: Vec<PathBuf> = of(Role::Documents).collect();
         if !documents.is_empty() {
             if let Some((other, _)) = files.iter().find(|(_, r)| !matches!(r, Role::Documents | Role::Empty)) {
-                return Err(Error::usage(format!(
-                    "{} holds documents (orders) and {} a catalogue: convert them separately",
-                    documents[0].display(),
-                    other.display()
+                return Err(Error::usage(msg!(
+                    "cml-documents-and-catalog",
+                    documents = documents[0].display().to_string(),
+                    other = other.display().to_string()
                 )));
             }
             for path in documents {
@@ -306,14 +294,9 @@ impl Reader<'_> {
         }
         let (count, first) = index.unused();
         if count > 0 {
-            self.diag.warn(Warning::new(
-                WarningKind::OfferSkipped,
-                format!(
-                    "{count} offers name goods the catalogue does not list ({}{}); they are not written",
-                    first.join(", "),
-                    if count > first.len() { ", …" } else { "" }
-                ),
-            ))?;
+            let ids = format!("{}{}", first.join(", "), if count > first.len() { ", …" } else { "" });
+            self.diag
+                .warn(Warning::new(WarningKind::OfferSkipped, msg!("cml-offers-unlisted", count = count, ids = ids)))?;
         }
         Ok(())
     }
@@ -322,13 +305,7 @@ impl Reader<'_> {
 /// An offer with no goods to merge into, as a product of its own.
 fn offer_product(offer: Offer, pos: Position, diag: &mut Diagnostics, types: &mut PriceTypes) -> Result<Product> {
     let name = if offer.name.trim().is_empty() {
-        diag.warn(
-            Warning::new(
-                WarningKind::ValueAssumed,
-                format!("offer {} has no Наименование; its Ид is used as its name", offer.id),
-            )
-            .at(pos),
-        )?;
+        diag.warn(Warning::new(WarningKind::ValueAssumed, msg!("cml-offer-no-name", id = &offer.id)).at(pos))?;
         offer.id.clone()
     } else {
         offer.name
@@ -354,13 +331,6 @@ fn offer_product(offer: Offer, pos: Position, diag: &mut Diagnostics, types: &mu
 
 /// The error for a document that is not an order.
 pub(super) fn not_an_order(operation: &str) -> Error {
-    ErrorKind::Unsupported {
-        format: NAME.into(),
-        action: format!(
-            "read a document of ХозОперация «{operation}»: only orders («Заказ товара») are read from CommerceML \
-             documents"
-        )
-        .into(),
-    }
-    .into()
+    ErrorKind::Unsupported { format: NAME.into(), action: msg!("cml-not-an-order", operation = operation).into() }
+        .into()
 }

@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
 use crate::formats::xml::{Attrs, Locator, Name, XmlEvent, XmlSource};
 use crate::limits::Limits;
+use crate::msg;
 use crate::text::RawInput;
 
 use super::ROOT;
@@ -100,7 +101,7 @@ impl Cml {
         let pos = self.pos(&format!("{parent}/{name}"));
         let text = self.skip(name, empty)?;
         if text.is_none() {
-            let message = format!("<{name}> inside <{parent}> has no place in the model; skipped (reported once)");
+            let message = msg!("cml-element-skipped", name = name, parent = parent);
             self.warn_once(
                 diag,
                 &format!("{parent}/{name}"),
@@ -115,7 +116,7 @@ impl Cml {
         let shown: String = text.chars().take(40).collect();
         let warning = Warning::new(
             WarningKind::TextSkipped,
-            format!("text {shown:?} directly inside <{parent}> skipped (reported once)"),
+            msg!("cml-stray-text", text = format!("{shown:?}"), parent = parent),
         )
         .at(self.pos(parent));
         self.warn_once(diag, &format!("text in {parent}"), warning)
@@ -129,16 +130,11 @@ impl Cml {
                 Ev::Start { name, .. } => {
                     return Err(Error::syntax(
                         self.pos(&name),
-                        format!("the root element is <{name}>: expected <{ROOT}> (CommerceML 2)"),
+                        msg!("cml-wrong-root", name = name.as_str(), root = ROOT),
                     ))
                 }
                 Ev::Text(_) => continue,
-                Ev::End | Ev::Eof => {
-                    return Err(Error::syntax(
-                        self.pos(ROOT),
-                        format!("no <{ROOT}> element: the file is empty or not CommerceML"),
-                    ))
-                }
+                Ev::End | Ev::Eof => return Err(Error::syntax(self.pos(ROOT), msg!("cml-no-root", root = ROOT))),
             }
         }
     }
@@ -154,11 +150,8 @@ impl Cml {
         let date = raw.trim().get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         if date.is_none() && !raw.trim().is_empty() {
             diag.warn(
-                Warning::new(
-                    WarningKind::ValueDropped,
-                    format!("ДатаФормирования {raw:?} is not an ISO date (yyyy-mm-dd…); ignored"),
-                )
-                .at(attrs.pos_of("ДатаФормирования")),
+                Warning::new(WarningKind::ValueDropped, msg!("cml-export-date-bad", value = format!("{raw:?}")))
+                    .at(attrs.pos_of("ДатаФормирования")),
             )?;
         }
         Ok(date)

@@ -41,10 +41,7 @@ impl<W: Write> Write for Shared<W> {
 }
 
 fn spool_error(e: io::Error) -> Error {
-    Error::io(
-        std::env::temp_dir(),
-        io::Error::new(e.kind(), format!("spooling CommerceML elements to a temporary file: {e}")),
-    )
+    Error::io(std::env::temp_dir(), io::Error::new(e.kind(), crate::tr!("cml-spool-failed", error = e.to_string())))
 }
 
 /// Elements written to a temporary file at the depth they take in the document (so that the

@@ -28,20 +28,21 @@ use rust_decimal::Decimal;
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::orders_report::parse_offset;
-use crate::formats::xml::XmlOut;
+use crate::formats::xml::{comma_list, XmlOut};
+use crate::i18n::{Arg, Message};
 use crate::model::{DataKind, Header, Order, OrderLine, OrderStatus, Record};
+use crate::msg;
 use crate::number::format_decimal;
 use crate::options::{DecimalSeparator, WriteOptions};
 use crate::sink::RecordSink;
 
-use super::{NAME, ROOT};
+use super::{kind_name, NAME, ROOT};
 
 pub const SCHEMA_VERSION: &str = "2.08";
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
     let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-    let offset =
-        parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
+    let offset = parse_offset(text).ok_or_else(|| super::utc_offset_error(text))?;
     Ok(Box::new(ByKind { waiting: Some((out, opts.clone(), offset)), chosen: None }))
 }
 
@@ -53,23 +54,20 @@ struct ByKind {
 
 impl ByKind {
     fn chosen(&mut self) -> Result<&mut Box<dyn RecordSink>> {
-        self.chosen.as_mut().ok_or_else(|| Error::usage(format!("{NAME}: a record came before the document began")))
+        self.chosen.as_mut().ok_or_else(|| Error::usage(msg!("cml-record-before-begin", format = NAME)))
     }
 }
 
 /// What of the document a CommerceML file has no place for, said once for either writer.
 fn unwritten_header(header: &Header, opts: &WriteOptions, diag: &mut Diagnostics) -> Result<()> {
     if opts.decimal_separator == Some(DecimalSeparator::Comma) {
-        diag.warn(Warning::new(
-            WarningKind::OptionIgnored,
-            "CommerceML numbers use a decimal point; --decimal-separator comma is ignored",
-        ))?;
+        diag.warn(Warning::new(WarningKind::OptionIgnored, msg!("cml-decimal-comma-ignored")))?;
     }
     if !header.extra.is_empty() {
         let names: Vec<&str> = header.extra.keys().map(String::as_str).collect();
         diag.warn(Warning::new(
             WarningKind::FieldDropped,
-            format!("document attributes {} have no place in {NAME}; not written", names.join(", ")),
+            msg!("xml-document-attributes-dropped", names = names.join(", "), format = NAME),
         ))?;
     }
     Ok(())
@@ -78,7 +76,7 @@ fn unwritten_header(header: &Header, opts: &WriteOptions, diag: &mut Diagnostics
 impl RecordSink for ByKind {
     fn begin(&mut self, header: &Header, diag: &mut Diagnostics) -> Result<()> {
         let Some((out, opts, offset)) = self.waiting.take() else {
-            return Err(Error::usage(format!("{NAME}: the writer was begun twice")));
+            return Err(Error::usage(msg!("cml-begun-twice", format = NAME)));
         };
         unwritten_header(header, &opts, diag)?;
         let mut chosen: Box<dyn RecordSink> = match header.kind {
@@ -87,7 +85,7 @@ impl RecordSink for ByKind {
             other => {
                 return Err(ErrorKind::Unsupported {
                     format: NAME.into(),
-                    action: format!("write {} (it writes catalogues and orders)", other.as_str()).into(),
+                    action: msg!("cml-write-kind-unsupported", kind = kind_name(other)).into(),
                 }
                 .into())
             }
@@ -120,7 +118,7 @@ fn num(d: &Decimal) -> String {
 #[derive(Default)]
 struct UnitAssumed {
     lines: u64,
-    fractional: Option<String>,
+    fractional: Option<Message>,
 }
 
 impl OrdersWriter {
@@ -157,7 +155,7 @@ impl OrdersWriter {
 
     fn write_order(&mut self, n: usize, o: &Order, diag: &mut Diagnostics, units: &mut UnitAssumed) -> Result<()> {
         let label = o.external_id.clone().or_else(|| o.id.clone()).unwrap_or_else(|| format!("#{n}"));
-        let mut dropped: Vec<String> = Vec::new();
+        let mut dropped: Vec<Arg> = Vec::new();
         let id = o.id.clone().or_else(|| o.external_id.clone()).unwrap_or_else(|| n.to_string());
         let number = o.external_id.clone().or_else(|| o.id.clone()).unwrap_or_else(|| n.to_string());
         let when = o.order_time.or(o.created).map(|t| self.local(&t));
@@ -169,10 +167,7 @@ impl OrdersWriter {
         self.xml.text_element("Номер", &number).map_err(Error::output)?;
         match &when {
             Some(t) => self.xml.text_element("Дата", &t.format("%Y-%m-%d").to_string()).map_err(Error::output)?,
-            None => diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                format!("order {label} has no order or creation time; Дата is left out"),
-            ))?,
+            None => diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-order-no-time", order = &label)))?,
         }
         self.xml.text_element("ХозОперация", "Заказ товара").map_err(Error::output)?;
         self.xml.text_element("Роль", "Продавец").map_err(Error::output)?;
@@ -184,21 +179,19 @@ impl OrdersWriter {
         });
         self.xml.text_element("Сумма", &num(&total)).map_err(Error::output)?;
         if o.lines.is_empty() {
-            diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                format!("order {label} lists no goods (the input has no lines): the document has no Товары"),
-            ))?;
+            diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-order-no-lines", order = &label)))?;
         } else if let Some(given) = o.total_amount {
             let lines: Decimal = o.lines.iter().filter_map(line_sum).sum();
             let expected = lines - o.discount.unwrap_or_default() + o.delivery_amount.unwrap_or_default();
             if expected != given {
                 diag.warn(Warning::new(
                     WarningKind::TotalMismatch,
-                    format!(
-                        "order {label}: Сумма {} is not the lines {} − discount + delivery ({}); written as given",
-                        num(&given),
-                        num(&lines),
-                        num(&expected)
+                    msg!(
+                        "cml-order-total-mismatch",
+                        order = &label,
+                        total = num(&given),
+                        lines = num(&lines),
+                        expected = num(&expected)
                     ),
                 ))?;
             }
@@ -237,12 +230,12 @@ impl OrdersWriter {
                 dropped.push(field.into());
             }
         }
-        dropped.extend(o.extra.keys().map(|k| format!("extra {k}")));
+        dropped.extend(o.extra.keys().map(|k| format!("extra {k}").into()));
         if !dropped.is_empty() {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("order {label}: a {NAME} document cannot hold {}; not written", dropped.join(", ")),
+                    msg!("cml-dropped-in-document", order = &label, format = NAME, fields = comma_list(dropped)),
                 )
             })?;
         }
@@ -259,7 +252,7 @@ impl OrdersWriter {
             diag.warn_with(WarningKind::ValueAssumed, || {
                 Warning::new(
                     WarningKind::ValueAssumed,
-                    format!("order {label}: the client has no name; Контрагент is named {name:?}"),
+                    msg!("cml-client-no-name", order = label, name = format!("{name:?}")),
                 )
             })?;
         }
@@ -283,26 +276,27 @@ impl OrdersWriter {
         diag: &mut Diagnostics,
         units: &mut UnitAssumed,
     ) -> Result<()> {
-        let mut dropped: Vec<String> = Vec::new();
+        let mut dropped: Vec<Arg> = Vec::new();
         self.xml.start("Товар", &[]).map_err(Error::output)?;
         match (&line.product_code, &line.nomenclature_id) {
             (Some(code), nomenclature) => {
                 self.xml.text_element("Ид", code).map_err(Error::output)?;
                 if let Some(id) = nomenclature {
-                    dropped.push(format!("nomenclature id {id}"));
+                    dropped.push(msg!("cml-field-nomenclature-id", id = id).into());
                 }
             }
             (None, Some(id)) => {
                 self.xml.text_element("Ид", id).map_err(Error::output)?;
-                diag.warn_with(WarningKind::ValueAssumed, || Warning::new(
-                    WarningKind::ValueAssumed,
-                    format!("order {label}, line {n}: no product code; Ид is Бифит's nomenclature id {id}, which 1C does not know"),
-                ))?;
+                diag.warn_with(WarningKind::ValueAssumed, || {
+                    Warning::new(
+                        WarningKind::ValueAssumed,
+                        msg!("cml-line-nomenclature-id", order = label, line = n, id = id),
+                    )
+                })?;
             }
-            (None, None) => diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                format!("order {label}, line {n}: no product code; Ид is left out (1C matches by name or not at all)"),
-            ))?,
+            (None, None) => {
+                diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-line-no-code", order = label, line = n)))?
+            }
         }
         if let Some(b) = &line.barcode {
             self.xml.text_element("Штрихкод", b).map_err(Error::output)?;
@@ -311,14 +305,14 @@ impl OrdersWriter {
         self.unit()?;
         units.lines += 1;
         if units.fractional.is_none() && !line.quantity.fract().is_zero() {
-            units.fractional = Some(format!("order {label}, line {n}: quantity {}", num(&line.quantity)));
+            units.fractional =
+                Some(msg!("cml-fractional-quantity", order = label, line = n, quantity = num(&line.quantity)));
         }
         match line.price {
             Some(p) => self.xml.text_element("ЦенаЗаЕдиницу", &num(&p)).map_err(Error::output)?,
-            None => diag.warn(Warning::new(
-                WarningKind::ValueMissing,
-                format!("order {label}, line {n}: no price; ЦенаЗаЕдиницу is left out"),
-            ))?,
+            None => {
+                diag.warn(Warning::new(WarningKind::ValueMissing, msg!("cml-line-no-price", order = label, line = n)))?
+            }
         }
         self.xml.text_element("Количество", &num(&line.quantity)).map_err(Error::output)?;
         if let Some(sum) = line_sum(line) {
@@ -329,17 +323,14 @@ impl OrdersWriter {
         }
         self.xml.end("Товар").map_err(Error::output)?;
         if let Some(v) = line.vat {
-            dropped.push(format!("VAT {}", v.as_russian()));
+            dropped.push(msg!("cml-field-vat", rate = v.as_russian()).into());
         }
-        dropped.extend(line.extra.keys().map(|k| format!("extra {k}")));
+        dropped.extend(line.extra.keys().map(|k| format!("extra {k}").into()));
         if !dropped.is_empty() {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!(
-                        "order {label}, line {n}: a {NAME} document line cannot hold {}; not written",
-                        dropped.join(", ")
-                    ),
+                    msg!("cml-dropped-in-line", order = label, line = n, format = NAME, fields = comma_list(dropped)),
                 )
             })?;
         }
@@ -415,7 +406,7 @@ impl RecordSink for OrdersWriter {
             }
             other => Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: format!("write {} in an orders document", other.kind().as_str()).into(),
+                action: msg!("cml-write-in-orders", kind = kind_name(other.kind())).into(),
             }
             .into()),
         }
@@ -438,19 +429,13 @@ impl RecordSink for OrdersWriter {
         self.xml.end(ROOT).map_err(Error::output)?;
         self.xml.finish().map_err(Error::output)?;
         if units.lines > 0 {
-            let hint = units
-                .fractional
-                .map(|f| format!(" ({f} looks like a weight: check those lines in 1C)"))
-                .unwrap_or_default();
+            let count = units.lines;
             diag.warn_with(WarningKind::ValueAssumed, || {
-                Warning::new(
-                    WarningKind::ValueAssumed,
-                    format!(
-                        "order lines carry no unit: БазоваяЕдиница of {} line{} is written as 796 «Штука»{hint}",
-                        units.lines,
-                        if units.lines == 1 { "" } else { "s" }
-                    ),
-                )
+                let message = match units.fractional {
+                    Some(example) => msg!("cml-unit-assumed-weight", count = count, example = example),
+                    None => msg!("cml-unit-assumed", count = count),
+                };
+                Warning::new(WarningKind::ValueAssumed, message)
             })?;
         }
         Ok(())

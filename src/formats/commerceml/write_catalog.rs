@@ -33,8 +33,10 @@ use rust_decimal::Decimal;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, ErrorKind, Result};
-use crate::formats::xml::XmlOut;
+use crate::formats::xml::{Subject, XmlOut};
+use crate::i18n::Message;
 use crate::model::{Group, Header, Price, Product, Record, Vat};
+use crate::msg;
 use crate::number::{format_decimal, parse_decimal};
 use crate::sink::RecordSink;
 
@@ -42,7 +44,7 @@ use super::offers::{QUANTITY, STOCK_PER_STORE};
 use super::read::KILOGRAM;
 use super::spool::{Shared, Spool};
 use super::write::SCHEMA_VERSION;
-use super::{NAME, ROOT};
+use super::{kind_name, NAME, ROOT};
 
 /// The `Ид` of the classifier and the catalogue: one constant, so that every export updates the
 /// same catalogue on the site.
@@ -110,7 +112,7 @@ impl RecordSink for CatalogWriter {
             }
             other => Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: format!("write {} in a catalogue", other.kind().as_str()).into(),
+                action: msg!("cml-write-in-catalog", kind = kind_name(other.kind())).into(),
             }
             .into()),
         }
@@ -121,13 +123,7 @@ impl RecordSink for CatalogWriter {
         if !missing.is_empty() {
             let mut missing: Vec<&str> = missing.into_iter().map(String::as_str).collect();
             missing.sort_unstable();
-            diag.warn(Warning::new(
-                WarningKind::GroupMissing,
-                format!(
-                    "groups {} are not in the input; their products still name them in Группы/Ид",
-                    missing.join(", ")
-                ),
-            ))?;
+            diag.warn(Warning::new(WarningKind::GroupMissing, msg!("cml-groups-missing", codes = missing.join(", "))))?;
         }
         let date = self.export_date.map(|d| d.format("%Y-%m-%dT00:00:00").to_string());
         self.xml.declaration().map_err(Error::output)?;
@@ -192,7 +188,7 @@ impl CatalogWriter {
         if !self.group_codes.insert(g.code.clone()) {
             return diag.warn(Warning::new(
                 WarningKind::ValueDropped,
-                format!("group {} ({}) comes twice; the first is written", g.code, g.name),
+                msg!("cml-group-twice", code = &g.code, name = &g.name),
             ));
         }
         self.groups.push(g);
@@ -244,11 +240,11 @@ impl CatalogWriter {
                 Some(_) => {
                     diag.warn(Warning::new(
                         WarningKind::GroupMissing,
-                        format!(
-                            "group {} ({}) names the parent {}, which is not in the input; written at the top level",
-                            g.code,
-                            g.name,
-                            g.parent.as_deref().unwrap_or_default()
+                        msg!(
+                            "cml-group-parent-missing",
+                            code = &g.code,
+                            name = &g.name,
+                            parent = g.parent.as_deref().unwrap_or_default()
                         ),
                     ))?;
                     tops.push(i);
@@ -264,10 +260,7 @@ impl CatalogWriter {
             if !written[i] {
                 diag.warn(Warning::new(
                     WarningKind::ValueDropped,
-                    format!(
-                        "group {} ({}) is its own ancestor through its parents; written at the top level",
-                        g.code, g.name
-                    ),
+                    msg!("cml-group-cycle", code = &g.code, name = &g.name),
                 ))?;
                 self.write_subtree(&groups, &children, &mut written, i, diag)?;
             }
@@ -314,7 +307,7 @@ impl CatalogWriter {
     }
 
     fn open_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
-        self.xml.subject(format_args!("group {}", g.code));
+        self.xml.subject(Subject::Group, &g.code);
         self.xml.start("Группа", &[]).map_err(Error::output)?;
         self.xml.text_element("Ид", &g.code).map_err(Error::output)?;
         self.xml.text_element("Наименование", &g.name).map_err(Error::output)?;
@@ -330,11 +323,7 @@ impl CatalogWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!(
-                        "group {}: extra fields {} are not element names a {NAME} group can hold; not written",
-                        g.code,
-                        dropped.join(", ")
-                    ),
+                    msg!("cml-group-extra-dropped", code = &g.code, fields = dropped.join(", "), format = NAME),
                 )
             })?;
         }
@@ -343,7 +332,7 @@ impl CatalogWriter {
 
     fn write_goods(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
         let x = &mut self.goods.xml;
-        x.subject(format_args!("product {}", p.code));
+        x.subject(Subject::Product, &p.code);
         let status: &[(&str, &str)] = if p.deleted { &[("Статус", "Удален")] } else { &[] };
         x.start("Товар", status).map_err(Error::output)?;
         x.text_element("Ид", &p.code).map_err(Error::output)?;
@@ -402,17 +391,14 @@ impl CatalogWriter {
             if prices.iter().any(|(known, _)| *known == id) {
                 diag.warn(Warning::new(
                     WarningKind::ValueDropped,
-                    format!(
-                        "product {}: a second price of type {id:?}; an offer holds one, the first is written",
-                        p.code
-                    ),
+                    msg!("cml-product-second-price", code = &p.code, price_type = format!("{id:?}")),
                 ))?;
                 continue;
             }
             prices.push((id, price));
         }
         let x = &mut self.offers.xml;
-        x.subject(format_args!("product {}", p.code));
+        x.subject(Subject::Product, &p.code);
         x.start("Предложение", &[]).map_err(Error::output)?;
         x.text_element("Ид", &p.code).map_err(Error::output)?;
         if p.deleted {
@@ -463,7 +449,7 @@ impl CatalogWriter {
             if price.price_type.trim().is_empty() {
                 diag.warn(Warning::new(
                     WarningKind::ValueAssumed,
-                    format!("product {}: a price type without a name is written as {id:?}", p.code),
+                    msg!("cml-price-type-no-name", code = &p.code, id = format!("{id:?}")),
                 ))?;
             }
             let t = PriceType { name: name.to_string(), includes_vat: price.includes_vat, warned: false };
@@ -472,10 +458,15 @@ impl CatalogWriter {
         };
         if !known.warned && (known.name != name || known.includes_vat != price.includes_vat) {
             known.warned = true;
-            let message = format!(
-                "price type {id}: product {} has it as {:?} (VAT included: {:?}), an earlier product as {:?} \
-                 ({:?}); a {NAME} price type has one name and one VAT flag, the first is written (reported once)",
-                p.code, price.price_type, price.includes_vat, known.name, known.includes_vat
+            let message = msg!(
+                "cml-price-type-disagrees",
+                id = &id,
+                code = &p.code,
+                name = format!("{:?}", price.price_type),
+                vat = vat_included(price.includes_vat),
+                first_name = format!("{:?}", known.name),
+                first_vat = vat_included(known.includes_vat),
+                format = NAME
             );
             diag.warn(Warning::new(WarningKind::ValueDropped, message))?;
         }
@@ -489,9 +480,19 @@ fn product_name(p: &Product, diag: &mut Diagnostics) -> Result<String> {
         return Ok(p.name.clone());
     }
     diag.warn_with(WarningKind::ValueAssumed, || {
-        Warning::new(WarningKind::ValueAssumed, format!("product {} has no name; Наименование is its code", p.code))
+        Warning::new(WarningKind::ValueAssumed, msg!("cml-product-no-name", code = &p.code))
     })?;
     Ok(p.code.clone())
+}
+
+/// A price type's VAT flag as a message says it (`Some(true)` in English, as it always read).
+fn vat_included(flag: Option<bool>) -> Message {
+    let flag = match flag {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    msg!("cml-vat-included", flag = flag)
 }
 
 fn write_unit<W: Write>(x: &mut XmlOut<W>, p: &Product) -> Result<()> {

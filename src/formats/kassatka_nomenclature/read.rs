@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::formats::fields;
 use crate::formats::xml::{Attrs, XmlEvent, XmlSource};
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
+use crate::msg;
 use crate::options::{KassatkaDialect, ReadOptions};
 use crate::sink::RecordSink;
 use crate::text::RawInput;
@@ -74,7 +75,7 @@ impl KassatkaNomenclatureReader<'_> {
                                 self.diag.warn(
                                     Warning::new(
                                         WarningKind::ValueKeptAsText,
-                                        format!("Date {date:?} is not a dd.mm.yyyy date; kept as text"),
+                                        msg!("kassatka-date-bad", value = format!("{date:?}")),
                                     )
                                     .at(attrs.pos_of("Date")),
                                 )?;
@@ -92,15 +93,12 @@ impl KassatkaNomenclatureReader<'_> {
                 XmlEvent::Start { name, .. } => {
                     return Err(Error::syntax(
                         self.xml.pos(),
-                        format!("the root element is <{name}>: expected <{ROOT}> (Кассатка nomenclature)"),
+                        msg!("kassatka-wrong-root", name = name.as_str(), root = ROOT),
                     ))
                 }
                 XmlEvent::Text(_) => continue,
                 XmlEvent::End { .. } | XmlEvent::Eof => {
-                    return Err(Error::syntax(
-                        self.xml.pos(),
-                        format!("no <{ROOT}> element: the file is empty or not Кассатка nomenclature"),
-                    ))
+                    return Err(Error::syntax(self.xml.pos(), msg!("kassatka-no-root", root = ROOT)))
                 }
             }
         };
@@ -168,7 +166,8 @@ impl KassatkaNomenclatureReader<'_> {
     }
 
     fn read_group(&mut self, mut attrs: Attrs, empty: bool) -> Result<()> {
-        let code = fields::code(&attrs.require("Code", "the group's code")?, || attrs.pos_of("Code"))?;
+        let code =
+            fields::code(&attrs.require("Code", msg!("kassatka-expected-group-code"))?, || attrs.pos_of("Code"))?;
         let name = attrs.take("Name").unwrap_or_default();
         let parent =
             attrs.take("ParentCode").map(|p| p.trim().to_string()).filter(|p| !p.is_empty() && p != ROOT_GROUP_CODE);
@@ -218,8 +217,9 @@ impl KassatkaNomenclatureReader<'_> {
     }
 
     fn read_product(&mut self, mut attrs: Attrs, empty: bool, group: Option<&str>) -> Result<()> {
-        let code = fields::code(&attrs.require("Code", "the product's code")?, || attrs.pos_of("Code"))?;
-        let mut product = Product::new(code, attrs.require("Name", "the product's name")?);
+        let code =
+            fields::code(&attrs.require("Code", msg!("kassatka-expected-product-code"))?, || attrs.pos_of("Code"))?;
+        let mut product = Product::new(code, attrs.require("Name", msg!("kassatka-expected-product-name"))?);
         if let Some(barcodes) = attrs.take("Barcode") {
             for b in barcodes.split(',').filter(|b| !b.trim().is_empty()) {
                 product.barcodes.push(fields::code(b, || attrs.pos_of("Barcode"))?);
@@ -300,7 +300,13 @@ impl KassatkaNomenclatureReader<'_> {
                             Some(existing) if existing != vat => self.diag.warn(
                                 Warning::new(
                                     WarningKind::ValueDropped,
-                                    format!("product {}: price type {:?} has VAT {vat}, another has {existing}; the model keeps one VAT per product ({existing})", product.code, price.price_type),
+                                    msg!(
+                                        "kassatka-vat-conflict",
+                                        code = &product.code,
+                                        price_type = format!("{:?}", price.price_type),
+                                        vat = vat.to_string(),
+                                        existing = existing.to_string()
+                                    ),
                                 )
                                 .at(attrs.pos_of("VAT")),
                             )?,
@@ -353,13 +359,18 @@ impl KassatkaNomenclatureReader<'_> {
             if same && units_compatible(pending.unit.as_ref(), product.unit.as_ref()) {
                 let conflicts = merge_rows(pending, product);
                 for (field, kept, dropped) in conflicts {
-                    self.diag.warn_with(WarningKind::ValueDropped, || Warning::new(
-                        WarningKind::ValueDropped,
-                        format!(
-                            "product {}: the rows of its price types disagree on {field} ({kept:?} and {dropped:?}); the model keeps one ({kept:?})",
-                            pending.code
-                        ),
-                    ))?;
+                    self.diag.warn_with(WarningKind::ValueDropped, || {
+                        Warning::new(
+                            WarningKind::ValueDropped,
+                            msg!(
+                                "kassatka-rows-disagree",
+                                code = &pending.code,
+                                field = &field,
+                                kept = format!("{kept:?}"),
+                                dropped = format!("{dropped:?}")
+                            ),
+                        )
+                    })?;
                 }
                 return Ok(());
             }
@@ -382,11 +393,8 @@ impl KassatkaNomenclatureReader<'_> {
             self.xml.read_unknown(name)?;
         }
         self.diag.warn(
-            Warning::new(
-                WarningKind::ElementSkipped,
-                format!("unknown element <{name}> inside <{parent}> is not part of Кассатка nomenclature; skipped"),
-            )
-            .at(pos),
+            Warning::new(WarningKind::ElementSkipped, msg!("kassatka-unknown-element", name = name, parent = parent))
+                .at(pos),
         )
     }
 
@@ -399,7 +407,7 @@ impl KassatkaNomenclatureReader<'_> {
         self.diag.warn(
             Warning::new(
                 WarningKind::AttributeSkipped,
-                format!("product {product}: unknown attributes {} skipped", names.join(", ")),
+                msg!("kassatka-unknown-attributes", code = product, names = names.join(", ")),
             )
             .at(pos),
         )
@@ -413,7 +421,7 @@ impl KassatkaNomenclatureReader<'_> {
         self.diag.warn(
             Warning::new(
                 WarningKind::TextSkipped,
-                format!("text {:?} directly inside <{parent}> skipped", truncate(text, 40)),
+                msg!("kassatka-stray-text", text = format!("{:?}", truncate(text, 40)), parent = parent),
             )
             .at(self.xml.pos()),
         )

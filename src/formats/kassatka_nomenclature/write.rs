@@ -10,8 +10,10 @@ use std::io::Write;
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
 use crate::formats::fields::yes_no_text;
-use crate::formats::xml::XmlOut;
+use crate::formats::xml::{semicolon_list, Subject, XmlOut};
+use crate::i18n::Message;
 use crate::model::{Group, Header, Price, Product};
+use crate::msg;
 use crate::number::format_decimal;
 use crate::options::{KassatkaDialect, WriteOptions};
 use crate::price_choice::price_fields;
@@ -93,9 +95,11 @@ impl KassatkaNomenclatureWriter {
             None => diag.warn_with(WarningKind::ValueAssumed, || {
                 Warning::new(
                     WarningKind::ValueAssumed,
-                    format!(
-                        "the input's {NAME} layout {layout:?} is not api or 1c; written in the {} layout",
-                        self.dialect.layout_name()
+                    msg!(
+                        "kassatka-layout-unknown",
+                        format = NAME,
+                        layout = format!("{layout:?}"),
+                        written = self.dialect.layout_name()
                     ),
                 )
             })?,
@@ -120,7 +124,7 @@ impl KassatkaNomenclatureWriter {
             return Ok(());
         }
         let (code, name, parent) = self.group_attrs(&open.key);
-        self.xml.subject(format_args!("group {code}"));
+        self.xml.subject(Subject::Group, &code);
         self.xml
             .start("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)])
             .map_err(Error::output)?;
@@ -146,7 +150,7 @@ impl KassatkaNomenclatureWriter {
             // (CommerceML lists every group before any goods) they get an element of their own:
             // that is not a split, so it is not in `closed`.
             let (code, name, parent) = self.group_attrs(&open.key);
-            self.xml.subject(format_args!("group {code}"));
+            self.xml.subject(Subject::Group, &code);
             self.xml
                 .empty("ProductGroup", &[("Code", &code), ("Name", &name), ("ParentCode", &parent)])
                 .map_err(Error::output)?;
@@ -162,10 +166,7 @@ impl KassatkaNomenclatureWriter {
         self.close_current()?;
         if self.closed.contains(&key) {
             let (code, _, _) = self.group_attrs(&key);
-            diag.warn(Warning::new(
-                WarningKind::GroupSplit,
-                format!("the products of group {code} are not together in the input; the group is written in more than one ProductGroup element"),
-            ))?;
+            diag.warn(Warning::new(WarningKind::GroupSplit, msg!("kassatka-group-split", code = code)))?;
         }
         self.current = Some(OpenGroup { key, started: false });
         Ok(())
@@ -174,7 +175,7 @@ impl KassatkaNomenclatureWriter {
     fn write_product(&mut self, product: &Product, diag: &mut Diagnostics) -> Result<()> {
         self.start_current()?;
         self.warn_losses(product, diag)?;
-        self.xml.subject(format_args!("product {}", product.code));
+        self.xml.subject(Subject::Product, &product.code);
         match self.dialect() {
             KassatkaDialect::Api => self.write_api_product(product),
             KassatkaDialect::OneC => {
@@ -277,81 +278,70 @@ impl KassatkaNomenclatureWriter {
     /// Says what of a product this layout cannot hold.
     fn warn_losses(&self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
         // What is lost, worded only if the warning is kept (a big file loses the same on every row).
-        let mut lost: Vec<Box<dyn Fn() -> String + '_>> = Vec::new();
+        let mut lost: Vec<Box<dyn Fn() -> Message + '_>> = Vec::new();
         if self.dialect() == KassatkaDialect::Api {
             let written = api_barcode(p);
             let (digits, others): (Vec<&String>, Vec<&String>) =
                 p.barcodes.iter().filter(|b| Some(*b) != written).partition(|b| fits_api_barcode(b));
             if !digits.is_empty() {
-                let which = if written == p.barcodes.first() { "the first" } else { "one" };
-                lost.push(Box::new(move || format!("barcodes {} (only {which} fits)", join(&digits))));
-            }
-            if !others.is_empty() {
+                let first = written == p.barcodes.first();
                 lost.push(Box::new(move || {
-                    format!("barcodes {} (not digits; Product@Barcode holds digits only)", join(&others))
+                    if first {
+                        msg!("kassatka-lost-barcodes-first", barcodes = join(&digits))
+                    } else {
+                        msg!("kassatka-lost-barcodes-one", barcodes = join(&digits))
+                    }
                 }));
             }
+            if !others.is_empty() {
+                lost.push(Box::new(move || msg!("kassatka-lost-barcodes-not-digits", barcodes = join(&others))));
+            }
             if let Some(a) = &p.article {
-                lost.push(Box::new(move || format!("article {a:?}")));
+                lost.push(Box::new(move || msg!("kassatka-lost-article", article = format!("{a:?}"))));
             }
             if let Some(v) = p.vat {
-                lost.push(Box::new(move || format!("VAT {}", v.as_russian())));
+                lost.push(Box::new(move || msg!("kassatka-lost-vat", vat = v.as_russian())));
             }
             if p.prices.iter().any(|pr| pr.code.is_some() || pr.includes_vat.is_some()) {
-                lost.push(Box::new(move || "price codes / IncludesVAT".to_string()));
+                lost.push(Box::new(move || msg!("kassatka-lost-price-codes")));
             }
         } else {
             let unfit: Vec<&String> = p.barcodes.iter().filter(|b| !fits_1c_barcode(b)).collect();
             if !unfit.is_empty() {
-                lost.push(Box::new(move || {
-                    format!("barcodes {} (the layout holds Latin letters, digits and - . _ / only)", join(&unfit))
-                }));
+                lost.push(Box::new(move || msg!("kassatka-lost-barcodes-1c", barcodes = join(&unfit))));
             }
             if p.prices.iter().any(|pr| pr.includes_vat.is_none()) {
                 diag.warn_with(WarningKind::ValueAssumed, || {
-                    Warning::new(
-                        WarningKind::ValueAssumed,
-                        format!(
-                        "product {}: the input does not say whether its prices include VAT; IncludesVAT written as Да",
-                        p.code
-                    ),
-                    )
+                    Warning::new(WarningKind::ValueAssumed, msg!("kassatka-includes-vat-assumed", code = &p.code))
                 })?;
             }
             // The 1C layout writes VAT on each Prices/Price: without prices it has nowhere to go.
             if let (Some(v), true) = (p.vat, p.prices.is_empty()) {
-                lost.push(Box::new(move || {
-                    format!("VAT {} (it is written on prices and the product has none)", v.as_russian())
-                }));
+                lost.push(Box::new(move || msg!("kassatka-lost-vat-no-prices", vat = v.as_russian())));
             }
         }
         if p.weighted {
-            lost.push(Box::new(move || "the weighted flag".to_string()));
+            lost.push(Box::new(move || msg!("kassatka-lost-weighted")));
         }
         if p.service {
-            lost.push(Box::new(move || "the service flag".to_string()));
+            lost.push(Box::new(move || msg!("kassatka-lost-service")));
         }
         let extra: Vec<&str> = p.extra.keys().map(String::as_str).filter(|k| *k != "Price").collect();
         if !extra.is_empty() {
-            lost.push(Box::new(move || format!("extra fields {}", extra.join(", "))));
+            lost.push(Box::new(move || msg!("kassatka-lost-extra", names = extra.join(", "))));
         }
         if lost.is_empty() {
             return Ok(());
         }
-        let hint = if self.dialect() == KassatkaDialect::Api {
-            " (--kassatka-dialect 1c keeps articles, VAT and all barcodes)"
-        } else {
-            ""
-        };
+        let api = self.dialect() == KassatkaDialect::Api;
         diag.warn_with(WarningKind::FieldDropped, || {
-            Warning::new(
-                WarningKind::FieldDropped,
-                format!(
-                    "product {}: {NAME} cannot hold {}; not written{hint}",
-                    p.code,
-                    lost.iter().map(|say| say()).collect::<Vec<_>>().join("; ")
-                ),
-            )
+            let (code, lost) = (&p.code, semicolon_list(lost.iter().map(|say| say())));
+            let message = if api {
+                msg!("kassatka-product-lost-api", code = code, format = NAME, lost = lost)
+            } else {
+                msg!("kassatka-product-lost", code = code, format = NAME, lost = lost)
+            };
+            Warning::new(WarningKind::FieldDropped, message)
         })
     }
 }
@@ -371,7 +361,7 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
         if let Some(d) = &date {
             attrs.push(("Date", d));
         }
-        self.xml.subject(format_args!("the document's attributes"));
+        self.xml.subject(Subject::Document, "");
         let dropped: Vec<&str> = header
             .extra
             .keys()
@@ -382,7 +372,7 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("document attributes {} have no place in {NAME}; not written", dropped.join(", ")),
+                    msg!("xml-document-attributes-dropped", names = dropped.join(", "), format = NAME),
                 )
             })?;
         }
@@ -395,7 +385,7 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("group {}: {NAME} cannot hold {}; not written", group.code, names.join(", ")),
+                    msg!("kassatka-group-extra-dropped", code = &group.code, format = NAME, names = names.join(", ")),
                 )
             })?;
         }
@@ -411,13 +401,9 @@ impl CatalogWriter for KassatkaNomenclatureWriter {
 
     /// Products whose group never came: under the root pseudo-group, their ParentCode kept.
     fn orphans(&mut self, code: &str, products: Vec<Product>, diag: &mut Diagnostics) -> Result<()> {
-        diag.warn_with(WarningKind::GroupMissing, || Warning::new(
-            WarningKind::GroupMissing,
-            format!(
-                "group {code} is not in the input; its {} products are written outside any group with ParentCode {code}",
-                products.len()
-            ),
-        ))?;
+        diag.warn_with(WarningKind::GroupMissing, || {
+            Warning::new(WarningKind::GroupMissing, msg!("kassatka-group-missing", code = code, count = products.len()))
+        })?;
         self.switch_to(None, diag)?;
         products.iter().try_for_each(|p| self.write_product(p, diag))
     }

@@ -10,7 +10,9 @@ use quick_xml::events::attributes::AttrError;
 use quick_xml::events::BytesStart;
 
 use crate::error::{Error, Position, Result};
+use crate::i18n::{Arg, Message};
 use crate::model::Extra;
+use crate::msg;
 
 use super::Locator;
 
@@ -131,7 +133,7 @@ pub(super) struct TagContext<'a> {
     pub start: u64,
     pub locator: Locator,
     /// Makes an error at the tag (a syntax error, or a value beyond the limit).
-    pub syntax_error: &'a dyn Fn(String) -> Error,
+    pub syntax_error: &'a dyn Fn(Message) -> Error,
     pub check_value: &'a dyn Fn(u64, u64) -> Result<()>,
 }
 
@@ -148,7 +150,7 @@ impl Attrs {
         for (i, span) in spans.iter().enumerate() {
             if let Some(prev) = spans[..i].iter().find(|s| tag[s.key.clone()] == tag[span.key.clone()]) {
                 let err = AttrError::Duplicated(span.key.start, prev.key.start);
-                return Err((cx.syntax_error)(format!("bad attribute in <{}>: {err}", cx.element)));
+                return Err((cx.syntax_error)(bad_attribute(&cx.element, err)));
             }
         }
         let mut unescaped = Vec::new();
@@ -159,7 +161,12 @@ impl Attrs {
                 let text = quick_xml::escape::unescape(&utf8(raw)).map(Cow::into_owned).map_err(|err| {
                     let key = utf8(&tag[span.key.clone()]);
                     let err = quick_xml::Error::Escape(err);
-                    (cx.syntax_error)(format!("bad value of {}@{key}: {err}", cx.element))
+                    (cx.syntax_error)(msg!(
+                        "xml-bad-attribute-value",
+                        element = cx.element.as_str(),
+                        attribute = key,
+                        error = err.to_string()
+                    ))
                 })?;
                 length = text.len();
                 unescaped.push((i, text));
@@ -201,11 +208,15 @@ impl Attrs {
         self.take(name).filter(|v| !v.trim().is_empty())
     }
 
-    /// Takes an attribute that must be present.
-    pub fn require(&mut self, name: &str, expected: &str) -> Result<String> {
-        self.take(name).ok_or_else(|| {
-            Error::syntax(self.pos_of(name), format!("attribute {name} is missing: expected {expected}"))
-        })
+    /// Takes an attribute that must be present; `expected` says what it holds (a message).
+    pub fn require(&mut self, name: &str, expected: impl Into<Arg>) -> Result<String> {
+        match self.take(name) {
+            Some(value) => Ok(value),
+            None => {
+                let expected: Arg = expected.into();
+                Err(Error::syntax(self.pos_of(name), msg!("xml-attribute-missing", name = name, expected = expected)))
+            }
+        }
     }
 
     /// The position to name in a message about one attribute: `Product@Price`.
@@ -282,10 +293,15 @@ fn split_strictly(e: &BytesStart, cx: &TagContext, spans: &mut Spans) -> Result<
     let tag: &[u8] = e;
     // quick-xml's own duplicate check allocates a list per element; ours runs on the spans.
     for attr in e.attributes().with_checks(false) {
-        let attr = attr.map_err(|err| (cx.syntax_error)(format!("bad attribute in <{}>: {err}", cx.element)))?;
+        let attr = attr.map_err(|err| (cx.syntax_error)(bad_attribute(&cx.element, err)))?;
         spans.push(Span { key: range_in(tag, attr.key.as_ref()), value: range_in(tag, &attr.value), taken: false });
     }
     Ok(())
+}
+
+/// A malformed or repeated attribute, in quick-xml's words.
+fn bad_attribute(element: &Name, err: AttrError) -> Message {
+    msg!("xml-bad-attribute", element = element.as_str(), error = err.to_string())
 }
 
 fn is_space(b: u8) -> bool {

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{Error, Position, Result};
+use crate::i18n::{Arg, Message};
 use crate::limits::Limits;
 use crate::text::{read_error, DetectedEncoding, LineIndex, RawInput, TextInput};
 
-pub use super::xml_out::{report_removed_characters, XmlOut};
+pub use super::xml_out::{report_removed_characters, Subject, XmlOut};
 
 type Source = crate::text::TextReader;
 
@@ -18,6 +19,26 @@ mod attrs;
 
 pub use attrs::{Attrs, Name};
 use attrs::{Names, TagContext};
+
+/// Items joined by `, ` as one message argument. Each item stays what it is (a message is
+/// rendered in the language the whole is displayed in, so `--json` stays English).
+pub fn comma_list<T: Into<Arg>>(items: impl IntoIterator<Item = T>) -> Arg {
+    join(items, |head, item| crate::msg!("xml-list-comma", head = head, item = item))
+}
+
+/// Items joined by `; ` as one message argument (see [`comma_list`]).
+pub fn semicolon_list<T: Into<Arg>>(items: impl IntoIterator<Item = T>) -> Arg {
+    join(items, |head, item| crate::msg!("xml-list-semicolon", head = head, item = item))
+}
+
+fn join<T: Into<Arg>>(items: impl IntoIterator<Item = T>, pair: impl Fn(Arg, Arg) -> Message) -> Arg {
+    let mut items = items.into_iter().map(Into::into);
+    let Some(mut joined) = items.next() else { return Arg::Text(String::new()) };
+    for item in items {
+        joined = pair(joined, item).into();
+    }
+    joined
+}
 
 /// An XML event, positioned at its start: names are shared, attributes decoded when taken.
 #[derive(Debug)]
@@ -139,13 +160,16 @@ impl XmlSource {
             },
             other => {
                 let pos = self.lines.position_at(&self.name, self.reader.error_position());
-                Error::syntax(pos, format!("the XML is not well-formed: {other}"))
+                Error::syntax(pos, crate::msg!("xml-not-well-formed", detail = other.to_string()))
             }
         }
     }
 
-    fn text_error(&self, what: impl std::fmt::Display) -> Error {
-        Error::syntax(self.pos(), format!("the XML is not well-formed: {what}"))
+    /// A syntax error at the last event: `what` is quick-xml's words (kept as they come) or a
+    /// message of ours.
+    fn text_error(&self, what: impl Into<Arg>) -> Error {
+        let detail: Arg = what.into();
+        Error::syntax(self.pos(), crate::msg!("xml-not-well-formed", detail = detail))
     }
 
     /// The next element start, element end or text. Declarations, comments, processing
@@ -170,24 +194,24 @@ impl XmlSource {
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => Step::Skip,
                 Event::Text(t) => {
                     let lead = t.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count() as u64;
-                    Step::Literal(t.xml10_content().map_err(|e| self.text_error(e))?.into_owned(), lead)
+                    Step::Literal(t.xml10_content().map_err(|e| self.text_error(e.to_string()))?.into_owned(), lead)
                 }
-                Event::CData(c) => Step::Text(c.decode().map_err(|e| self.text_error(e))?.into_owned()),
+                Event::CData(c) => Step::Text(c.decode().map_err(|e| self.text_error(e.to_string()))?.into_owned()),
                 Event::GeneralRef(r) => match r.resolve_char_ref() {
                     Ok(Some(c)) => Step::Text(c.to_string()),
                     Ok(None) => {
-                        let name = r.decode().map_err(|e| self.text_error(e))?;
+                        let name = r.decode().map_err(|e| self.text_error(e.to_string()))?;
                         match quick_xml::escape::resolve_predefined_entity(&name) {
                             Some(v) => Step::Text(v.to_string()),
                             None => {
                                 self.event_start = start;
-                                return Err(self.text_error(format!("unknown entity &{name};")));
+                                return Err(self.text_error(crate::msg!("xml-unknown-entity", name = name)));
                             }
                         }
                     }
                     Err(e) => {
                         self.event_start = start;
-                        return Err(self.text_error(e));
+                        return Err(self.text_error(e.to_string()));
                     }
                 },
                 // The text before a tag (indentation) was trimmed away: the tag starts where its
@@ -198,7 +222,7 @@ impl XmlSource {
                     if self.depth > self.limits.max_depth {
                         return Err(Error::limit(
                             self.pos(),
-                            format!("elements nested {} deep", self.depth),
+                            crate::msg!("xml-limit-depth", depth = self.depth),
                             self.limits.max_depth.to_string(),
                             "--max-depth",
                         ));
@@ -275,7 +299,7 @@ impl XmlSource {
         }
         Err(Error::limit(
             self.lines.position_at(&self.name, at),
-            format!("a value of {len} bytes"),
+            crate::msg!("xml-limit-value", bytes = len),
             crate::limits::describe_size(self.limits.max_value_size),
             "--max-value-size",
         ))
@@ -289,7 +313,7 @@ impl XmlSource {
     fn element_name(&mut self, bytes: &[u8]) -> Result<Name> {
         match self.names.get(bytes) {
             Ok(name) => Ok(name),
-            Err(e) => Err(self.text_error(e)),
+            Err(e) => Err(self.text_error(e.to_string())),
         }
     }
 
@@ -300,7 +324,7 @@ impl XmlSource {
                 element,
                 start: self.event_start,
                 locator: self.locator(),
-                syntax_error: &|message| self.text_error(message),
+                syntax_error: &|message: Message| self.text_error(message),
                 check_value: &|len, at| self.check_value(len, at),
             },
         )
@@ -331,7 +355,7 @@ impl XmlSource {
                 XmlEvent::Start { name, .. } => {
                     return Err(Error::syntax(
                         self.pos(),
-                        format!("unexpected element <{name}> inside <{element}>: expected a plain value"),
+                        crate::msg!("xml-unexpected-element", name = name.as_str(), element = element),
                     ))
                 }
                 XmlEvent::Eof => return Err(self.truncated(element)),
@@ -378,9 +402,6 @@ impl XmlSource {
 
     /// The error for a file that ends inside `element`.
     pub fn truncated(&self, element: &str) -> Error {
-        Error::syntax(
-            self.pos(),
-            format!("the file ends inside <{element}>: it is cut off (copied or exported incompletely?)"),
-        )
+        Error::syntax(self.pos(), crate::msg!("xml-truncated", element = element))
     }
 }
