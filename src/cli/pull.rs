@@ -5,10 +5,10 @@ use std::io::{self, Write};
 
 use clap::Args;
 
-use kassa_bridge::watch::lock::DataLock;
-use kassa_bridge::watch::pull::{self, Ending, PullJournal, Puller};
 use kassa_bridge::i18n::Text;
 use kassa_bridge::tr;
+use kassa_bridge::watch::lock::DataLock;
+use kassa_bridge::watch::pull::{self, Ending, PullJournal, Puller};
 use kassa_bridge::watch::status::{shown_time, PullStatus};
 
 use super::exit::{self, code_for};
@@ -95,8 +95,7 @@ pub fn pull(args: &PullArgs, lang: Option<kassa_bridge::i18n::Lang>) -> u8 {
         Some((from, to)) => puller.run_period(p, from, to, args.again),
         None => puller.run(p, pull::service_now(p), &|| false),
     };
-    let summary =
-        tr!("pull-summary", periods = report.periods, records = report.records, repeats = report.repeats);
+    let summary = tr!("pull-summary", periods = report.periods, records = report.records, repeats = report.repeats);
     match report.ending {
         Ending::UpToDate => {
             tracing::info!("{summary}");
@@ -133,22 +132,13 @@ pub fn print_pull_status(p: &PullStatus, out: &mut dyn Write) -> io::Result<()> 
     let last = p.last_run.as_deref().map_or_else(|| tr!("pull-status-never"), shown_time);
     let next = p.next_run.as_deref().map_or_else(|| "-".to_string(), shown_time);
     writeln!(out, "  {}", tr!("pull-status-runs", last = last, next = next, behind = p.periods_behind))?;
-    writeln!(
-        out,
-        "  {}",
-        tr!("pull-status-counts", periods = p.periods, records = p.records, repeats = p.repeats)
-    )?;
+    writeln!(out, "  {}", tr!("pull-status-counts", periods = p.periods, records = p.records, repeats = p.repeats))?;
     if let Some(d) = &p.last_delivered {
         let outputs = if d.outputs.is_empty() { tr!("pull-status-no-output") } else { d.outputs.join(", ") };
         writeln!(
             out,
             "  {}",
-            tr!(
-                "pull-status-last-delivered",
-                at = shown_time(&d.at),
-                period = files(&d.files, ""),
-                outputs = outputs
-            )
+            tr!("pull-status-last-delivered", at = shown_time(&d.at), period = files(&d.files, ""), outputs = outputs)
         )?;
     }
     if let Some(i) = &p.interrupted {
@@ -158,12 +148,7 @@ pub fn print_pull_status(p: &PullStatus, out: &mut dyn Write) -> io::Result<()> 
         writeln!(
             out,
             "  {}",
-            tr!(
-                "pull-status-last-error",
-                at = shown_time(&e.at),
-                error = text(&e.error),
-                period = files(&e.files, "")
-            )
+            tr!("pull-status-last-error", at = shown_time(&e.at), error = text(&e.error), period = files(&e.files, ""))
         )?;
     }
     Ok(())

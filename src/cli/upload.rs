@@ -240,7 +240,7 @@ fn show(bar: &Option<ProgressBar>, p: Progress<'_>) {
                         tr!("upload-progress-items"),
                         tr!("upload-progress-eta")
                     ))
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
                 bar.set_length(total);
             }
@@ -361,10 +361,7 @@ fn upload_bifit(args: &UploadBifitArgs) -> u8 {
                     eprintln!("{}", tr!("upload-problem", problem = p));
                 }
                 if let Some(n) = outcome.item_qty.filter(|n| *n < outcome.counts.products) {
-                    eprintln!(
-                        "{}",
-                        tr!("upload-bifit-rows-processed", rows = n, products = outcome.counts.products)
-                    );
+                    eprintln!("{}", tr!("upload-bifit-rows-processed", rows = n, products = outcome.counts.products));
                 }
                 if outcome.is_clean() {
                     exit::OK

@@ -9,8 +9,8 @@ use clap::{Args, ValueEnum};
 
 use kassa_bridge::i18n::{Lang, Text};
 use kassa_bridge::tr;
-use kassa_bridge::watch::status::shown_time;
 use kassa_bridge::watch::config::{self, Config};
+use kassa_bridge::watch::status::shown_time;
 use kassa_bridge::watch::{self as drop_folder, RunMode, Status, Watcher};
 
 use super::exit::{self, code_for};

@@ -190,7 +190,11 @@ impl BifitClient {
         }
         let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
         let access = body.get("access_token").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| {
-            self.http.remote_error(SERVICE, Some(reply.status), &format!("{what}: {}", tr!("upload-bifit-no-access-token")))
+            self.http.remote_error(
+                SERVICE,
+                Some(reply.status),
+                &format!("{what}: {}", tr!("upload-bifit-no-access-token")),
+            )
         })?;
         let refresh = body.get("refresh_token").and_then(Value::as_str).filter(|s| !s.is_empty());
         let expires_at = body

@@ -268,8 +268,7 @@ impl Run<'_> {
         if let Some(r) = self.state.get(&self.target, parent).filter(|r| !r.id.is_null()) {
             return Ok(r.id.clone());
         }
-        self.lookup(parent)?
-            .ok_or_else(|| Error::Refused(tr!("upload-bifit-folder-unknown", folder = parent)))
+        self.lookup(parent)?.ok_or_else(|| Error::Refused(tr!("upload-bifit-folder-unknown", folder = parent)))
     }
 
     /// `POST /protected/nomenclatures`; before a re-send, looks the item up in case the lost
@@ -349,10 +348,7 @@ impl Run<'_> {
 
     fn item(&mut self, mut e: Entry, diag: &mut Diagnostics) -> Result<Step> {
         if !self.seen.insert(e.external_id.clone()) {
-            diag.warn(Warning::new(
-                WarningKind::DuplicateCode,
-                msg!("upload-bifit-duplicate", id = &e.external_id),
-            ))?;
+            diag.warn(Warning::new(WarningKind::DuplicateCode, msg!("upload-bifit-duplicate", id = &e.external_id)))?;
         }
         let parent = match self.parent_id(&e) {
             Ok(id) => id,

@@ -101,9 +101,10 @@ fn query_value(text: &str) -> String {
 
 impl KassatkaClient {
     pub fn new(config: &KassatkaConfig, http: Http) -> Result<Self> {
-        let token = config.token.clone().filter(|t| !t.is_empty()).ok_or_else(|| {
-            Error::Config(tr!("upload-kassatka-no-token", env = super::config::ENV_KASSATKA_TOKEN))
-        })?;
+        let token =
+            config.token.clone().filter(|t| !t.is_empty()).ok_or_else(|| {
+                Error::Config(tr!("upload-kassatka-no-token", env = super::config::ENV_KASSATKA_TOKEN))
+            })?;
         http.add_secret(token.expose());
         Ok(KassatkaClient { http, base_url: config.base_url.trim_end_matches('/').to_string(), token })
     }

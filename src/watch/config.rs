@@ -203,8 +203,10 @@ impl Config {
     /// The credentials every `upload = …` needs (checked when the watcher starts, not by
     /// `status`).
     pub fn check_uploads(&self) -> Result<()> {
-        let source: Text =
-            self.source.as_ref().map_or_else(|| msg!("watch-config-the-configuration").into(), |p| p.display().to_string().into());
+        let source: Text = self
+            .source
+            .as_ref()
+            .map_or_else(|| msg!("watch-config-the-configuration").into(), |p| p.display().to_string().into());
         for pull in &self.pulls {
             if let Some(what) = (pull.source.missing_credentials)(&self.services) {
                 return Err(Error::usage(msg!(
@@ -330,25 +332,28 @@ impl Config {
             let outbox = pick(&r.outbox, "outbox");
             if let Some(read) = &r.read {
                 if !read.get_ref().with.is_empty() {
-                    return Err(fail(
-                        read.span().start,
-                        msg!("watch-config-route-with").into(),
-                    ));
+                    return Err(fail(read.span().start, msg!("watch-config-route-with").into()));
                 }
             }
             let from = match &r.from {
                 Some(from) => {
-                    let format =
-                        crate::formats::find(from.get_ref()).map_err(|e| fail(from.span().start, e.to_string().into()))?;
+                    let format = crate::formats::find(from.get_ref())
+                        .map_err(|e| fail(from.span().start, e.to_string().into()))?;
                     if !format.can_read() {
-                        return Err(fail(from.span().start, msg!("watch-config-cannot-read", format = format.name).into()));
+                        return Err(fail(
+                            from.span().start,
+                            msg!("watch-config-cannot-read", format = format.name).into(),
+                        ));
                     }
                     Some(format.name.to_string())
                 }
                 None => None,
             };
             if r.targets.is_empty() {
-                return Err(fail(route_start, msg!("watch-config-route-no-target", route = format!("{name:?}")).into()));
+                return Err(fail(
+                    route_start,
+                    msg!("watch-config-route-no-target", route = format!("{name:?}")).into(),
+                ));
             }
             let owner = msg!("watch-config-owner-route", route = format!("{name:?}"));
             let targets = parse_targets(&r.targets, &outbox, &at, &fail, owner, "{stem}")?;
@@ -391,10 +396,7 @@ impl Config {
                 Some(f) => {
                     let text = f.get_ref();
                     if text.is_empty() || text.contains(['/', '\\']) {
-                        return Err(fail(
-                            f.span().start,
-                            msg!("watch-config-flag-file").into(),
-                        ));
+                        return Err(fail(f.span().start, msg!("watch-config-flag-file").into()));
                     }
                     Some(FlagFile::new(text))
                 }

@@ -535,6 +535,8 @@ fn remove_flag(route: &config::Route, name: &str) {
     match std::fs::remove_file(route.inbox.join(name)) {
         Ok(()) => tracing::debug!(route = %route.name, flag = %name, "flag file removed"),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::warn!(route = %route.name, flag = %name, "{}", tr!("watch-cannot-remove-flag", error = e.to_string())),
+        Err(e) => {
+            tracing::warn!(route = %route.name, flag = %name, "{}", tr!("watch-cannot-remove-flag", error = e.to_string()))
+        }
     }
 }

@@ -157,7 +157,9 @@ pub(crate) fn usable_folder(dir: &Path) -> Result<(), String> {
         Ok(_) => Err(tr!("watch-not-a-folder", folder = dir.display().to_string())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(dir) {
             Ok(()) => Ok(()),
-            Err(e) => Err(tr!("watch-folder-cannot-be-made", folder = dir.display().to_string(), error = e.to_string())),
+            Err(e) => {
+                Err(tr!("watch-folder-cannot-be-made", folder = dir.display().to_string(), error = e.to_string()))
+            }
         },
         Err(e) => Err(format!("{}: {e}", dir.display())),
     }
@@ -338,14 +340,13 @@ impl Worker<'_> {
         }
         for target in &route.targets {
             if let Some(flag) = &target.write.flag_file {
-                fs::write(flag, b"")
-                    .map_err(|e| {
-                        Outcome::Blocked(tr!(
-                            "watch-outbox-failing-at",
-                            path = flag.display().to_string(),
-                            error = e.to_string()
-                        ))
-                    })?;
+                fs::write(flag, b"").map_err(|e| {
+                    Outcome::Blocked(tr!(
+                        "watch-outbox-failing-at",
+                        path = flag.display().to_string(),
+                        error = e.to_string()
+                    ))
+                })?;
             }
         }
         let moved_to: Vec<PathBuf> = job.inputs.iter().map(|n| stamped_name(&route.done, n, None)).collect();

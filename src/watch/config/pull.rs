@@ -84,18 +84,13 @@ pub(super) fn parse_pull(
     if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')) {
         return Err(fail(raw.name.span().start, msg!("watch-config-pull-name").into()));
     }
-    let source =
-        source::find(raw.service.get_ref(), raw.fetch.get_ref()).map_err(|m| fail(raw.service.span().start, m.into()))?;
+    let source = source::find(raw.service.get_ref(), raw.fetch.get_ref())
+        .map_err(|m| fail(raw.service.span().start, m.into()))?;
     let schedule = match (&raw.every, &raw.at) {
         (Some(every), None) if !every.get_ref().0.is_zero() => Schedule::Every(every.get_ref().0),
         (Some(every), None) => return Err(fail(every.span().start, msg!("watch-config-every-zero").into())),
         (None, Some(times)) => Schedule::at(times.get_ref()).map_err(|m| fail(times.span().start, m.into()))?,
-        _ => {
-            return Err(fail(
-                start,
-                msg!("watch-config-pull-schedule", pull = format!("{name:?}")).into(),
-            ))
-        }
+        _ => return Err(fail(start, msg!("watch-config-pull-schedule", pull = format!("{name:?}")).into())),
     };
     let max_period = match &raw.max_period {
         Some(m) if m.get_ref().0 < Duration::from_secs(1) => {

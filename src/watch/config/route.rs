@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::Pattern;
 use crate::error::{Error, Result};
+use crate::formats::Format;
 use crate::i18n::Message;
 use crate::msg;
-use crate::formats::Format;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::upload::Target as UploadTarget;
 

@@ -26,10 +26,7 @@ fn the_russian_example_is_the_same_configuration() {
     ru.lang = None;
     assert_eq!(format!("{en:?}"), format!("{ru:?}"));
     let dir = Some(Path::new("/srv/kb"));
-    let (en, mut ru) = (
-        parse(&example_in(crate::i18n::Lang::En, dir)),
-        parse(&example_in(crate::i18n::Lang::Ru, dir)),
-    );
+    let (en, mut ru) = (parse(&example_in(crate::i18n::Lang::En, dir)), parse(&example_in(crate::i18n::Lang::Ru, dir)));
     ru.lang = None;
     assert_eq!(en.data_dir, Path::new("/srv/kb"));
     assert_eq!(format!("{en:?}"), format!("{ru:?}"));

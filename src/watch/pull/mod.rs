@@ -314,10 +314,13 @@ impl Puller<'_> {
             let staging = staging_path(output, &key);
             // Gone: renamed before an interruption.
             if exists(&staging) {
-                fs::rename(&staging, output)
-                    .map_err(|e| {
-                        Ending::Failed(tr!("pull-outbox-failing-at", path = output.display().to_string(), error = e.to_string()))
-                    })?;
+                fs::rename(&staging, output).map_err(|e| {
+                    Ending::Failed(tr!(
+                        "pull-outbox-failing-at",
+                        path = output.display().to_string(),
+                        error = e.to_string()
+                    ))
+                })?;
             }
         }
         let folders: HashSet<&Path> = outputs.iter().filter_map(|o| o.parent()).collect();
@@ -327,7 +330,11 @@ impl Puller<'_> {
         for target in &pull.targets {
             if let Some(flag) = &target.write.flag_file {
                 fs::write(flag, b"").map_err(|e| {
-                    Ending::Failed(tr!("pull-outbox-failing-at", path = flag.display().to_string(), error = e.to_string()))
+                    Ending::Failed(tr!(
+                        "pull-outbox-failing-at",
+                        path = flag.display().to_string(),
+                        error = e.to_string()
+                    ))
                 })?;
             }
         }

@@ -33,12 +33,7 @@ pub const SOURCES: &[Source] = &[Source {
     format: crate::formats::kassatka_receipts::NAME,
     kind: DataKind::Receipts,
     missing_credentials: |services| {
-        services
-            .kassatka
-            .token
-            .as_ref()
-            .is_none_or(|t| t.is_empty())
-            .then(crate::watch::config::kassatka_token)
+        services.kassatka.token.as_ref().is_none_or(|t| t.is_empty()).then(crate::watch::config::kassatka_token)
     },
     fetch_period: |services, from, to, raw| {
         let client = upload::kassatka::KassatkaClient::new(&services.kassatka, Http::new(services.http.clone())?)?;
