@@ -489,7 +489,7 @@ pub fn fetch_order(
     let body = client.order_json(id)?;
     let mut opts = convert.clone();
     opts.from = Some(crate::formats::bifit_orders::NAME.into());
-    let input = crate::text::RawInput::from_bytes(&format!("online order {id}"), body)?;
+    let input = crate::text::RawInput::from_bytes(&tr!("upload-order-input", id = id), body)?;
     Ok(crate::convert::convert(input, output, &opts, diag, None)?)
 }
 

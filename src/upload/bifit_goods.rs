@@ -128,24 +128,25 @@ fn raw_json(value: &impl serde::Serialize) -> Box<RawValue> {
 }
 
 fn parse_entry(line: &str, number: usize, file: &Path) -> Result<Entry> {
-    let bad = |what: &str| {
+    let bad = |what: crate::i18n::Text| {
         Error::Local(crate::Error::syntax(
             crate::Position {
                 file: Some(file.display().to_string().into()),
                 line: Some(number as u64),
                 ..Default::default()
             },
-            what.to_string(),
+            what,
         ))
     };
-    let outer: IndexMap<String, Box<RawValue>> = serde_json::from_str(line).map_err(|e| bad(&e.to_string()))?;
+    let outer: IndexMap<String, Box<RawValue>> = serde_json::from_str(line).map_err(|e| bad(e.to_string().into()))?;
     let item: IndexMap<String, Box<RawValue>> =
-        serde_json::from_str(outer.get("item").ok_or_else(|| bad("no item"))?.get())
-            .map_err(|e| bad(&e.to_string()))?;
+        serde_json::from_str(outer.get("item").ok_or_else(|| bad(msg!("upload-bifit-json-no-item").into()))?.get())
+            .map_err(|e| bad(e.to_string().into()))?;
     let text = |raw: Option<&Box<RawValue>>| -> Option<String> {
         raw.and_then(|r| serde_json::from_str::<Value>(r.get()).ok()).map(|v| value_text(&v)).filter(|s| !s.is_empty())
     };
-    let external_id = text(item.get("externalId")).ok_or_else(|| bad("an item without externalId"))?;
+    let external_id =
+        text(item.get("externalId")).ok_or_else(|| bad(msg!("upload-bifit-json-no-external-id").into()))?;
     let parent = text(outer.get("parentExternalId"));
     let folder = item.get("grouped").is_some_and(|g| g.get() == "true");
     Ok(Entry { item, parent, external_id, folder })
@@ -301,7 +302,7 @@ impl Run<'_> {
                     refreshed = true;
                     match self.client.bearer(true) {
                         Ok(_) => Attempt::Retry {
-                            reason: "HTTP 401; token refreshed".into(),
+                            reason: tr!("upload-bifit-token-refreshed"),
                             status: Some(401),
                             after: Some(std::time::Duration::ZERO),
                         },

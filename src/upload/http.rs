@@ -463,4 +463,19 @@ mod tests {
         // Cut first, the start of the secret would have stayed.
         assert!(brief(&body).contains("q\\/8X"));
     }
+
+    /// The message of a request given up: "try" and "tries" as before in English, Russian
+    /// plurals, the reason after the plural.
+    #[test]
+    fn a_request_given_up_reads_in_both_languages() {
+        use crate::i18n::Lang;
+        let gave_up = |tries: u32, lang: Lang| {
+            crate::msg!("upload-http-gave-up", what = "GET /x", tries = tries, seconds = "1.5", reason = "HTTP 503")
+                .render(lang)
+        };
+        assert_eq!(gave_up(1, Lang::En), "GET /x failed after 1 try in 1.5 s: HTTP 503");
+        assert_eq!(gave_up(3, Lang::En), "GET /x failed after 3 tries in 1.5 s: HTTP 503");
+        assert_eq!(gave_up(3, Lang::Ru), "GET /x: не удалось за 3 попытки (1.5 с): HTTP 503");
+        assert_eq!(gave_up(5, Lang::Ru), "GET /x: не удалось за 5 попыток (1.5 с): HTTP 503");
+    }
 }

@@ -18,9 +18,9 @@ use super::pattern::Pattern;
 use crate::convert;
 use crate::error::{Error, Result};
 use crate::i18n::{Message, Text};
-use crate::msg;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::upload::{ServicesConfig, Target as UploadTarget};
+use crate::{msg, tr};
 pub use pull::{Pull, PERIOD_NAME_FORMAT};
 use route::check_folders;
 pub use route::{FlagFile, Route, RouteUpload, Target};
@@ -195,7 +195,7 @@ impl Config {
     /// The built-in layout under `data_dir` (default `./kassa-bridge-data`).
     pub fn default_layout(data_dir: Option<&Path>) -> Result<Config> {
         let dir = data_dir.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-        let mut config = Config::parse(EXAMPLE, "<built-in configuration>", Path::new(""), Some(&dir))?;
+        let mut config = Config::parse(EXAMPLE, &tr!("watch-config-built-in"), Path::new(""), Some(&dir))?;
         config.services.apply_env(|name| std::env::var(name).ok());
         Ok(config)
     }

@@ -80,3 +80,7 @@ upload-endpoint-shape = { $spec }: expected `METHOD /path`, e.g. `PUT /protected
 upload-endpoint-method = { $spec }: the method must be PUT, POST or PATCH
 upload-sync-state-unreadable = { $path }: not a kassa-bridge sync state ({ $error }); move it away to start afresh (the next upload then compares with the service, not the file)
 upload-sync-state-version = { $path }: a sync state of format { $format } version { $version }, expected { $expected_format } version { $expected_version }
+upload-bifit-json-no-item = no item
+upload-bifit-json-no-external-id = an item without externalId
+upload-bifit-token-refreshed = HTTP 401; token refreshed
+upload-order-input = online order { $id }

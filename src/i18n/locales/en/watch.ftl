@@ -159,3 +159,4 @@ watch-lock-pid-unknown = pid unknown
 watch-lock-pid = pid { $pid }
 watch-lock-busy = another `kassa-bridge watch` ({ $holder }) is using the data folder { $folder }; run one watcher per data folder (stop that one, or give this one its own --data-dir)
 watch-lock-taken-over = took over the lock of a watcher that ended without a clean stop (a crash or a kill)
+watch-config-built-in = <built-in configuration>

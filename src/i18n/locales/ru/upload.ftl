@@ -88,3 +88,7 @@ upload-endpoint-shape = { $spec }: ожидается `МЕТОД /путь`, н
 upload-endpoint-method = { $spec }: метод должен быть PUT, POST или PATCH
 upload-sync-state-unreadable = { $path }: это не файл состояния синхронизации kassa-bridge ({ $error }); уберите его, чтобы начать заново (тогда следующая отправка сверится с сервисом, а не с файлом)
 upload-sync-state-version = { $path }: файл состояния формата { $format } версии { $version }, а ожидается { $expected_format } версии { $expected_version }
+upload-bifit-json-no-item = нет item
+upload-bifit-json-no-external-id = позиция без externalId
+upload-bifit-token-refreshed = HTTP 401; токен обновлён
+upload-order-input = онлайн-заказ { $id }

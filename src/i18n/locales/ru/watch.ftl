@@ -167,3 +167,4 @@ watch-lock-pid-unknown = pid неизвестен
 watch-lock-pid = pid { $pid }
 watch-lock-busy = папку данных { $folder } уже использует другой `kassa-bridge watch` ({ $holder }); на одну папку данных запускайте один watch (остановите тот или укажите этому свою --data-dir)
 watch-lock-taken-over = блокировка перехвачена у watch, который завершился некорректно (аварийно или был снят)
+watch-config-built-in = <встроенная настройка>
