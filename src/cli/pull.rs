@@ -5,12 +5,14 @@ use std::io::{self, Write};
 
 use clap::Args;
 
+use kassa_bridge::i18n::Text;
+use kassa_bridge::tr;
 use kassa_bridge::watch::lock::DataLock;
 use kassa_bridge::watch::pull::{self, Ending, PullJournal, Puller};
-use kassa_bridge::watch::status::PullStatus;
+use kassa_bridge::watch::status::{shown_time, PullStatus};
 
 use super::exit::{self, code_for};
-use super::watch::{FolderArgs, LogArgs};
+use super::watch::{files, FolderArgs, LogArgs};
 
 #[derive(Debug, Args)]
 pub struct PullArgs {
@@ -45,11 +47,11 @@ pub fn pull(args: &PullArgs, lang: Option<kassa_bridge::i18n::Lang>) -> u8 {
     let Some(p) = config.pull(&args.name) else {
         let names: Vec<&str> = config.pulls.iter().map(|p| p.name.as_str()).collect();
         let known = if names.is_empty() {
-            "it has no [[pull]]".to_string()
+            tr!("pull-none-configured")
         } else {
-            format!("its pulls: {}", names.join(", "))
+            tr!("pull-configured", names = names.join(", "))
         };
-        tracing::error!("no pull named {:?} in the configuration ({known})", args.name);
+        tracing::error!("{}", tr!("pull-unknown", name = format!("{:?}", args.name), known = known));
         return exit::USAGE;
     };
     let period = match (&args.from, &args.to) {
@@ -58,7 +60,7 @@ pub fn pull(args: &PullArgs, lang: Option<kassa_bridge::i18n::Lang>) -> u8 {
             match (bound(from), bound(to)) {
                 (Ok(f), Ok(t)) if f < t => Some((f, t)),
                 (Ok(_), Ok(_)) => {
-                    tracing::error!("--from must be before --to");
+                    tracing::error!("{}", tr!("pull-from-after-to"));
                     return exit::USAGE;
                 }
                 (Err(e), _) | (_, Err(e)) => {
@@ -93,21 +95,18 @@ pub fn pull(args: &PullArgs, lang: Option<kassa_bridge::i18n::Lang>) -> u8 {
         Some((from, to)) => puller.run_period(p, from, to, args.again),
         None => puller.run(p, pull::service_now(p), &|| false),
     };
-    let summary = format!(
-        "{} period(s) pulled: {} record(s) delivered, {} left out as delivered before",
-        report.periods, report.records, report.repeats
-    );
+    let summary = tr!("pull-summary", periods = report.periods, records = report.records, repeats = report.repeats);
     match report.ending {
         Ending::UpToDate => {
             tracing::info!("{summary}");
             exit::OK
         }
         Ending::Waiting(reason) => {
-            tracing::warn!("{summary}; waiting: {reason}");
+            tracing::warn!("{}", tr!("pull-summary-waiting", summary = &summary, reason = &reason));
             exit::OK
         }
         Ending::Failed(error) => {
-            tracing::error!("{summary}; failed: {error}");
+            tracing::error!("{}", tr!("pull-summary-failed", summary = &summary, error = &error));
             exit::REMOTE
         }
     }
@@ -115,37 +114,42 @@ pub fn pull(args: &PullArgs, lang: Option<kassa_bridge::i18n::Lang>) -> u8 {
 
 pub fn print_pull_status(p: &PullStatus, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
+    let text = |t: &Option<Text>| t.as_ref().map(ToString::to_string).unwrap_or_default();
     if p.configured {
-        writeln!(out, "pull {} ({}, {})", p.name, p.source, p.schedule)?;
+        writeln!(
+            out,
+            "{}",
+            tr!("pull-status-title", name = &p.name, source = &p.source, schedule = text(&p.schedule))
+        )?;
     } else {
-        writeln!(out, "pull {} (no longer configured)", p.name)?;
+        writeln!(out, "{}", tr!("pull-status-title-gone", name = &p.name))?;
     }
     match (&p.cursor, &p.first_period_from) {
-        (Some(cursor), _) => writeln!(out, "  cursor:    {cursor} (delivered up to here)")?,
-        (None, Some(from)) => writeln!(out, "  cursor:    none yet; the first period starts at {from}")?,
-        (None, None) => writeln!(out, "  cursor:    none yet")?,
+        (Some(cursor), _) => writeln!(out, "  {}", tr!("pull-status-cursor", cursor = shown_time(cursor)))?,
+        (None, Some(from)) => writeln!(out, "  {}", tr!("pull-status-no-cursor-first", from = shown_time(from)))?,
+        (None, None) => writeln!(out, "  {}", tr!("pull-status-no-cursor"))?,
     }
-    writeln!(
-        out,
-        "  runs:      last {}, next {}; {} period(s) behind",
-        p.last_run.as_deref().unwrap_or("never"),
-        p.next_run.as_deref().unwrap_or("-"),
-        p.periods_behind
-    )?;
-    writeln!(
-        out,
-        "  journal:   {} periods, {} records delivered, {} repeats left out",
-        p.periods, p.records, p.repeats
-    )?;
+    let last = p.last_run.as_deref().map_or_else(|| tr!("pull-status-never"), shown_time);
+    let next = p.next_run.as_deref().map_or_else(|| "-".to_string(), shown_time);
+    writeln!(out, "  {}", tr!("pull-status-runs", last = last, next = next, behind = p.periods_behind))?;
+    writeln!(out, "  {}", tr!("pull-status-counts", periods = p.periods, records = p.records, repeats = p.repeats))?;
     if let Some(d) = &p.last_delivered {
-        let outputs = if d.outputs.is_empty() { "no output (nothing new)".to_string() } else { d.outputs.join(", ") };
-        writeln!(out, "  last delivered {}: {} → {outputs}", d.at, d.files.join(""))?;
+        let outputs = if d.outputs.is_empty() { tr!("pull-status-no-output") } else { d.outputs.join(", ") };
+        writeln!(
+            out,
+            "  {}",
+            tr!("pull-status-last-delivered", at = shown_time(&d.at), period = files(&d.files, ""), outputs = outputs)
+        )?;
     }
     if let Some(i) = &p.interrupted {
-        writeln!(out, "  INTERRUPTED: {i}")?;
+        writeln!(out, "  {}", tr!("pull-status-interrupted", what = i))?;
     }
     if let Some(e) = &p.last_error {
-        writeln!(out, "  last error {}: {} ({})", e.at, e.error.as_deref().unwrap_or(""), e.files.join(""))?;
+        writeln!(
+            out,
+            "  {}",
+            tr!("pull-status-last-error", at = shown_time(&e.at), error = text(&e.error), period = files(&e.files, ""))
+        )?;
     }
     Ok(())
 }

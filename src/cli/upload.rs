@@ -17,7 +17,7 @@ use kassa_bridge::upload::bifit_goods::{self, ApiOptions};
 use kassa_bridge::upload::kassatka::{self, KassatkaClient};
 use kassa_bridge::upload::sync_state::SyncState;
 use kassa_bridge::upload::{self, Http, Progress, ServicesConfig};
-use kassa_bridge::Diagnostics;
+use kassa_bridge::{tr, Diagnostics};
 
 use super::exit::{self, code_for};
 use super::report::print_diagnostics;
@@ -180,7 +180,7 @@ pub struct BifitOrgsArgs {
 fn parse_status(text: &str) -> Result<OrderStatus, String> {
     text.parse().map_err(|()| {
         let names: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
-        format!("unknown status {text:?}; expected one of {}", names.join(", "))
+        tr!("upload-unknown-status", status = format!("{text:?}"), expected = names.join(", "))
     })
 }
 
@@ -212,7 +212,7 @@ pub struct BifitOrderArgs {
 // ---------------------------------------------------------------------------------------------
 
 fn fail(err: &upload::Error) -> u8 {
-    eprintln!("error: {err}");
+    eprintln!("{}", tr!("upload-error", error = err.to_string()));
     match err {
         upload::Error::Local(e) if e.is_broken_pipe() => exit::OK,
         upload::Error::Local(e) => code_for(e.kind()),
@@ -229,14 +229,18 @@ fn progress_bar(quiet: bool) -> Option<ProgressBar> {
 fn show(bar: &Option<ProgressBar>, p: Progress<'_>) {
     let Some(bar) = bar else { return };
     match p {
-        Progress::Converting => bar.set_message("converting"),
+        Progress::Converting => bar.set_message(tr!("upload-progress-converting")),
         Progress::Sending(what) => bar.set_message(what.to_string()),
-        Progress::Waiting { key, status } => bar.set_message(format!("job {key}: {status}")),
+        Progress::Waiting { key, status } => bar.set_message(tr!("upload-progress-job", key = key, status = status)),
         Progress::Items { done, total } => {
             if bar.length() != Some(total) {
                 bar.set_style(
-                    ProgressStyle::with_template("{bar:40} {pos}/{len} items {elapsed} (eta {eta})")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    ProgressStyle::with_template(&format!(
+                        "{{bar:40}} {{pos}}/{{len}} {} {{elapsed}} ({} {{eta}})",
+                        tr!("upload-progress-items"),
+                        tr!("upload-progress-eta")
+                    ))
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
                 bar.set_length(total);
             }
@@ -351,13 +355,13 @@ fn upload_bifit(args: &UploadBifitArgs) -> u8 {
                     eprintln!("{} → bifit-csv → {outcome}", outcome.from_format);
                 }
                 if let Some(m) = &outcome.exception_message {
-                    eprintln!("problem: {m}");
+                    eprintln!("{}", tr!("upload-problem", problem = m));
                 }
                 for p in &outcome.problems {
-                    eprintln!("problem: {p}");
+                    eprintln!("{}", tr!("upload-problem", problem = p));
                 }
                 if let Some(n) = outcome.item_qty.filter(|n| *n < outcome.counts.products) {
-                    eprintln!("problem: БИФИТ Касса processed {n} rows of {} products sent", outcome.counts.products);
+                    eprintln!("{}", tr!("upload-bifit-rows-processed", rows = n, products = outcome.counts.products));
                 }
                 if outcome.is_clean() {
                     exit::OK
@@ -380,11 +384,15 @@ fn upload_bifit(args: &UploadBifitArgs) -> u8 {
                     eprintln!("{} → bifit-json → {outcome}", outcome.from_format);
                 }
                 for f in &outcome.failures {
-                    let what = if f.folder { "folder" } else { "product" };
-                    eprintln!("failed: {what} {}: {}", f.external_id, f.message);
+                    let line = if f.folder {
+                        tr!("upload-failed-folder", id = &f.external_id, message = &f.message)
+                    } else {
+                        tr!("upload-failed-product", id = &f.external_id, message = &f.message)
+                    };
+                    eprintln!("{line}");
                 }
                 if let Some(why) = &outcome.aborted {
-                    eprintln!("error: the upload stopped ({} items not tried): {why}", outcome.not_attempted);
+                    eprintln!("{}", tr!("upload-stopped", count = outcome.not_attempted, reason = why));
                 }
                 if outcome.is_clean() {
                     exit::OK
@@ -442,13 +450,21 @@ pub fn receipts(args: &ReceiptsArgs) -> u8 {
         },
         |d| {
             if !quiet {
-                let dest =
-                    d.summary.output.as_ref().map(|p| p.display().to_string()).unwrap_or("standard output".into());
+                let dest = d
+                    .summary
+                    .output
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| tr!("upload-standard-output"));
                 eprintln!(
-                    "kassatka-receipts → {}: {} receipts written to {dest} (the XML as sent: {})",
-                    d.summary.to,
-                    d.summary.counts.receipts,
-                    d.raw.display()
+                    "{}",
+                    tr!(
+                        "upload-receipts-written",
+                        format = d.summary.to.to_string(),
+                        count = d.summary.counts.receipts,
+                        dest = dest,
+                        raw = d.raw.display().to_string()
+                    )
                 );
             }
             exit::OK
@@ -481,7 +497,7 @@ fn print_orgs(orgs: &[upload::bifit::Organization], json: bool, out: &mut dyn Wr
         writeln!(out, "{}  {}{inn}", org.id, org.name)?;
         for t in &org.trade_objects {
             let address = t.address.as_deref().map(|a| format!("  {a}")).unwrap_or_default();
-            writeln!(out, "    trade object {}  {}{address}", t.id, t.name)?;
+            writeln!(out, "    {}", tr!("upload-trade-object", id = &t.id, name = format!("{}{address}", t.name)))?;
         }
     }
     Ok(())
@@ -497,7 +513,7 @@ fn bifit_orgs(args: &BifitOrgsArgs) -> u8 {
             Ok(()) => exit::OK,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", tr!("upload-error", error = e.to_string()));
                 exit::IO
             }
         },
@@ -515,9 +531,20 @@ fn bifit_order(args: &BifitOrderArgs) -> u8 {
             |change| {
                 if !quiet {
                     if change.sent {
-                        eprintln!("order {}: {} → {}", change.id, change.from, change.to);
+                        eprintln!(
+                            "{}",
+                            tr!(
+                                "upload-order-status-changed",
+                                id = &change.id,
+                                from = change.from.to_string(),
+                                to = change.to.to_string()
+                            )
+                        );
                     } else {
-                        eprintln!("order {}: already {}; nothing sent", change.id, change.to);
+                        eprintln!(
+                            "{}",
+                            tr!("upload-order-status-already", id = &change.id, status = change.to.to_string())
+                        );
                     }
                 }
                 exit::OK
@@ -539,7 +566,15 @@ fn bifit_order(args: &BifitOrderArgs) -> u8 {
         |summary| {
             if !quiet {
                 if let Some(path) = &summary.output {
-                    eprintln!("online order {} → {}: written to {}", args.id, summary.to, path.display());
+                    eprintln!(
+                        "{}",
+                        tr!(
+                            "upload-order-written",
+                            id = &args.id,
+                            format = summary.to.to_string(),
+                            path = path.display().to_string()
+                        )
+                    );
                 }
             }
             exit::OK

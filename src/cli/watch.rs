@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use kassa_bridge::i18n::Lang;
+use kassa_bridge::i18n::{Lang, Text};
+use kassa_bridge::tr;
 use kassa_bridge::watch::config::{self, Config};
+use kassa_bridge::watch::status::shown_time;
 use kassa_bridge::watch::{self as drop_folder, RunMode, Status, Watcher};
 
 use super::exit::{self, code_for};
@@ -168,7 +170,7 @@ pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
         }
         stop.stop();
     }) {
-        tracing::warn!("cannot handle Ctrl-C/SIGTERM ({e}); a stop may interrupt a conversion (a restart redoes it)");
+        tracing::warn!("{}", tr!("watch-no-signal-handler", error = e.to_string()));
     }
     let mode = if args.exit_when_idle { RunMode::UntilIdle } else { RunMode::Forever };
     match watcher.run(mode) {
@@ -183,22 +185,23 @@ pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
                 uploads_left = summary.uploads_left,
                 pulled = summary.pulled,
                 pull_failures = summary.pull_failures,
-                "done"
+                "{}",
+                tr!("watch-done")
             );
             // A cron job must notice uploads a service refused: they wait for the next start.
             if mode == RunMode::UntilIdle && summary.uploads_left > 0 {
                 tracing::error!(
                     uploads_left = summary.uploads_left,
-                    "uploads were refused and are left queued (see `kassa-bridge status`); exit code {}",
-                    exit::REMOTE
+                    "{}",
+                    tr!("watch-uploads-left", code = exit::REMOTE.to_string())
                 );
                 return exit::REMOTE;
             }
             if mode == RunMode::UntilIdle && summary.pull_failures > 0 {
                 tracing::error!(
                     pull_failures = summary.pull_failures,
-                    "a pull failed and is retried at the next start (see `kassa-bridge status`); exit code {}",
-                    exit::REMOTE
+                    "{}",
+                    tr!("watch-pull-failures", code = exit::REMOTE.to_string())
                 );
                 return exit::REMOTE;
             }
@@ -213,12 +216,12 @@ pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
 
 pub fn init(args: &InitArgs) -> u8 {
     if args.config.exists() && !args.force {
-        eprintln!("error: {} exists already; --force replaces it", args.config.display());
+        eprintln!("{}", tr!("watch-init-exists", path = args.config.display().to_string()));
         return exit::USAGE;
     }
     // A relative --data-dir means "from here", wherever the configuration file goes.
     let data_dir = args.data_dir.as_deref().map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()));
-    let text = config::example_with_data_dir(data_dir.as_deref());
+    let text = config::example_in(kassa_bridge::i18n::current(), data_dir.as_deref());
     let base = args.config.parent().map(Path::to_path_buf).unwrap_or_default();
     // Check the text before writing it (an odd --data-dir must still make a valid file).
     let parsed = match Config::parse(&text, &args.config.display().to_string(), &base, None) {
@@ -236,16 +239,20 @@ pub fn init(args: &InitArgs) -> u8 {
         kassa_bridge::watch::recover::make_folders(route);
     }
     let route = &parsed.routes[0];
+    let command = if args.config == Path::new(config::DEFAULT_CONFIG_FILE) {
+        "`kassa-bridge watch`".to_string()
+    } else {
+        format!("`kassa-bridge watch` --config {}", args.config.display())
+    };
     eprintln!(
-        "wrote {}; drop files into {} and run `kassa-bridge watch`{}: converted files appear in {}",
-        args.config.display(),
-        route.inbox.display(),
-        if args.config == Path::new(config::DEFAULT_CONFIG_FILE) {
-            String::new()
-        } else {
-            format!(" --config {}", args.config.display())
-        },
-        route.outbox.display()
+        "{}",
+        tr!(
+            "watch-init-wrote",
+            path = args.config.display().to_string(),
+            inbox = route.inbox.display().to_string(),
+            command = command,
+            outbox = route.outbox.display().to_string()
+        )
     );
     exit::OK
 }
@@ -269,71 +276,85 @@ pub fn status(args: &StatusArgs, lang: Option<Lang>) -> u8 {
         Ok(()) => exit::OK,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", tr!("watch-error", error = e.to_string()));
             exit::IO
         }
     }
 }
 
+/// The files of a status item, joined.
+pub(super) fn files(texts: &[Text], sep: &str) -> String {
+    texts.iter().map(ToString::to_string).collect::<Vec<_>>().join(sep)
+}
+
 fn print_status(status: &Status, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "data folder: {}", status.data_dir)?;
-    writeln!(out, "journal:     {}", status.journal)?;
+    writeln!(out, "{}", tr!("watch-status-data-folder", path = &status.data_dir))?;
+    writeln!(out, "{}", tr!("watch-status-journal", path = &status.journal))?;
     if status.skipped_lines > 0 {
-        writeln!(out, "             ({} unreadable lines skipped)", status.skipped_lines)?;
+        writeln!(out, "{}", tr!("watch-status-skipped-lines", count = status.skipped_lines))?;
     }
     let n = |v: Option<usize>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+    let error = |e: &Option<Text>| e.as_ref().map(ToString::to_string).unwrap_or_default();
 
     for r in &status.routes {
         writeln!(out)?;
-        let note = if r.configured { "" } else { " (no longer configured)" };
-        writeln!(out, "route {}{note}", r.name)?;
         if r.configured {
+            writeln!(out, "{}", tr!("watch-status-route", name = &r.name))?;
             writeln!(
                 out,
-                "  now:       {} in the inbox, {} in processing, {} in error",
-                n(r.inbox),
-                n(r.processing),
-                n(r.errors_kept)
+                "  {}",
+                tr!("watch-status-now", inbox = n(r.inbox), processing = n(r.processing), errors = n(r.errors_kept))
             )?;
+        } else {
+            writeln!(out, "{}", tr!("watch-status-route-gone", name = &r.name))?;
         }
         writeln!(
             out,
-            "  journal:   {} converted, {} repeats, {} failed, {} vanished",
-            r.converted, r.repeats, r.failed, r.vanished
+            "  {}",
+            tr!(
+                "watch-status-counts",
+                converted = r.converted,
+                repeats = r.repeats,
+                failed = r.failed,
+                vanished = r.vanished
+            )
         )?;
         if r.upload_queued + r.uploaded > 0 || r.last_upload_error.is_some() {
-            writeln!(out, "  uploads:   {} queued, {} uploaded", r.upload_queued, r.uploaded)?;
+            writeln!(out, "  {}", tr!("watch-status-uploads", queued = r.upload_queued, uploaded = r.uploaded))?;
         }
         if let Some(e) = &r.last_upload_error {
             writeln!(
                 out,
-                "  last upload error {}: {} ({})",
-                e.at,
-                e.error.as_deref().unwrap_or(""),
-                e.outputs.join(", ")
+                "  {}",
+                tr!(
+                    "watch-status-last-upload-error",
+                    at = shown_time(&e.at),
+                    error = error(&e.error),
+                    outputs = e.outputs.join(", ")
+                )
             )?;
         }
         if let Some(b) = &r.blocked {
-            writeln!(out, "  BLOCKED since {}: {}", b.at, b.error.as_deref().unwrap_or(""))?;
+            writeln!(out, "  {}", tr!("watch-status-blocked", at = shown_time(&b.at), error = error(&b.error)))?;
         }
         if !r.last_converted.is_empty() {
-            writeln!(out, "  last converted:")?;
+            writeln!(out, "  {}", tr!("watch-status-last-converted"))?;
             for i in &r.last_converted {
-                writeln!(out, "    {}  {} → {}", i.at, i.files.join(" + "), i.outputs.join(", "))?;
+                writeln!(out, "    {}  {} → {}", shown_time(&i.at), files(&i.files, " + "), i.outputs.join(", "))?;
             }
         }
         if !r.last_errors.is_empty() {
-            writeln!(out, "  last errors:")?;
+            writeln!(out, "  {}", tr!("watch-status-last-errors"))?;
             for i in &r.last_errors {
-                writeln!(out, "    {}  {}: {}", i.at, i.files.join(" + "), i.error.as_deref().unwrap_or(""))?;
+                writeln!(out, "    {}  {}: {}", shown_time(&i.at), files(&i.files, " + "), error(&i.error))?;
                 if let Some(report) = i.moved_to.first() {
-                    writeln!(out, "      report: {report}")?;
+                    writeln!(out, "      {}", tr!("watch-status-report", path = report))?;
                 }
             }
         }
     }
     if status.pull_journal_skipped_lines > 0 {
-        writeln!(out, "\npulls' journal: {} unreadable lines skipped", status.pull_journal_skipped_lines)?;
+        writeln!(out, "\n{}", tr!("watch-status-pull-journal-skipped", count = status.pull_journal_skipped_lines))?;
     }
     for p in &status.pulls {
         super::pull::print_pull_status(p, out)?;

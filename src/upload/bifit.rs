@@ -25,6 +25,7 @@ use crate::convert::{ConvertOptions, ConvertSummary};
 use crate::diagnostics::Diagnostics;
 use crate::orders::{check_transition, OrderStatus};
 use crate::output::OutputTarget;
+use crate::{msg, tr};
 
 pub const DEFAULT_BASE_URL: &str = "https://kassa.bifit.com/cashdesk-api/v1";
 /// Both the OAuth client id and its secret (public: every client uses them).
@@ -122,21 +123,19 @@ pub(crate) fn request_with_body(
 
 impl BifitClient {
     pub fn new(config: &BifitConfig, http: Http) -> Result<Self> {
-        let missing = |what: &str, env: &str, key: &str| {
-            Error::Config(format!(
-                "no БИФИТ Касса {what}: set {env} or `{key}` in the [bifit] section of the config file"
-            ))
+        let missing = |what: crate::i18n::Message, env: &str, key: &str| {
+            Error::Config(tr!("upload-bifit-missing", what = what, env = env, key = key))
         };
         let login = config
             .login
             .clone()
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| missing("login", super::config::ENV_BIFIT_LOGIN, "login"))?;
+            .ok_or_else(|| missing(msg!("upload-bifit-login"), super::config::ENV_BIFIT_LOGIN, "login"))?;
         let password = config
             .password
             .clone()
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| missing("password", super::config::ENV_BIFIT_PASSWORD, "password"))?;
+            .ok_or_else(|| missing(msg!("upload-bifit-password"), super::config::ENV_BIFIT_PASSWORD, "password"))?;
         let password_hash = Secret::new(hash_password(password.expose()));
         for secret in [&login, &password, &password_hash] {
             http.add_secret(secret.expose());
@@ -179,9 +178,9 @@ impl BifitClient {
         })?;
         if !reply.is_success() {
             let hint = match (kind, reply.status) {
-                ("password", 400 | 401) => " (the login or password was refused)",
-                (_, 400 | 401) => " (the refresh token was refused)",
-                _ => "",
+                ("password", 400 | 401) => format!(" ({})", tr!("upload-bifit-login-refused")),
+                (_, 400 | 401) => format!(" ({})", tr!("upload-bifit-refresh-refused")),
+                _ => String::new(),
             };
             return Err(self.http.remote_error(
                 SERVICE,
@@ -191,7 +190,11 @@ impl BifitClient {
         }
         let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
         let access = body.get("access_token").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| {
-            self.http.remote_error(SERVICE, Some(reply.status), &format!("{what}: the answer has no access_token"))
+            self.http.remote_error(
+                SERVICE,
+                Some(reply.status),
+                &format!("{what}: {}", tr!("upload-bifit-no-access-token")),
+            )
         })?;
         let refresh = body.get("refresh_token").and_then(Value::as_str).filter(|s| !s.is_empty());
         let expires_at = body
@@ -284,10 +287,7 @@ impl BifitClient {
             return Err(self.http.remote_error(
                 SERVICE,
                 Some(401),
-                &format!(
-                    "{what}: HTTP 401 even with a new token (the account needs full rights){}",
-                    self.http.excerpt(&reply.text())
-                ),
+                &format!("{what}: {}{}", tr!("upload-bifit-401-again"), self.http.excerpt(&reply.text())),
             ));
         }
         Ok(reply)
@@ -305,7 +305,7 @@ impl BifitClient {
             self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the answer is not JSON{}", self.http.excerpt(&reply.text())),
+                &format!("{what}: {}{}", tr!("upload-answer-not-json"), self.http.excerpt(&reply.text())),
             )
         })
     }
@@ -340,7 +340,7 @@ impl BifitClient {
         let what = "POST /protected/organizations/list/read_all";
         let list = self.post_empty(what, &self.url("/protected/organizations/list/read_all"))?;
         let Value::Array(items) = list else {
-            return Err(self.http.remote_error(SERVICE, None, &format!("{what}: expected a JSON array")));
+            return Err(self.http.remote_error(SERVICE, None, &format!("{what}: {}", tr!("upload-bifit-not-array"))));
         };
         Ok(items
             .iter()
@@ -363,7 +363,7 @@ impl BifitClient {
         );
         let list = self.post_empty(what, &url)?;
         let Value::Array(items) = list else {
-            return Err(self.http.remote_error(SERVICE, None, &format!("{what}: expected a JSON array")));
+            return Err(self.http.remote_error(SERVICE, None, &format!("{what}: {}", tr!("upload-bifit-not-array"))));
         };
         Ok(items
             .iter()
@@ -395,12 +395,12 @@ impl BifitClient {
                 *self.organization.lock().unwrap_or_else(|e| e.into_inner()) = Some(one.id.clone());
                 Ok(one.id.clone())
             }
-            [] => Err(Error::Config("the БИФИТ Касса account has no organization".into())),
-            many => Err(Error::Config(format!(
-                "the account has {} organizations ({}): name one with --org, {} or `organization-id` in [bifit]",
-                many.len(),
-                many.iter().map(|o| format!("{} {}", o.id, o.name)).collect::<Vec<_>>().join(", "),
-                super::config::ENV_BIFIT_ORG
+            [] => Err(Error::Config(tr!("upload-bifit-no-organization"))),
+            many => Err(Error::Config(tr!(
+                "upload-bifit-many-organizations",
+                count = many.len(),
+                organizations = many.iter().map(|o| format!("{} {}", o.id, o.name)).collect::<Vec<_>>().join(", "),
+                env = super::config::ENV_BIFIT_ORG
             ))),
         }
     }
@@ -425,7 +425,7 @@ impl BifitClient {
     /// a forbidden change sends nothing. With `expected`, the rule is checked against it before
     /// any request, and the order must really be in that status.
     pub fn set_order_status(&self, id: &str, to: OrderStatus, expected: Option<OrderStatus>) -> Result<StatusChange> {
-        let refuse = |message: String| Error::Refused(format!("order {id}: {message}; nothing was sent"));
+        let refuse = |message: String| Error::Refused(tr!("upload-order-refused", id = id, reason = message));
         if let Some(from) = expected {
             check_transition(Some(from), to).map_err(|e| refuse(e.to_string()))?;
         }
@@ -435,17 +435,22 @@ impl BifitClient {
                 SERVICE,
                 None,
                 &format!(
-                    "online order {id}: the answer is not JSON{}",
+                    "{}{}",
+                    tr!("upload-order-not-json", id = id),
                     self.http.excerpt(&String::from_utf8_lossy(&body))
                 ),
             )
         })?;
         let current_text = order.get("currentStatusType").map(value_text).unwrap_or_default();
         let from = OrderStatus::from_str(&current_text)
-            .map_err(|_| refuse(format!("its status {current_text:?} is not one the rules know")))?;
+            .map_err(|_| refuse(tr!("upload-order-unknown-status", status = format!("{current_text:?}"))))?;
         if let Some(expected) = expected {
             if expected != from {
-                return Err(refuse(format!("it is {from}, not {expected}")));
+                return Err(refuse(tr!(
+                    "upload-order-not-expected",
+                    status = from.to_string(),
+                    expected = expected.to_string()
+                )));
             }
         }
         check_transition(Some(from), to).map_err(|e| refuse(e.to_string()))?;
@@ -484,7 +489,7 @@ pub fn fetch_order(
     let body = client.order_json(id)?;
     let mut opts = convert.clone();
     opts.from = Some(crate::formats::bifit_orders::NAME.into());
-    let input = crate::text::RawInput::from_bytes(&format!("online order {id}"), body)?;
+    let input = crate::text::RawInput::from_bytes(&tr!("upload-order-input", id = id), body)?;
     Ok(crate::convert::convert(input, output, &opts, diag, None)?)
 }
 

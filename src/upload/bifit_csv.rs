@@ -13,6 +13,7 @@ use super::http::percent_encode;
 use super::{OnProgress, Progress, Result};
 use crate::convert::{ConvertOptions, Counts};
 use crate::diagnostics::Diagnostics;
+use crate::tr;
 
 /// What the CSV import answered.
 #[derive(Debug, Clone)]
@@ -40,19 +41,20 @@ impl CsvOutcome {
 
 impl fmt::Display for CsvOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "БИФИТ Касса CSV import (organization {}): {} groups, {} products sent",
-            self.organization, self.counts.groups, self.counts.products
-        )?;
+        f.write_str(&tr!(
+            "upload-bifit-csv-outcome",
+            organization = &self.organization,
+            groups = self.counts.groups,
+            products = self.counts.products
+        ))?;
         if let Some(n) = self.item_qty {
-            write!(f, ", {n} rows processed")?;
+            write!(f, ", {}", tr!("upload-bifit-csv-rows", rows = n))?;
         }
         if let Some(m) = &self.exception_message {
-            write!(f, "; exception: {m}")?;
+            write!(f, "; {}", tr!("upload-bifit-csv-exception", message = m))?;
         }
         if !self.problems.is_empty() {
-            write!(f, "; {} problems reported", self.problems.len())?;
+            write!(f, "; {}", tr!("upload-bifit-csv-problems", count = self.problems.len()))?;
         }
         Ok(())
     }
@@ -107,7 +109,7 @@ pub fn upload_csv(
                 Some(m) if !e.is_string() => {
                     let row = e.get("row").or_else(|| e.get("line")).map(value_text);
                     match row {
-                        Some(r) => format!("row {r}: {}", value_text(m)),
+                        Some(r) => tr!("upload-bifit-csv-row", row = r, message = value_text(m)),
                         None => value_text(m),
                     }
                 }

@@ -37,6 +37,7 @@ use super::{Error, OnProgress, Progress, Result};
 use crate::convert::ConvertOptions;
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::options::BifitGroups;
+use crate::{msg, tr};
 
 /// The state file is written after this many items (and at the end).
 const SAVE_EVERY: u64 = 50;
@@ -61,11 +62,13 @@ pub struct Tally {
 
 impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} created, {} updated, {} unchanged, {} failed",
-            self.created, self.updated, self.unchanged, self.failed
-        )
+        f.write_str(&tr!(
+            "upload-bifit-tally",
+            created = self.created,
+            updated = self.updated,
+            unchanged = self.unchanged,
+            failed = self.failed
+        ))
     }
 }
 
@@ -99,13 +102,14 @@ impl ApiOutcome {
 
 impl fmt::Display for ApiOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "БИФИТ Касса (organization {}): products {}; folders {}",
-            self.organization, self.products, self.folders
-        )?;
+        f.write_str(&tr!(
+            "upload-bifit-api-outcome",
+            organization = &self.organization,
+            products = self.products.to_string(),
+            folders = self.folders.to_string()
+        ))?;
         if self.not_attempted > 0 {
-            write!(f, "; {} not tried", self.not_attempted)?;
+            write!(f, "; {}", tr!("upload-bifit-not-tried", count = self.not_attempted))?;
         }
         Ok(())
     }
@@ -124,24 +128,25 @@ fn raw_json(value: &impl serde::Serialize) -> Box<RawValue> {
 }
 
 fn parse_entry(line: &str, number: usize, file: &Path) -> Result<Entry> {
-    let bad = |what: &str| {
+    let bad = |what: crate::i18n::Text| {
         Error::Local(crate::Error::syntax(
             crate::Position {
                 file: Some(file.display().to_string().into()),
                 line: Some(number as u64),
                 ..Default::default()
             },
-            what.to_string(),
+            what,
         ))
     };
-    let outer: IndexMap<String, Box<RawValue>> = serde_json::from_str(line).map_err(|e| bad(&e.to_string()))?;
+    let outer: IndexMap<String, Box<RawValue>> = serde_json::from_str(line).map_err(|e| bad(e.to_string().into()))?;
     let item: IndexMap<String, Box<RawValue>> =
-        serde_json::from_str(outer.get("item").ok_or_else(|| bad("no item"))?.get())
-            .map_err(|e| bad(&e.to_string()))?;
+        serde_json::from_str(outer.get("item").ok_or_else(|| bad(msg!("upload-bifit-json-no-item").into()))?.get())
+            .map_err(|e| bad(e.to_string().into()))?;
     let text = |raw: Option<&Box<RawValue>>| -> Option<String> {
         raw.and_then(|r| serde_json::from_str::<Value>(r.get()).ok()).map(|v| value_text(&v)).filter(|s| !s.is_empty())
     };
-    let external_id = text(item.get("externalId")).ok_or_else(|| bad("an item without externalId"))?;
+    let external_id =
+        text(item.get("externalId")).ok_or_else(|| bad(msg!("upload-bifit-json-no-external-id").into()))?;
     let parent = text(outer.get("parentExternalId"));
     let folder = item.get("grouped").is_some_and(|g| g.get() == "true");
     Ok(Entry { item, parent, external_id, folder })
@@ -237,14 +242,18 @@ impl Run<'_> {
                 _ => Err(self.client.http().remote_error(
                     SERVICE,
                     Some(reply.status),
-                    &format!("{what}: the item has no id"),
+                    &format!("{what}: {}", tr!("upload-bifit-item-no-id")),
                 )),
             },
             Value::Array(list) if list.is_empty() => Ok(None),
             other => Err(self.client.http().remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: unexpected answer{}", self.client.http().excerpt(&other.to_string())),
+                &format!(
+                    "{what}: {}{}",
+                    tr!("upload-bifit-unexpected-answer"),
+                    self.client.http().excerpt(&other.to_string())
+                ),
             )),
         }
     }
@@ -254,14 +263,13 @@ impl Run<'_> {
         let Some(parent) = &e.parent else { return Ok(Value::Null) };
         match self.ids.get(parent) {
             Some(Some(id)) => return Ok(id.clone()),
-            Some(None) => return Err(Error::Refused(format!("its folder {parent} was not uploaded"))),
+            Some(None) => return Err(Error::Refused(tr!("upload-bifit-folder-not-uploaded", folder = parent))),
             None => {}
         }
         if let Some(r) = self.state.get(&self.target, parent).filter(|r| !r.id.is_null()) {
             return Ok(r.id.clone());
         }
-        self.lookup(parent)?
-            .ok_or_else(|| Error::Refused(format!("its folder {parent} is neither in the input nor on БИФИТ Касса")))
+        self.lookup(parent)?.ok_or_else(|| Error::Refused(tr!("upload-bifit-folder-unknown", folder = parent)))
     }
 
     /// `POST /protected/nomenclatures`; before a re-send, looks the item up in case the lost
@@ -294,7 +302,7 @@ impl Run<'_> {
                     refreshed = true;
                     match self.client.bearer(true) {
                         Ok(_) => Attempt::Retry {
-                            reason: "HTTP 401; token refreshed".into(),
+                            reason: tr!("upload-bifit-token-refreshed"),
                             status: Some(401),
                             after: Some(std::time::Duration::ZERO),
                         },
@@ -315,7 +323,7 @@ impl Run<'_> {
                 http.remote_error(
                     SERVICE,
                     Some(reply.status),
-                    &format!("{what}: created {}, but it cannot be found", e.external_id),
+                    &format!("{what}: {}", tr!("upload-bifit-created-not-found", id = &e.external_id)),
                 )
             }),
         }
@@ -341,10 +349,7 @@ impl Run<'_> {
 
     fn item(&mut self, mut e: Entry, diag: &mut Diagnostics) -> Result<Step> {
         if !self.seen.insert(e.external_id.clone()) {
-            diag.warn(Warning::new(
-                WarningKind::DuplicateCode,
-                format!("{} appears more than once in the input; the last one wins on БИФИТ Касса", e.external_id),
-            ))?;
+            diag.warn(Warning::new(WarningKind::DuplicateCode, msg!("upload-bifit-duplicate", id = &e.external_id)))?;
         }
         let parent = match self.parent_id(&e) {
             Ok(id) => id,

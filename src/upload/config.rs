@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::{Error, HttpConfig, Result, Secret};
+use crate::tr;
 
 pub const ENV_CONFIG: &str = "KASSA_BRIDGE_CONFIG";
 pub const ENV_KASSATKA_TOKEN: &str = "KASSA_BRIDGE_KASSATKA_TOKEN";
@@ -102,11 +103,11 @@ impl BifitConfig {
 pub fn endpoint(spec: &str, id: &str) -> Result<(String, String)> {
     let mut parts = spec.split_whitespace();
     let (Some(method), Some(path), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(Error::Config(format!("{spec:?}: expected `METHOD /path`, e.g. `PUT /protected/nomenclatures`")));
+        return Err(Error::Config(tr!("upload-endpoint-shape", spec = format!("{spec:?}"))));
     };
     let method = method.to_ascii_uppercase();
     if !["PUT", "POST", "PATCH"].contains(&method.as_str()) {
-        return Err(Error::Config(format!("{spec:?}: the method must be PUT, POST or PATCH")));
+        return Err(Error::Config(tr!("upload-endpoint-method", spec = format!("{spec:?}"))));
     }
     Ok((method, path.replace("{id}", &super::http::percent_encode(id))))
 }
@@ -118,7 +119,7 @@ impl ServicesConfig {
         // password.
         toml::from_str(text).map_err(|e: toml::de::Error| {
             let line = e.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            let at = line.map(|l| format!("{}: ", tr!("pos-line", line = l))).unwrap_or_default();
             Error::Config(format!("{name}: {at}{}", hide_values(e.message().trim_end())))
         })
     }

@@ -17,6 +17,7 @@ use ureq::Body;
 
 use super::redact::Secrets;
 use super::{Error, Result};
+use crate::tr;
 
 /// Timeouts, retries and polling (the `[http]` section of the config file). Durations are
 /// written with a unit: `timeout = "60s"`, `backoff-initial = "500ms"`.
@@ -71,10 +72,10 @@ impl HttpConfig {
     /// Checks every value (called by [`Http::new`]).
     pub fn validate(&self) -> Result<()> {
         if self.attempts == 0 {
-            return Err(Error::Config("[http] attempts = 0: expected at least 1".into()));
+            return Err(Error::Config(tr!("upload-http-attempts-zero")));
         }
         if self.timeout.is_zero() {
-            return Err(Error::Config("[http] timeout = \"0s\": expected more than 0".into()));
+            return Err(Error::Config(tr!("upload-http-timeout-zero")));
         }
         Ok(())
     }
@@ -254,10 +255,12 @@ impl Http {
                     let wait = self.config.backoff(n + 1, after);
                     let total = self.config.retry_total;
                     if n >= self.config.attempts || start.elapsed() + wait > total {
-                        let message = format!(
-                            "{what} failed after {n} {} in {:.1} s: {reason}",
-                            if n == 1 { "try" } else { "tries" },
-                            start.elapsed().as_secs_f64()
+                        let message = tr!(
+                            "upload-http-gave-up",
+                            what = what,
+                            tries = n,
+                            seconds = format!("{:.1}", start.elapsed().as_secs_f64()),
+                            reason = &reason
                         );
                         self.trace(|| format!("{what}: {reason}; giving up"));
                         return Err(self.remote_error(service, status, &message));
@@ -348,7 +351,8 @@ impl Http {
                     }
                 }
                 Err(Error::Remote { message, .. }) => {
-                    Attempt::Retry { reason: format!("the transfer broke off: {message}"), status: None, after: None }
+                    let reason = tr!("upload-http-transfer-broke-off", error = message);
+                    Attempt::Retry { reason, status: None, after: None }
                 }
                 Err(e) => Attempt::Fail(e),
             }
@@ -381,15 +385,15 @@ pub fn brief(body: &str) -> String {
 /// Every transport error is worth another try except a malformed request or URL.
 fn transport_failure<T>(e: ureq::Error) -> Attempt<T> {
     let reason = match &e {
-        ureq::Error::Timeout(t) => format!("timed out ({t})"),
-        ureq::Error::Io(io) => format!("connection error: {io}"),
-        ureq::Error::ConnectionFailed => "could not connect".to_string(),
-        ureq::Error::HostNotFound => "host not found".to_string(),
+        ureq::Error::Timeout(t) => tr!("upload-http-timed-out", what = t.to_string()),
+        ureq::Error::Io(io) => tr!("upload-http-connection-error", error = io.to_string()),
+        ureq::Error::ConnectionFailed => tr!("upload-http-could-not-connect"),
+        ureq::Error::HostNotFound => tr!("upload-http-host-not-found"),
         other => other.to_string(),
     };
     match e {
         ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl => {
-            Attempt::Fail(Error::Config(format!("cannot make the request: {reason}")))
+            Attempt::Fail(Error::Config(tr!("upload-http-bad-request", reason = reason)))
         }
         _ => Attempt::Retry { reason, status: None, after: None },
     }
@@ -458,5 +462,20 @@ mod tests {
         assert!(!excerpt.contains("q\\/8X"), "{excerpt}");
         // Cut first, the start of the secret would have stayed.
         assert!(brief(&body).contains("q\\/8X"));
+    }
+
+    /// The message of a request given up: "try" and "tries" as before in English, Russian
+    /// plurals, the reason after the plural.
+    #[test]
+    fn a_request_given_up_reads_in_both_languages() {
+        use crate::i18n::Lang;
+        let gave_up = |tries: u32, lang: Lang| {
+            crate::msg!("upload-http-gave-up", what = "GET /x", tries = tries, seconds = "1.5", reason = "HTTP 503")
+                .render(lang)
+        };
+        assert_eq!(gave_up(1, Lang::En), "GET /x failed after 1 try in 1.5 s: HTTP 503");
+        assert_eq!(gave_up(3, Lang::En), "GET /x failed after 3 tries in 1.5 s: HTTP 503");
+        assert_eq!(gave_up(3, Lang::Ru), "GET /x: не удалось за 3 попытки (1.5 с): HTTP 503");
+        assert_eq!(gave_up(5, Lang::Ru), "GET /x: не удалось за 5 попыток (1.5 с): HTTP 503");
     }
 }

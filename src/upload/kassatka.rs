@@ -25,6 +25,7 @@ use super::{Error, OnProgress, Progress, Result, Secret};
 use crate::convert::{ConvertOptions, ConvertSummary, Counts};
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputTarget;
+use crate::tr;
 
 pub const DEFAULT_BASE_URL: &str = "http://api.kassatka.link/1c-api/v1";
 const SERVICE: &str = "Кассатка";
@@ -56,11 +57,14 @@ pub struct NomenclatureUpload {
 impl fmt::Display for NomenclatureUpload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.counts;
-        write!(f, "Кассатка: {} groups, {} products sent (process {})", c.groups, c.products, self.process_key)?;
-        match &self.status {
-            Some(status) => write!(f, ": {status}"),
-            None => write!(f, ": not waited for"),
-        }
+        let status = self.status.clone().unwrap_or_else(|| tr!("upload-kassatka-not-waited"));
+        f.write_str(&tr!(
+            "upload-kassatka-sent",
+            groups = c.groups,
+            products = c.products,
+            process = &self.process_key,
+            status = status
+        ))
     }
 }
 
@@ -87,7 +91,7 @@ pub fn parse_period_bound(text: &str, end_of_day: bool) -> Result<NaiveDateTime>
         let time = if end_of_day { NaiveTime::from_hms_opt(23, 59, 59) } else { NaiveTime::from_hms_opt(0, 0, 0) };
         return Ok(date.and_time(time.expect("a valid time")));
     }
-    Err(Error::Config(format!("bad date {text:?}: expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS")))
+    Err(Error::Config(tr!("upload-bad-date", date = format!("{text:?}"))))
 }
 
 /// Percent-encodes a query value the way the API document's example does (`:` stays).
@@ -97,12 +101,10 @@ fn query_value(text: &str) -> String {
 
 impl KassatkaClient {
     pub fn new(config: &KassatkaConfig, http: Http) -> Result<Self> {
-        let token = config.token.clone().filter(|t| !t.is_empty()).ok_or_else(|| {
-            Error::Config(format!(
-                "no Кассатка api-token: set {} or `token` in the [kassatka] section of the config file",
-                super::config::ENV_KASSATKA_TOKEN
-            ))
-        })?;
+        let token =
+            config.token.clone().filter(|t| !t.is_empty()).ok_or_else(|| {
+                Error::Config(tr!("upload-kassatka-no-token", env = super::config::ENV_KASSATKA_TOKEN))
+            })?;
         http.add_secret(token.expose());
         Ok(KassatkaClient { http, base_url: config.base_url.trim_end_matches('/').to_string(), token })
     }
@@ -120,9 +122,9 @@ impl KassatkaClient {
         let text = reply.text();
         if !reply.is_success() {
             let hint = match reply.status {
-                401 | 403 => " (the api-token was refused)",
-                404 => " (check the base URL)",
-                _ => "",
+                401 | 403 => format!(" ({})", tr!("upload-kassatka-token-refused")),
+                404 => format!(" ({})", tr!("upload-check-base-url")),
+                _ => String::new(),
             };
             return Err(self.http.remote_error(
                 SERVICE,
@@ -134,14 +136,14 @@ impl KassatkaClient {
             self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the answer is not JSON{}", self.http.excerpt(&text)),
+                &format!("{what}: {}{}", tr!("upload-answer-not-json"), self.http.excerpt(&text)),
             )
         })?;
         if envelope.get("success") != Some(&Value::Bool(true)) {
             return Err(self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the service answered without success{}", self.http.excerpt(&text)),
+                &format!("{what}: {}{}", tr!("upload-kassatka-no-success"), self.http.excerpt(&text)),
             ));
         }
         Ok(envelope.get("response").cloned().unwrap_or(Value::Null))
@@ -155,7 +157,7 @@ impl KassatkaClient {
             _ => Err(self.http.remote_error(
                 SERVICE,
                 Some(reply.status),
-                &format!("{what}: the answer has no process_key{}", self.http.excerpt(&reply.text())),
+                &format!("{what}: {}{}", tr!("upload-kassatka-no-process-key"), self.http.excerpt(&reply.text())),
             )),
         }
     }
@@ -176,7 +178,7 @@ impl KassatkaClient {
     /// `GET /receipts?from&to`; returns the process key.
     pub fn request_receipts(&self, from: NaiveDateTime, to: NaiveDateTime) -> Result<String> {
         if from > to {
-            return Err(Error::Config(format!("the period starts ({from}) after it ends ({to})")));
+            return Err(Error::Config(tr!("upload-period-reversed", from = from.to_string(), to = to.to_string())));
         }
         let what = "GET /receipts";
         let url = self.url("/receipts");
@@ -208,7 +210,7 @@ impl KassatkaClient {
                 return Err(self.http.remote_error(
                     SERVICE,
                     Some(reply.status),
-                    &format!("{what}: the answer has no status{}", self.http.excerpt(&reply.text())),
+                    &format!("{what}: {}{}", tr!("upload-kassatka-no-status"), self.http.excerpt(&reply.text())),
                 ))
             }
         };
@@ -233,7 +235,11 @@ impl KassatkaClient {
                 return Err(self.http.remote_error(
                     SERVICE,
                     None,
-                    &format!("the job {key} ended with status {status:?}{}", self.http.excerpt(&response.to_string())),
+                    &format!(
+                        "{}{}",
+                        tr!("upload-kassatka-job-failed", key = key, status = format!("{status:?}")),
+                        self.http.excerpt(&response.to_string())
+                    ),
                 ));
             }
             n += 1;
@@ -242,10 +248,12 @@ impl KassatkaClient {
                 return Err(self.http.remote_error(
                     SERVICE,
                     None,
-                    &format!(
-                        "the job {key} is still {status:?} after {:.1} s; gave up (poll-limit = {:?}). It may still finish on Кассатка's side",
-                        start.elapsed().as_secs_f64(),
-                        config.poll_limit
+                    &tr!(
+                        "upload-kassatka-job-timeout",
+                        key = key,
+                        status = format!("{status:?}"),
+                        seconds = format!("{:.1}", start.elapsed().as_secs_f64()),
+                        limit = format!("{:?}", config.poll_limit)
                     ),
                 ));
             }
@@ -271,7 +279,7 @@ impl KassatkaClient {
             return Err(self.http.remote_error(
                 SERVICE,
                 None,
-                &format!("{what}: expected the receipts XML, got JSON{}", self.http.excerpt(&body)),
+                &format!("{what}: {}{}", tr!("upload-kassatka-json-not-xml"), self.http.excerpt(&body)),
             ));
         }
         Ok(())

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Error, Result};
+use crate::tr;
 
 const FORMAT: &str = "kassa-bridge-sync-state";
 const VERSION: u32 = 1;
@@ -59,17 +60,20 @@ impl SyncState {
         let file = match std::fs::read(path) {
             Ok(bytes) => {
                 let file: StateFile = serde_json::from_slice(&bytes).map_err(|e| {
-                    Error::Config(format!(
-                        "{}: not a kassa-bridge sync state ({e}); move it away to start afresh (the next upload then compares with the service, not the file)",
-                        path.display()
+                    Error::Config(tr!(
+                        "upload-sync-state-unreadable",
+                        path = path.display().to_string(),
+                        error = e.to_string()
                     ))
                 })?;
                 if file.format != FORMAT || file.version != VERSION {
-                    return Err(Error::Config(format!(
-                        "{}: a sync state of format {:?} version {}, expected {FORMAT:?} version {VERSION}",
-                        path.display(),
-                        file.format,
-                        file.version
+                    return Err(Error::Config(tr!(
+                        "upload-sync-state-version",
+                        path = path.display().to_string(),
+                        format = format!("{:?}", file.format),
+                        version = file.version.to_string(),
+                        expected_format = format!("{FORMAT:?}"),
+                        expected_version = VERSION.to_string()
                     )));
                 }
                 file

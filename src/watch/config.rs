@@ -17,14 +17,20 @@ mod route;
 use super::pattern::Pattern;
 use crate::convert;
 use crate::error::{Error, Result};
+use crate::i18n::{Message, Text};
 use crate::options::{ReadOptions, WriteOptions};
 use crate::upload::{ServicesConfig, Target as UploadTarget};
+use crate::{msg, tr};
 pub use pull::{Pull, PERIOD_NAME_FORMAT};
 use route::check_folders;
 pub use route::{FlagFile, Route, RouteUpload, Target};
 
 /// The commented example configuration; every key holds its default.
 pub const EXAMPLE: &str = include_str!("example.toml");
+
+/// The same configuration commented in Russian, with `lang = "ru"` (written by `init` when the
+/// language is Russian).
+pub const EXAMPLE_RU: &str = include_str!("example.ru.toml");
 
 /// The file `watch` and `status` read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "kassa-bridge.toml";
@@ -162,12 +168,17 @@ struct RawTarget {
     write: WriteOptions,
 }
 
+/// What a Кассатка upload or pull needs and does not have.
+pub(crate) fn kassatka_token() -> Message {
+    msg!("watch-config-kassatka-token")
+}
+
 /// `line L, column C` of a byte offset.
-fn line_col(text: &str, offset: usize) -> String {
+fn line_col(text: &str, offset: usize) -> Message {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {column}")
+    msg!("pos-line-column", line = line, column = column)
 }
 
 impl Config {
@@ -184,7 +195,7 @@ impl Config {
     /// The built-in layout under `data_dir` (default `./kassa-bridge-data`).
     pub fn default_layout(data_dir: Option<&Path>) -> Result<Config> {
         let dir = data_dir.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-        let mut config = Config::parse(EXAMPLE, "<built-in configuration>", Path::new(""), Some(&dir))?;
+        let mut config = Config::parse(EXAMPLE, &tr!("watch-config-built-in"), Path::new(""), Some(&dir))?;
         config.services.apply_env(|name| std::env::var(name).ok());
         Ok(config)
     }
@@ -192,35 +203,40 @@ impl Config {
     /// The credentials every `upload = …` needs (checked when the watcher starts, not by
     /// `status`).
     pub fn check_uploads(&self) -> Result<()> {
-        let source = self.source.as_ref().map_or_else(|| "the configuration".to_string(), |p| p.display().to_string());
+        let source: Text = self
+            .source
+            .as_ref()
+            .map_or_else(|| msg!("watch-config-the-configuration").into(), |p| p.display().to_string().into());
         for pull in &self.pulls {
             if let Some(what) = (pull.source.missing_credentials)(&self.services) {
-                return Err(Error::usage(format!("{source}: pull {:?} needs {what}", pull.name)));
+                return Err(Error::usage(msg!(
+                    "watch-config-pull-needs",
+                    file = &source,
+                    pull = format!("{:?}", pull.name),
+                    what = what
+                )));
             }
         }
         for route in &self.routes {
             for u in &route.uploads {
                 let missing = match u.service {
                     UploadTarget::Kassatka => {
-                        self.services.kassatka.token.as_ref().is_none_or(|t| t.is_empty()).then_some(
-                            "the Кассатка token: `token` in [kassatka] or KASSA_BRIDGE_KASSATKA_TOKEN".to_string(),
-                        )
+                        self.services.kassatka.token.as_ref().is_none_or(|t| t.is_empty()).then(kassatka_token)
                     }
                     UploadTarget::BifitCsv | UploadTarget::BifitApi => {
                         let b = &self.services.bifit;
                         (b.login.as_ref().is_none_or(|t| t.is_empty())
                             || b.password.as_ref().is_none_or(|t| t.is_empty()))
-                        .then_some(
-                            "the БИФИТ Касса login and password: `login` and `password` in [bifit] or \
-                                 KASSA_BRIDGE_BIFIT_LOGIN and KASSA_BRIDGE_BIFIT_PASSWORD"
-                                .to_string(),
-                        )
+                        .then(|| msg!("watch-config-bifit-credentials"))
                     }
                 };
                 if let Some(what) = missing {
-                    return Err(Error::usage(format!(
-                        "{source}: route {:?} has upload = {:?}, which needs {what}",
-                        route.name, u.name
+                    return Err(Error::usage(msg!(
+                        "watch-config-upload-needs",
+                        file = &source,
+                        route = format!("{:?}", route.name),
+                        upload = format!("{:?}", u.name),
+                        what = what
                     )));
                 }
             }
@@ -244,15 +260,24 @@ impl Config {
         let secrets = text.contains("[kassatka]") || text.contains("[bifit]");
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             if secrets {
-                let at = e.span().map(|s| format!("{}: ", line_col(text, s.start))).unwrap_or_default();
-                Error::usage(format!("{name}: {at}{}", e.message().trim_end()))
+                let message = e.message().trim_end().to_string();
+                match e.span() {
+                    Some(s) => Error::usage(msg!(
+                        "watch-config-error-at",
+                        file = name,
+                        at = line_col(text, s.start),
+                        message = message
+                    )),
+                    None => Error::usage(format!("{name}: {message}")),
+                }
             } else {
                 Error::usage(format!("{name}: {}", e.to_string().trim_end()))
             }
         })?;
         let mut services = ServicesConfig::from_toml(text, name).map_err(|e| Error::usage(e.to_string()))?;
-        let fail =
-            |offset: usize, message: String| Error::usage(format!("{name}: {}: {message}", line_col(text, offset)));
+        let fail = |offset: usize, message: Text| {
+            Error::usage(msg!("watch-config-error-at", file = name, at = line_col(text, offset), message = message))
+        };
         let data_dir = match data_dir {
             Some(dir) => absolute(dir),
             None => absolute(&base.join(raw.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)))),
@@ -272,23 +297,16 @@ impl Config {
             journal_retention: raw.journal_retention.map_or(defaults.journal_retention, |i| i.0),
         };
         if timings.check_interval.is_zero() || timings.rescan_interval.is_zero() || timings.retry_min.is_zero() {
-            return Err(Error::usage(format!(
-                "{name}: check-interval, rescan-interval and retry-min must be longer than zero"
-            )));
+            return Err(Error::usage(msg!("watch-config-zero-interval", file = name)));
         }
         if timings.retry_max < timings.retry_min {
-            return Err(Error::usage(format!("{name}: retry-max must not be shorter than retry-min")));
+            return Err(Error::usage(msg!("watch-config-retry-max", file = name)));
         }
         if timings.max_attempts == 0 || timings.journal_retention.is_zero() {
-            return Err(Error::usage(format!(
-                "{name}: max-attempts must be at least 1 and journal-retention longer than zero"
-            )));
+            return Err(Error::usage(msg!("watch-config-max-attempts", file = name)));
         }
         if raw.routes.is_empty() && raw.pulls.is_empty() {
-            return Err(Error::usage(format!(
-                "{name}: no [[route]] and no [[pull]]: a route names at least an inbox and a [[route.target]] with a \
-                 format; a pull a service, what to fetch, a schedule and a [[pull.target]]"
-            )));
+            return Err(Error::usage(msg!("watch-config-nothing", file = name)));
         }
         let at = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { data_dir.join(p) };
         let single = raw.routes.len() == 1;
@@ -301,12 +319,12 @@ impl Config {
                     let valid = !n.get_ref().is_empty()
                         && n.get_ref().chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
                     if !valid {
-                        return Err(fail(n.span().start, "a route name is letters, digits, `-`, `_` and `.`".into()));
+                        return Err(fail(n.span().start, msg!("watch-config-route-name").into()));
                     }
                     n.get_ref().clone()
                 }
                 None if single => "default".to_string(),
-                None => return Err(fail(route_start, "with several routes each needs a `name`".into())),
+                None => return Err(fail(route_start, msg!("watch-config-route-needs-name").into())),
             };
             let inbox = at(&r.inbox);
             let sibling = |folder: &str| inbox.parent().map_or_else(|| PathBuf::from(folder), |p| p.join(folder));
@@ -314,29 +332,31 @@ impl Config {
             let outbox = pick(&r.outbox, "outbox");
             if let Some(read) = &r.read {
                 if !read.get_ref().with.is_empty() {
-                    return Err(fail(
-                        read.span().start,
-                        "`with` is not used in a route: the files of one package (CommerceML import*.xml, offers*.xml, \
-                         prices*.xml …) dropped together are grouped by name"
-                            .into(),
-                    ));
+                    return Err(fail(read.span().start, msg!("watch-config-route-with").into()));
                 }
             }
             let from = match &r.from {
                 Some(from) => {
-                    let format =
-                        crate::formats::find(from.get_ref()).map_err(|e| fail(from.span().start, e.to_string()))?;
+                    let format = crate::formats::find(from.get_ref())
+                        .map_err(|e| fail(from.span().start, e.to_string().into()))?;
                     if !format.can_read() {
-                        return Err(fail(from.span().start, format!("format {} cannot be read", format.name)));
+                        return Err(fail(
+                            from.span().start,
+                            msg!("watch-config-cannot-read", format = format.name).into(),
+                        ));
                     }
                     Some(format.name.to_string())
                 }
                 None => None,
             };
             if r.targets.is_empty() {
-                return Err(fail(route_start, format!("route {name:?} has no [[route.target]] with a format")));
+                return Err(fail(
+                    route_start,
+                    msg!("watch-config-route-no-target", route = format!("{name:?}")).into(),
+                ));
             }
-            let targets = parse_targets(&r.targets, &outbox, &at, &fail, &format!("route {name:?}"), "{stem}")?;
+            let owner = msg!("watch-config-owner-route", route = format!("{name:?}"));
+            let targets = parse_targets(&r.targets, &outbox, &at, &fail, owner, "{stem}")?;
             let mut uploads: Vec<RouteUpload> = Vec::new();
             if let Some(upload) = &r.upload {
                 let names = match upload.get_ref() {
@@ -347,7 +367,7 @@ impl Config {
                     let Some(service) = UploadTarget::from_name(&n) else {
                         return Err(fail(
                             upload.span().start,
-                            format!("unknown upload {n:?}: expected \"kassatka\", \"bifit-csv\" or \"bifit-api\""),
+                            msg!("watch-config-unknown-upload", upload = format!("{n:?}")).into(),
                         ));
                     };
                     let formats = RouteUpload::formats(service);
@@ -357,13 +377,14 @@ impl Config {
                         .ok_or_else(|| {
                             fail(
                                 upload.span().start,
-                                format!(
-                                    "route {name:?} has upload = {:?}, which sends the route's {} output: add a \
-                                     [[route.target]] with format = {:?}",
-                                    RouteUpload::name_of(service),
-                                    formats.join(" or "),
-                                    formats[0]
-                                ),
+                                msg!(
+                                    "watch-config-upload-no-target",
+                                    route = format!("{name:?}"),
+                                    upload = format!("{:?}", RouteUpload::name_of(service)),
+                                    formats = formats.join(" or "),
+                                    format = format!("{:?}", formats[0])
+                                )
+                                .into(),
                             )
                         })?;
                     if !uploads.iter().any(|u| u.service == service) {
@@ -375,10 +396,7 @@ impl Config {
                 Some(f) => {
                     let text = f.get_ref();
                     if text.is_empty() || text.contains(['/', '\\']) {
-                        return Err(fail(
-                            f.span().start,
-                            "`flag-file` is a file name in the inbox, e.g. \"{name}.flag\"".into(),
-                        ));
+                        return Err(fail(f.span().start, msg!("watch-config-flag-file").into()));
                     }
                     Some(FlagFile::new(text))
                 }
@@ -402,7 +420,7 @@ impl Config {
         check_folders(name, &routes)?;
         let lang = match &raw.lang {
             Some(l) => Some(crate::i18n::Lang::parse(l.get_ref()).ok_or_else(|| {
-                fail(l.span().start, format!("unknown lang {:?}: expected \"ru\" or \"en\"", l.get_ref()))
+                fail(l.span().start, msg!("watch-config-unknown-lang", lang = format!("{:?}", l.get_ref())).into())
             })?),
             None => None,
         };
@@ -411,7 +429,7 @@ impl Config {
             let offset = spanned.span().start;
             let p = pull::parse_pull(spanned, &at, &fail)?;
             if pulls.iter().any(|other| other.name == p.name) || routes.iter().any(|r| r.name == p.name) {
-                return Err(fail(offset, format!("the name {:?} is taken by another route or pull", p.name)));
+                return Err(fail(offset, msg!("watch-config-name-taken", name = format!("{:?}", p.name)).into()));
             }
             pulls.push(p);
         }
@@ -460,24 +478,22 @@ fn parse_targets(
     raw: &[Spanned<RawTarget>],
     outbox: &Path,
     at: &dyn Fn(&Path) -> PathBuf,
-    fail: &dyn Fn(usize, String) -> Error,
-    owner: &str,
+    fail: &dyn Fn(usize, Text) -> Error,
+    owner: Message,
     base: &str,
 ) -> Result<Vec<(usize, Target)>> {
     let mut targets = Vec::new();
     for t in raw {
         let raw_target = t.get_ref();
         let format = convert::writer_format(raw_target.format.get_ref())
-            .map_err(|e| fail(raw_target.format.span().start, e.to_string()))?;
+            .map_err(|e| fail(raw_target.format.span().start, e.to_string().into()))?;
         let output = match &raw_target.output {
             Some(o) => {
                 let text = o.get_ref();
                 if text.is_empty() || text.starts_with('.') || text.contains(['/', '\\']) {
                     return Err(fail(
                         o.span().start,
-                        format!(
-                            "`output` is a file name (no folders, not starting with a dot), e.g. \"{base}.{{ext}}\""
-                        ),
+                        msg!("watch-config-output-name", example = format!("{base}.{{ext}}")).into(),
                     ));
                 }
                 Some(text.clone())
@@ -505,7 +521,7 @@ fn parse_targets(
         if !seen.insert((t.outbox.clone(), t.output_name("{stem}"))) {
             return Err(fail(
                 *offset,
-                format!("two targets of {owner} write the same file {:?}: set `output`", t.output),
+                msg!("watch-config-same-output", owner = owner.clone(), output = format!("{:?}", t.output)).into(),
             ));
         }
     }
@@ -536,11 +552,21 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// The example configuration with `data-dir` set to `data_dir` (for `kassa-bridge init`).
 pub fn example_with_data_dir(data_dir: Option<&Path>) -> String {
+    example_in(crate::i18n::Lang::En, data_dir)
+}
+
+/// The example configuration commented in `lang` (the Russian one sets `lang = "ru"`), with
+/// `data-dir` set to `data_dir`.
+pub fn example_in(lang: crate::i18n::Lang, data_dir: Option<&Path>) -> String {
+    let example = match lang {
+        crate::i18n::Lang::En => EXAMPLE,
+        crate::i18n::Lang::Ru => EXAMPLE_RU,
+    };
     match data_dir {
-        None => EXAMPLE.to_string(),
+        None => example.to_string(),
         Some(dir) => {
             let quoted = toml::Value::String(dir.display().to_string()).to_string();
-            EXAMPLE.replacen(&format!("data-dir = \"{DEFAULT_DATA_DIR}\""), &format!("data-dir = {quoted}"), 1)
+            example.replacen(&format!("data-dir = \"{DEFAULT_DATA_DIR}\""), &format!("data-dir = {quoted}"), 1)
         }
     }
 }

@@ -14,6 +14,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// The lock file's name inside the data folder.
 pub const LOCK_FILE: &str = "watch.lock";
@@ -38,19 +39,15 @@ impl DataLock {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 // Where locks are mandatory (Windows) the holder's pid cannot be read.
-                let holder =
-                    holder_pid(&mut file).map_or_else(|| "pid unknown".to_string(), |pid| format!("pid {pid}"));
-                let message = format!(
-                    "another `kassa-bridge watch` ({holder}) is using the data folder {}; run one watcher per data \
-                     folder (stop that one, or give this one its own --data-dir)",
-                    data_dir.display()
-                );
+                let holder = holder_pid(&mut file)
+                    .map_or_else(|| tr!("watch-lock-pid-unknown"), |pid| tr!("watch-lock-pid", pid = pid.to_string()));
+                let message = tr!("watch-lock-busy", holder = holder, folder = data_dir.display().to_string());
                 return Err(io(io::Error::new(io::ErrorKind::ResourceBusy, message)));
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
         if let Some(pid) = holder_pid(&mut file).filter(|pid| *pid != std::process::id()) {
-            tracing::info!(lock = %path.display(), pid, "took over the lock of a watcher that ended without a clean stop (a crash or a kill)");
+            tracing::info!(lock = %path.display(), pid, "{}", tr!("watch-lock-taken-over"));
         }
         let mine = format!("{}\n", std::process::id());
         file.set_len(0)

@@ -40,6 +40,7 @@ pub use config::Config;
 pub use status::{status, Status};
 
 use crate::error::Result;
+use crate::tr;
 use journal::Journal;
 use scan::{Inbox, Ready};
 use worker::{Job, Outcome, Worker};
@@ -138,7 +139,7 @@ impl Watcher {
         compact_journal(&config)?;
         let journal = Journal::open(&config.journal_path())?;
         if journal.skipped > 0 {
-            tracing::warn!(journal = %journal.path().display(), lines = journal.skipped, "journal lines that could not be read were skipped (a torn last line after a power cut is expected)");
+            tracing::warn!(journal = %journal.path().display(), lines = journal.skipped, "{}", tr!("watch-journal-lines-skipped"));
         }
         let pulls = pulls::open(&config)?;
         let (tx, rx) = mpsc::channel();
@@ -191,20 +192,21 @@ impl Watcher {
             check_interval = ?t.check_interval,
             stable_checks = t.stable_checks,
             min_age = ?t.min_age,
-            "watching"
+            "{}",
+            tr!("watch-watching")
         );
         for route in &self.config.routes {
             let targets: Vec<&str> = route.targets.iter().map(|t| t.format.name).collect();
             let uploads: Vec<&str> = route.uploads.iter().map(|u| u.name).collect();
-            tracing::info!(route = %route.name, inbox = %route.inbox.display(), outbox = %route.outbox.display(), targets = %targets.join(", "), uploads = %uploads.join(", "), "route");
+            tracing::info!(route = %route.name, inbox = %route.inbox.display(), outbox = %route.outbox.display(), targets = %targets.join(", "), uploads = %uploads.join(", "), "{}", tr!("watch-route"));
             let queued = self.upload_queue(self.config.routes.iter().position(|r| r.name == route.name).unwrap_or(0));
             if queued > 0 {
-                tracing::info!(route = %route.name, queued, "uploads queued from the journal");
+                tracing::info!(route = %route.name, queued, "{}", tr!("watch-uploads-queued"));
             }
         }
         for p in &self.config.pulls {
             let targets: Vec<&str> = p.targets.iter().map(|t| t.format.name).collect();
-            tracing::info!(pull = %p.name, service = %p.source.service, fetch = %p.source.fetch, targets = %targets.join(", "), "pull");
+            tracing::info!(pull = %p.name, service = %p.source.service, fetch = %p.source.fetch, targets = %targets.join(", "), "{}", tr!("watch-pull"));
         }
         // Before the routes' recovery: a pull's staged outputs may be in a route's folders.
         self.recover_pulls();
@@ -245,7 +247,7 @@ impl Watcher {
                 break;
             }
             if mode == RunMode::UntilIdle && idle {
-                tracing::info!("nothing left to do");
+                tracing::info!("{}", tr!("watch-idle"));
                 break;
             }
             // One upload per route between two rounds of conversions, so neither waits long.
@@ -285,7 +287,7 @@ impl Watcher {
             }
         }
         if self.stopped() {
-            tracing::info!("stopped");
+            tracing::info!("{}", tr!("watch-stopped"));
         }
         self.summary.uploads_left = self.uploads_left();
         Ok(self.summary.clone())
@@ -307,13 +309,13 @@ impl Watcher {
         let mut watcher = match notify::recommended_watcher(handler) {
             Ok(w) => w,
             Err(e) => {
-                tracing::warn!("file-system events are not available ({e}); listing the inboxes every rescan-interval");
+                tracing::warn!("{}", tr!("watch-no-events", error = e.to_string()));
                 return None;
             }
         };
         for route in &self.config.routes {
             if let Err(e) = watcher.watch(&route.inbox, notify::RecursiveMode::NonRecursive) {
-                tracing::warn!(route = %route.name, inbox = %route.inbox.display(), "no file-system events for this inbox ({e}); it is listed every rescan-interval");
+                tracing::warn!(route = %route.name, inbox = %route.inbox.display(), "{}", tr!("watch-no-events-inbox", error = e.to_string()));
             }
         }
         Some(watcher)
@@ -347,7 +349,7 @@ impl Watcher {
                 let delay = state.backoff;
                 state.blocked_until = Some(Instant::now() + delay);
                 state.backoff = (delay * 2).min(self.config.timings.retry_max);
-                tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), retry_in = ?delay, "{reason}; the file waits in processing/");
+                tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), retry_in = ?delay, "{}", tr!("watch-blocked", reason = &reason));
                 if state.blocked_reason.as_deref() != Some(reason.as_str()) {
                     state.blocked_reason = Some(reason.clone());
                     // With the job's key: the entry says that this conversion ended without a crash.
@@ -372,7 +374,7 @@ impl Watcher {
             }
             other => {
                 if state.blocked_reason.take().is_some() {
-                    tracing::info!(route = %route.name, "working again");
+                    tracing::info!(route = %route.name, "{}", tr!("watch-working-again"));
                 }
                 state.blocked_until = None;
                 state.backoff = self.config.timings.retry_min;
@@ -399,14 +401,14 @@ impl Watcher {
             let result = match state.inbox.scan(route, &config.timings, &config.ignore) {
                 Ok(r) => {
                     if state.inbox.last_error.take().is_some() {
-                        tracing::info!(route = %route.name, inbox = %route.inbox.display(), "the inbox can be listed again");
+                        tracing::info!(route = %route.name, inbox = %route.inbox.display(), "{}", tr!("watch-inbox-listed-again"));
                     }
                     r
                 }
                 Err(e) => {
                     let message = e.to_string();
                     if state.inbox.last_error.as_deref() != Some(message.as_str()) {
-                        tracing::error!(route = %route.name, inbox = %route.inbox.display(), "cannot list the inbox: {message}");
+                        tracing::error!(route = %route.name, inbox = %route.inbox.display(), "{}", tr!("watch-cannot-list-inbox", error = &message));
                         state.inbox.last_error = Some(message);
                     }
                     if e.kind() == std::io::ErrorKind::NotFound {
@@ -470,7 +472,7 @@ impl Watcher {
             }
         }
         if let Err(reason) = std::fs::create_dir_all(&route.processing) {
-            tracing::error!(route = %route.name, folder = %route.processing.display(), "cannot make the folder: {reason}");
+            tracing::error!(route = %route.name, folder = %route.processing.display(), "{}", tr!("watch-cannot-make-folder", error = reason.to_string()));
             return None;
         }
         let mut claimed = Vec::new();
@@ -488,7 +490,7 @@ impl Watcher {
                     tracing::debug!(route = %route.name, file = %name, "left the inbox before it was taken");
                 }
                 Err(e) => {
-                    tracing::warn!(route = %route.name, file = %name, "cannot be taken yet (still open by its writer?): {e}")
+                    tracing::warn!(route = %route.name, file = %name, "{}", tr!("watch-cannot-take", error = e.to_string()))
                 }
             }
             state.inbox.forget(name);
@@ -497,7 +499,7 @@ impl Watcher {
             return None;
         }
         // No folder sync: a claim lost to a power cut only puts the file back into the inbox.
-        tracing::info!(route = %route.name, file = %claimed.join(" + "), "taken");
+        tracing::info!(route = %route.name, file = %claimed.join(" + "), "{}", tr!("watch-taken"));
         Some(Job::new(index, claimed))
     }
 }
@@ -524,7 +526,7 @@ fn compact_journal(config: &Config) -> Result<()> {
     let keep = |route: &str, name: &str| in_processing.contains(&(route.to_string(), name.to_string()));
     if let Some(done) = journal::compact::compact(&path, cutoff, &keep)? {
         tracing::info!(journal = %path.display(), removed = done.removed, kept = done.kept, unreadable = done.unreadable,
-            retention = %humantime::format_duration(config.timings.journal_retention), "journal compacted: finished jobs older than the retention are counted in a summary");
+            retention = %humantime::format_duration(config.timings.journal_retention), "{}", tr!("watch-journal-compacted"));
     }
     Ok(())
 }
@@ -533,6 +535,8 @@ fn remove_flag(route: &config::Route, name: &str) {
     match std::fs::remove_file(route.inbox.join(name)) {
         Ok(()) => tracing::debug!(route = %route.name, flag = %name, "flag file removed"),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::warn!(route = %route.name, flag = %name, "cannot remove the flag file: {e}"),
+        Err(e) => {
+            tracing::warn!(route = %route.name, flag = %name, "{}", tr!("watch-cannot-remove-flag", error = e.to_string()))
+        }
     }
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use super::pull::{self, Ending, PullJournal, Puller};
 use super::{RunMode, Watcher};
 use crate::error::Result;
+use crate::tr;
 
 /// When a pull runs next.
 pub(super) struct PullTimer {
@@ -31,12 +32,12 @@ pub(super) fn open(config: &super::Config) -> Result<Option<(PullJournal, Vec<Pu
         let remember = |name: &str| config.pull(name).map(|p| pull::schedule::span(p.remember));
         let removed = pull::journal::compact(&path, cutoff, &remember)?;
         if removed > 0 {
-            tracing::info!(journal = %path.display(), removed, "pulls' journal compacted");
+            tracing::info!(journal = %path.display(), removed, "{}", tr!("watch-pull-journal-compacted"));
         }
     }
     let journal = PullJournal::open(&path)?;
     if journal.skipped > 0 {
-        tracing::warn!(journal = %path.display(), lines = journal.skipped, "pulls' journal lines that could not be read were skipped");
+        tracing::warn!(journal = %path.display(), lines = journal.skipped, "{}", tr!("watch-pull-journal-lines-skipped"));
     }
     let now = pull::now();
     let timers = config
@@ -111,7 +112,7 @@ impl Watcher {
         let Some((journal, _)) = self.pulls.as_mut() else { return };
         for p in &self.config.pulls {
             if let Err(Ending::Failed(e) | Ending::Waiting(e)) = (Puller { config: &self.config, journal }).recover(p) {
-                tracing::error!(pull = %p.name, "cannot finish the interrupted period yet: {e}");
+                tracing::error!(pull = %p.name, "{}", tr!("watch-pull-cannot-finish", error = e.to_string()));
             }
         }
     }

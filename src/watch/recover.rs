@@ -23,6 +23,7 @@ use super::journal::{Entry, Event, InputRef, Journal};
 use super::pattern;
 use super::worker::{failure, report_text, staging_path, Finishing, Job, Outcome};
 use crate::error::Result;
+use crate::tr;
 
 /// Makes a route's folders; a failure is reported, not fatal (an outbox on a share that is not
 /// mounted yet is retried when a file needs it).
@@ -31,7 +32,7 @@ pub fn make_folders(route: &Route) {
     dirs.extend(route.targets.iter().map(|t| &t.outbox));
     for dir in dirs {
         if let Err(e) = fs::create_dir_all(dir) {
-            tracing::error!(route = %route.name, folder = %dir.display(), "cannot make the folder: {e}");
+            tracing::error!(route = %route.name, folder = %dir.display(), "{}", tr!("watch-cannot-make-folder", error = e.to_string()));
         }
     }
 }
@@ -60,7 +61,7 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal, max_attempt
         }
     }
     if removed > 0 {
-        tracing::info!(route = %route.name, removed, "removed partial files of an interrupted run");
+        tracing::info!(route = %route.name, removed, "{}", tr!("watch-removed-partials"));
     }
 
     let mut names: Vec<String> = match fs::read_dir(&route.processing) {
@@ -71,7 +72,7 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal, max_attempt
             .filter(|n| !pattern::is_ignored(n, &[]))
             .collect(),
         Err(e) => {
-            tracing::error!(route = %route.name, folder = %route.processing.display(), "cannot list: {e}");
+            tracing::error!(route = %route.name, folder = %route.processing.display(), "{}", tr!("watch-cannot-list", error = e.to_string()));
             Vec::new()
         }
     };
@@ -97,12 +98,12 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal, max_attempt
                     jobs.push(dead_letter(index, route, journal, &entry, inputs, attempts)?);
                     continue;
                 }
-                tracing::info!(route = %route.name, file = %inputs.join(" + "), attempt = attempts + 1, "redoing a conversion a stop interrupted");
+                tracing::info!(route = %route.name, file = %inputs.join(" + "), attempt = attempts + 1, "{}", tr!("watch-redoing"));
                 jobs.push(Job::redo(index, inputs, outputs));
             }
             Some((Event::Done { moved_to, .. }, entry)) | Some((Event::Repeat { moved_to, .. }, entry)) => {
                 if let Some(job) = finishing_job(index, name, &entry, &moved_to, None, &names) {
-                    tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "finishing the move a stop interrupted");
+                    tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "{}", tr!("watch-finishing-move"));
                     grouped.extend(job.inputs.iter().cloned());
                     jobs.push(job);
                 } else {
@@ -113,7 +114,7 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal, max_attempt
             Some((Event::Failed { error, advice, moved_to, report }, entry)) => {
                 let text = report_text(route, &entry.inputs, &error, &advice);
                 if let Some(job) = finishing_job(index, name, &entry, &moved_to, Some((report, text)), &names) {
-                    tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "finishing the move a stop interrupted");
+                    tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "{}", tr!("watch-finishing-move"));
                     grouped.extend(job.inputs.iter().cloned());
                     jobs.push(job);
                 } else {
@@ -127,15 +128,15 @@ fn recover_route(index: usize, route: &Route, journal: &mut Journal, max_attempt
                 if route.flag_file.is_none() && route.package_of(name).is_some() && !exists(&back) {
                     match fs::rename(&path, &back) {
                         Ok(()) => {
-                            tracing::info!(route = %route.name, file = %name, "back to the inbox to meet the other files of its package");
+                            tracing::info!(route = %route.name, file = %name, "{}", tr!("watch-back-to-inbox"));
                             continue;
                         }
                         Err(e) => {
-                            tracing::warn!(route = %route.name, file = %name, "cannot put it back into the inbox: {e}")
+                            tracing::warn!(route = %route.name, file = %name, "{}", tr!("watch-cannot-put-back", error = e.to_string()))
                         }
                     }
                 }
-                tracing::info!(route = %route.name, file = %name, "converting a file a stop left in processing/");
+                tracing::info!(route = %route.name, file = %name, "{}", tr!("watch-converting-left"));
                 jobs.push(Job::new(index, vec![name.clone()]));
             }
         }
@@ -160,19 +161,12 @@ fn dead_letter(
     inputs: Vec<String>,
     attempts: u32,
 ) -> Result<Job> {
-    let error = format!(
-        "converting this file stopped kassa-bridge {attempts} times (the program crashed or was killed before the \
-         conversion ended); it is set aside so that the files after it are converted"
-    );
-    let advice = "Look for what is unusual about the file (its size; a spreadsheet's declared range or cell count; \
-                  a very long line or value) and export it again, smaller or corrected. If the file looks right, \
-                  report it together with this note: the program must refuse a bad file with an error, never \
-                  crash. `max-attempts` sets how many interrupted conversions set a file aside."
-        .to_string();
+    let error = tr!("watch-dead-letter", attempts = attempts);
+    let advice = tr!("watch-advice-dead-letter");
     let refs: Vec<InputRef> = started.inputs.iter().filter(|i| inputs.contains(&i.name)).cloned().collect();
     let (event, finishing) = failure(route, &inputs, &refs, error.clone(), advice);
     journal.append(Entry::new(&route.name, &started.key, &refs, event))?;
-    tracing::error!(route = %route.name, file = %inputs.join(" + "), "{error}; moved to error/");
+    tracing::error!(route = %route.name, file = %inputs.join(" + "), "{}", tr!("watch-set-aside", error = &error));
     Ok(Job::finishing(index, inputs, finishing))
 }
 

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::config::{Route, Timings};
 use super::pattern::{self, Pattern};
+use crate::tr;
 
 #[derive(Debug)]
 struct Track {
@@ -81,7 +82,7 @@ impl Inbox {
                 Err(_) => continue,
             };
             let Ok(name) = entry.file_name().into_string() else {
-                tracing::warn!(route = %route.name, name = ?entry.file_name(), "a file name that is not valid Unicode is left alone");
+                tracing::warn!(route = %route.name, name = ?entry.file_name(), "{}", tr!("watch-name-not-unicode"));
                 continue;
             };
             if pattern::is_ignored(&name, ignore) {
@@ -195,7 +196,7 @@ impl Inbox {
             }
             if !whole {
                 tracing::info!(route = %route.name, files = %ready_members.join(" + "),
-                    "the rest of the package did not come within pair-wait: converted with the parts that are here");
+                    "{}", tr!("watch-package-incomplete"));
             }
             taken.extend(ready.iter().filter(|r| ready_members.contains(r)).map(String::as_str));
             result.ready.push(match ready_members.as_slice() {

@@ -10,6 +10,37 @@ use super::config::Config;
 use super::journal::{read_entries, Entry, Event};
 use super::pattern;
 use crate::error::Result;
+use crate::i18n::{serialize_english, Lang, Text};
+use crate::msg;
+
+fn english_opt<S: serde::Serializer>(text: &Option<Text>, serializer: S) -> Result<S::Ok, S::Error> {
+    match text {
+        Some(t) => serialize_english(t, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn english_or_empty<S: serde::Serializer>(text: &Option<Text>, serializer: S) -> Result<S::Ok, S::Error> {
+    match text {
+        Some(t) => serialize_english(t, serializer),
+        None => serializer.serialize_str(""),
+    }
+}
+
+fn english_list<S: serde::Serializer>(texts: &[Text], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(texts.iter().map(|t| match t {
+        Text::Plain(s) => s.clone(),
+        Text::Msg(m) => m.render(Lang::En),
+    }))
+}
+
+/// A time of the status (`2026-12-01 10:15:00`) as the current language writes it.
+pub fn shown_time(text: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+        Ok(t) => crate::i18n::date_time(t, crate::i18n::current()),
+        Err(_) => text.to_string(),
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
@@ -31,8 +62,10 @@ pub struct PullStatus {
     pub configured: bool,
     /// `kassatka receipts`.
     pub source: String,
-    /// `every 15m` or `at 06:00, 22:30`.
-    pub schedule: String,
+    /// `every 15m` or `at 06:00, 22:30` (in English in `--json`; `None`, shown as "", when not
+    /// configured).
+    #[serde(serialize_with = "english_or_empty")]
+    pub schedule: Option<Text>,
     /// The end of the last period delivered (local time); `None` before the first.
     pub cursor: Option<String>,
     /// Where the first period starts while there is no cursor.
@@ -44,7 +77,8 @@ pub struct PullStatus {
     pub periods_behind: u64,
     pub last_error: Option<Item>,
     /// A period an interruption left unfinished (finished or redone at the next run).
-    pub interrupted: Option<String>,
+    #[serde(serialize_with = "english_opt")]
+    pub interrupted: Option<Text>,
     pub periods: u64,
     pub records: u64,
     pub repeats: u64,
@@ -81,11 +115,12 @@ pub struct RouteStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub at: String,
-    pub files: Vec<String>,
+    #[serde(serialize_with = "english_list")]
+    pub files: Vec<Text>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "english_opt")]
+    pub error: Option<Text>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moved_to: Vec<String>,
 }
@@ -96,17 +131,18 @@ fn item(e: &Entry) -> Item {
         Event::Done { outputs, moved_to, .. } => {
             (outputs.iter().map(|p| show(p)).collect(), None, moved_to.iter().map(|p| show(p)).collect())
         }
-        Event::Failed { error, report, .. } => (Vec::new(), Some(error.clone()), vec![show(report)]),
-        Event::Blocked { error } => (Vec::new(), Some(error.clone()), Vec::new()),
+        Event::Failed { error, report, .. } => (Vec::new(), Some(Text::from(error)), vec![show(report)]),
+        Event::Blocked { error } => (Vec::new(), Some(Text::from(error)), Vec::new()),
         Event::Uploaded { target, output, .. } => (vec![format!("{target}: {}", show(output))], None, Vec::new()),
         Event::UploadFailed { target, output, error, attempt } => {
-            (vec![format!("{target}: {}", show(output))], Some(format!("attempt {attempt}: {error}")), Vec::new())
+            let error = msg!("watch-status-attempt", attempt = *attempt, error = error).into();
+            (vec![format!("{target}: {}", show(output))], Some(error), Vec::new())
         }
         _ => (Vec::new(), None, Vec::new()),
     };
     Item {
         at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        files: e.inputs.iter().map(|i| i.name.clone()).collect(),
+        files: e.inputs.iter().map(|i| Text::from(&i.name)).collect(),
         outputs,
         error,
         moved_to,
@@ -239,16 +275,18 @@ fn pull_statuses(config: &Config) -> Result<(Vec<PullStatus>, usize)> {
         let entry_item = |e: &journal::PullEntry| {
             let (outputs, error) = match &e.event {
                 PullEvent::Done { outputs, .. } => (outputs.iter().map(|o| o.display().to_string()).collect(), None),
-                PullEvent::Failed { error, .. } => (Vec::new(), Some(error.clone())),
-                PullEvent::Waiting { reason, .. } => (Vec::new(), Some(format!("waiting: {reason}"))),
+                PullEvent::Failed { error, .. } => (Vec::new(), Some(Text::from(error))),
+                PullEvent::Waiting { reason, .. } => {
+                    (Vec::new(), Some(msg!("watch-status-waiting", reason = reason).into()))
+                }
                 _ => (Vec::new(), None),
             };
             let period = match &e.event {
                 PullEvent::Done { from, to, .. } | PullEvent::Failed { from, to, .. } => {
-                    format!("{} – {}", show(*from), show(*to))
+                    Text::from(format!("{} – {}", show(*from), show(*to)))
                 }
-                PullEvent::Waiting { from, .. } => format!("from {}", show(*from)),
-                _ => String::new(),
+                PullEvent::Waiting { from, .. } => msg!("watch-status-from", from = show(*from)).into(),
+                _ => Text::from(""),
             };
             Item {
                 at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
@@ -262,23 +300,25 @@ fn pull_statuses(config: &Config) -> Result<(Vec<PullStatus>, usize)> {
         s.last_delivered = state.last_done.as_ref().map(entry_item);
         s.interrupted = state.open.as_ref().and_then(|e| match &e.event {
             PullEvent::Started { from, to, .. } => {
-                Some(format!("{} – {} started, not finished: redone at the next run", show(*from), show(*to)))
+                Some(msg!("watch-status-interrupted-started", from = show(*from), to = show(*to)).into())
             }
             PullEvent::Staged { from, to, .. } => {
-                Some(format!("{} – {} staged: its outputs are put in place at the next start", show(*from), show(*to)))
+                Some(msg!("watch-status-interrupted-staged", from = show(*from), to = show(*to)).into())
             }
             _ => None,
         });
         if let Some(p) = config.pull(name) {
             s.configured = true;
             s.source = format!("{} {}", p.source.service, p.source.fetch);
-            s.schedule = match &p.schedule {
-                pull::schedule::Schedule::Every(d) => format!("every {}", humantime::format_duration(*d)),
+            s.schedule = Some(match &p.schedule {
+                pull::schedule::Schedule::Every(d) => {
+                    msg!("watch-status-every", interval = humantime::format_duration(*d).to_string()).into()
+                }
                 pull::schedule::Schedule::At(times) => {
                     let t: Vec<String> = times.iter().map(|t| t.format("%H:%M").to_string()).collect();
-                    format!("at {}", t.join(", "))
+                    msg!("watch-status-at", times = t.join(", ")).into()
                 }
-            };
+            });
             let next = p.schedule.next_after(state.last_run.map(|t| t.naive_local()), now).max(now);
             s.next_run = Some(show(next));
             let service_now = pull::service_now(p);

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::journal;
 use super::{fsutil, Watcher};
+use crate::tr;
 
 impl Watcher {
     /// The uploads of route `index` to do in this run: queued by the journal, for an upload the
@@ -42,7 +43,7 @@ impl Watcher {
         let target = &route.targets[upload.target];
         let file = item.inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(" + ");
         let attempt = item.attempts + 1;
-        tracing::info!(route = %route.name, file = %file, upload = %item.target, output = %item.output.display(), attempt, "uploading");
+        tracing::info!(route = %route.name, file = %file, upload = %item.target, output = %item.output.display(), attempt, "{}", tr!("watch-uploading"));
         let result = if fsutil::exists(&item.output) {
             let mut write = target.write.clone();
             write.flag_file = None;
@@ -70,13 +71,13 @@ impl Watcher {
                 // The service broke off the per-item upload: the rest is sent by a retry
                 // (delta sync skips what arrived).
                 crate::upload::Outcome::BifitApi(o) if o.aborted.is_some() || o.not_attempted > 0 => {
-                    let why = o.aborted.clone().unwrap_or_else(|| "stopped early".into());
+                    let why = o.aborted.clone().unwrap_or_else(|| tr!("watch-upload-stopped-early"));
                     Err((format!("{why} ({outcome})"), true))
                 }
                 _ => Ok(outcome),
             })
         } else {
-            Err((format!("{} is gone from the outbox: nothing to send", item.output.display()), false))
+            Err((tr!("watch-upload-output-gone", output = item.output.display().to_string()), false))
         };
         let event = match &result {
             Ok(outcome) => journal::Event::Uploaded {
@@ -97,31 +98,31 @@ impl Watcher {
             Ok(outcome) => {
                 self.summary.uploaded += 1;
                 if outcome.is_clean() {
-                    tracing::info!(route = %route.name, file = %file, upload = %item.target, "uploaded: {outcome}");
+                    tracing::info!(route = %route.name, file = %file, upload = %item.target, "{}", tr!("watch-uploaded", outcome = outcome.to_string()));
                 } else {
-                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, "uploaded, with problems: {outcome}");
+                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, "{}", tr!("watch-uploaded-with-problems", outcome = outcome.to_string()));
                 }
                 state.upload_until = None;
                 state.upload_backoff = self.config.timings.retry_min;
                 if let Err(e) = journaled {
                     // Sent, but not recorded: it would be sent again (once) after a restart.
-                    tracing::error!(route = %route.name, file = %file, upload = %item.target, "the journal cannot be written: {e}");
+                    tracing::error!(route = %route.name, file = %file, upload = %item.target, "{}", tr!("watch-journal-unwritable", error = e.to_string()));
                     state.upload_given_up.insert((item.key.clone(), item.target.clone()));
                 }
             }
             Err((error, retry)) => {
                 self.summary.upload_failures += 1;
                 if let Err(e) = journaled {
-                    tracing::error!(route = %route.name, "the journal cannot be written: {e}");
+                    tracing::error!(route = %route.name, "{}", tr!("watch-journal-unwritable", error = e.to_string()));
                 }
                 if retry {
                     let delay = state.upload_backoff;
                     state.upload_until = Some(Instant::now() + delay);
                     state.upload_backoff = (delay * 2).min(self.config.timings.retry_max);
-                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, attempt, retry_in = ?delay, "upload failed: {error}; the output stays queued");
+                    tracing::warn!(route = %route.name, file = %file, upload = %item.target, attempt, retry_in = ?delay, "{}", tr!("watch-upload-failed-retry", error = &error));
                 } else {
                     state.upload_given_up.insert((item.key.clone(), item.target.clone()));
-                    tracing::error!(route = %route.name, file = %file, upload = %item.target, attempt, "upload failed: {error}; retrying cannot help: it stays queued until the next start");
+                    tracing::error!(route = %route.name, file = %file, upload = %item.target, attempt, "{}", tr!("watch-upload-failed-given-up", error = &error));
                 }
             }
         }

@@ -15,8 +15,10 @@ use super::journal::{Entry, Event, InputRef, Journal, UploadRef};
 use crate::convert::{self, ConvertOptions};
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, ErrorKind, UNNAMED_OUTPUT};
+use crate::i18n::Message;
 use crate::output::OutputTarget;
 use crate::text::RawInput;
+use crate::{msg, tr};
 
 /// Files of one route in `processing/`, converted together (one file, or the files of a package;
 /// the reader finds each file's role).
@@ -106,52 +108,38 @@ fn classify(err: Error, outboxes: &[&Path], inputs: &[PathBuf]) -> Blame {
 }
 
 /// What to do about an error, for the report next to a failed file.
-pub fn advice(kind: &ErrorKind) -> &'static str {
+pub fn advice(kind: &ErrorKind) -> Message {
     match kind {
         ErrorKind::BadValue { .. } | ErrorKind::Syntax { .. } | ErrorKind::Encoding { .. } => {
-            "Correct the file at the place named above — best in the program that made it (1C, Айтида, the \
-             spreadsheet) — and export it again. If only the encoding is wrong, set `encoding` in the route's \
-             [route.read] table."
+            msg!("watch-advice-fix-file")
         }
-        ErrorKind::UnknownFormat { .. } | ErrorKind::Undetected { .. } => {
-            "The format could not be told from the content: set `from = \"FORMAT\"` in this route (`kassa-bridge \
-             formats` lists them), or drop into this inbox only the files the route is meant for."
-        }
-        ErrorKind::Ambiguous { .. } => "Several formats fit this file: set `from` in this route to the one meant.",
-        ErrorKind::Unsupported { .. } => {
-            "This route's targets cannot hold this kind of data (e.g. receipts into a catalogue format): drop such \
-             files into a route whose target fits."
-        }
-        ErrorKind::Usage(_) | ErrorKind::Conversion { .. } | ErrorKind::Strict(_) => {
-            "The data needs an option to be converted: set it in the target's [route.target.write] table as the \
-             message says (e.g. `price-type = \"Розничная\"`)."
-        }
-        ErrorKind::Io { .. } => "The file could not be read: check that it is a complete, readable file.",
-        ErrorKind::Limit { .. } => {
-            "The file goes beyond a limit that keeps memory bounded: if it is right, raise the limit the message \
-             names in this route's [route.read.limits] table."
-        }
+        ErrorKind::UnknownFormat { .. } | ErrorKind::Undetected { .. } => msg!("watch-advice-set-from"),
+        ErrorKind::Ambiguous { .. } => msg!("watch-advice-ambiguous"),
+        ErrorKind::Unsupported { .. } => msg!("watch-advice-unsupported"),
+        ErrorKind::Usage(_) | ErrorKind::Conversion { .. } | ErrorKind::Strict(_) => msg!("watch-advice-option"),
+        ErrorKind::Io { .. } => msg!("watch-advice-unreadable"),
+        ErrorKind::Limit { .. } => msg!("watch-advice-limit"),
     }
 }
 
-/// The text of `<name>.error.txt`.
+/// The text of `<name>.error.txt`, in the current language.
 pub fn report_text(route: &Route, inputs: &[InputRef], error: &str, advice: &str) -> String {
     let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let at = crate::i18n::date_time(chrono::Local::now().naive_local(), crate::i18n::current());
     let mut text = format!(
-        "kassa-bridge could not convert {}\nroute: {}; at {}\n",
-        names.join(" + "),
-        route.name,
-        chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+        "{}\n{}\n",
+        tr!("watch-report-title", files = names.join(" + ")),
+        tr!("watch-report-route", route = &route.name, at = at)
     );
     for i in inputs {
-        text.push_str(&format!("sha256 of {}: {}\n", i.name, i.sha256));
+        text.push_str(&format!("{}\n", tr!("watch-report-sha256", file = &i.name, sha256 = &i.sha256)));
     }
-    text.push_str(&format!("\nWhat is wrong (and where):\n  {error}\n\nWhat to do:\n  {advice}\n"));
     text.push_str(&format!(
-        "  Then drop the corrected file into the inbox again ({}). The file here is kept unchanged; \
-         nothing was written to the outbox for it.\n",
-        route.inbox.display()
+        "\n{}\n  {error}\n\n{}\n  {advice}\n",
+        tr!("watch-report-what-is-wrong"),
+        tr!("watch-report-what-to-do")
     ));
+    text.push_str(&format!("  {}\n", tr!("watch-report-drop-again", inbox = route.inbox.display().to_string())));
     text
 }
 
@@ -166,10 +154,12 @@ pub fn staging_path(output: &Path, key: &str) -> PathBuf {
 pub(crate) fn usable_folder(dir: &Path) -> Result<(), String> {
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(format!("{} is not a folder", dir.display())),
+        Ok(_) => Err(tr!("watch-not-a-folder", folder = dir.display().to_string())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(dir) {
             Ok(()) => Ok(()),
-            Err(e) => Err(format!("{} is missing and cannot be made: {e}", dir.display())),
+            Err(e) => {
+                Err(tr!("watch-folder-cannot-be-made", folder = dir.display().to_string(), error = e.to_string()))
+            }
         },
         Err(e) => Err(format!("{}: {e}", dir.display())),
     }
@@ -182,7 +172,7 @@ pub struct Worker<'a> {
 
 impl Worker<'_> {
     fn append(&mut self, entry: Entry) -> Result<(), Outcome> {
-        self.journal.append(entry).map_err(|e| Outcome::Blocked(format!("the journal cannot be written: {e}")))
+        self.journal.append(entry).map_err(|e| Outcome::Blocked(tr!("watch-journal-unwritable", error = e.to_string())))
     }
 
     /// Runs a job as far as it goes. `Blocked` leaves everything in `processing/`; the job (as
@@ -205,13 +195,19 @@ impl Worker<'_> {
             match fsutil::sha256_file(path) {
                 Ok(sha256) => inputs.push(InputRef { name: name.clone(), sha256 }),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    tracing::warn!(route = %route.name, file = %name, "was removed from processing/ before it was converted");
+                    tracing::warn!(route = %route.name, file = %name, "{}", tr!("watch-vanished-before"));
                     let known: Vec<InputRef> =
                         job.inputs.iter().map(|n| InputRef { name: n.clone(), sha256: String::new() }).collect();
                     self.append(Entry::new(&route.name, "", &known, Event::Vanished {}))?;
                     return Ok(Outcome::Vanished);
                 }
-                Err(e) => return Err(Outcome::Blocked(format!("{} cannot be read: {e}", path.display()))),
+                Err(e) => {
+                    return Err(Outcome::Blocked(tr!(
+                        "watch-input-unreadable",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    )))
+                }
             }
         }
         let key = match inputs.as_slice() {
@@ -236,7 +232,7 @@ impl Worker<'_> {
                     Event::Repeat { of: of.clone(), moved_to: moved_to.clone() },
                 ))?;
                 tracing::info!(route = %route.name, file = %job.inputs.join(" + "), earlier = %first, converted_at = %of,
-                    "a repeat: this content was converted before; no new output");
+                    "{}", tr!("watch-repeat"));
                 job.finishing = Some(Finishing { outcome: Outcome::Repeat, moved_to, report: None });
                 return self.finish(job);
             }
@@ -270,7 +266,7 @@ impl Worker<'_> {
                 plan
             }
         };
-        tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "converting");
+        tracing::info!(route = %route.name, file = %job.inputs.join(" + "), "{}", tr!("watch-converting"));
 
         let outboxes: Vec<&Path> = route.targets.iter().map(|t| t.outbox.as_path()).collect();
         for dir in &outboxes {
@@ -320,7 +316,7 @@ impl Worker<'_> {
                     return match classify(err, &outboxes, &paths) {
                         Blame::Environment(reason) => self.outbox_failed(job, &inputs, &key, reason),
                         Blame::Vanished => {
-                            tracing::warn!(route = %route.name, file = %main, "was removed from processing/ while it was converted");
+                            tracing::warn!(route = %route.name, file = %main, "{}", tr!("watch-vanished-while"));
                             self.append(Entry::new(&route.name, &key, &inputs, Event::Vanished {}))?;
                             Ok(Outcome::Vanished)
                         }
@@ -332,7 +328,11 @@ impl Worker<'_> {
         for (i, (staging, output)) in stagings.iter().zip(&outputs).enumerate() {
             if let Err(e) = fs::rename(staging, output) {
                 cleanup(&stagings[i..]);
-                return Err(Outcome::Blocked(format!("outbox failing: {}: {e}", output.display())));
+                return Err(Outcome::Blocked(tr!(
+                    "watch-outbox-failing-at",
+                    path = output.display().to_string(),
+                    error = e.to_string()
+                )));
             }
         }
         for dir in &outboxes {
@@ -340,8 +340,13 @@ impl Worker<'_> {
         }
         for target in &route.targets {
             if let Some(flag) = &target.write.flag_file {
-                fs::write(flag, b"")
-                    .map_err(|e| Outcome::Blocked(format!("outbox failing: {}: {e}", flag.display())))?;
+                fs::write(flag, b"").map_err(|e| {
+                    Outcome::Blocked(tr!(
+                        "watch-outbox-failing-at",
+                        path = flag.display().to_string(),
+                        error = e.to_string()
+                    ))
+                })?;
             }
         }
         let moved_to: Vec<PathBuf> = job.inputs.iter().map(|n| stamped_name(&route.done, n, None)).collect();
@@ -362,7 +367,7 @@ impl Worker<'_> {
             },
         ))?;
         let shown: Vec<String> = outputs.iter().map(|o| o.display().to_string()).collect();
-        tracing::info!(route = %route.name, file = %job.inputs.join(" + "), outputs = %shown.join(", "), records, warnings, "converted");
+        tracing::info!(route = %route.name, file = %job.inputs.join(" + "), outputs = %shown.join(", "), records, warnings, "{}", tr!("watch-converted"));
         job.finishing = Some(Finishing { outcome: Outcome::Converted, moved_to, report: None });
         self.finish(job)
     }
@@ -379,13 +384,11 @@ impl Worker<'_> {
         job.outbox_failures += 1;
         let max_retries = self.config.timings.max_retries;
         if job.outbox_failures <= max_retries {
-            return Err(Outcome::Blocked(format!("outbox failing: {reason}")));
+            return Err(Outcome::Blocked(tr!("watch-outbox-failing", reason = reason)));
         }
-        let error = format!(
-            "the output could not be written to the outbox in {} tries (max-retries = {max_retries}): {reason}",
-            job.outbox_failures
-        );
-        self.fail_with(job, inputs, key, error, OUTBOX_ADVICE.to_string())
+        let error =
+            tr!("watch-outbox-gave-up", tries = job.outbox_failures, max_retries = max_retries, reason = reason);
+        self.fail_with(job, inputs, key, error, tr!("watch-advice-outbox"))
     }
 
     fn fail(&mut self, job: &mut Job, inputs: &[InputRef], key: &str, err: &Error) -> Result<Outcome, Outcome> {
@@ -405,7 +408,7 @@ impl Worker<'_> {
         let (event, finishing) = failure(route, &job.inputs, inputs, error.clone(), advice);
         self.append(Entry::new(&route.name, key, inputs, event))?;
         if let Some((report, _)) = &finishing.report {
-            tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), report = %report.display(), "failed: {error}");
+            tracing::warn!(route = %route.name, file = %job.inputs.join(" + "), report = %report.display(), "{}", tr!("watch-failed", error = &error));
         }
         job.finishing = Some(finishing);
         self.finish(job)
@@ -416,12 +419,12 @@ impl Worker<'_> {
         let route = &self.config.routes[job.route];
         let finishing = job.finishing.clone().expect("finishing");
         if let Some(dir) = finishing.moved_to.first().and_then(|p| p.parent()) {
-            usable_folder(dir).map_err(|reason| Outcome::Blocked(format!("cannot move the file: {reason}")))?;
+            usable_folder(dir).map_err(|reason| Outcome::Blocked(tr!("watch-cannot-move-file", reason = reason)))?;
         }
         if let Some((path, text)) = &finishing.report {
             if !exists(path) {
                 fsutil::write_atomic(path, text.as_bytes())
-                    .map_err(|e| Outcome::Blocked(format!("cannot write the error report: {e}")))?;
+                    .map_err(|e| Outcome::Blocked(tr!("watch-cannot-write-report", error = e.to_string())))?;
             }
         }
         for (name, dest) in job.inputs.iter().zip(&finishing.moved_to) {
@@ -429,18 +432,20 @@ impl Worker<'_> {
             if !exists(&src) {
                 continue;
             }
-            fsutil::move_file(&src, dest)
-                .map_err(|e| Outcome::Blocked(format!("cannot move {} to {}: {e}", src.display(), dest.display())))?;
+            fsutil::move_file(&src, dest).map_err(|e| {
+                Outcome::Blocked(tr!(
+                    "watch-cannot-move",
+                    from = src.display().to_string(),
+                    to = dest.display().to_string(),
+                    error = e.to_string()
+                ))
+            })?;
         }
         // No folder sync here: a move lost to a power cut leaves the file in processing/, where
         // the journal's final entry makes the next start finish the move.
         Ok(finishing.outcome)
     }
 }
-
-/// What to do when an outbox could not take an output.
-const OUTBOX_ADVICE: &str = "Make room on the outbox's disk (or repair the outbox folder: missing, not a folder, \
-     not writable), check that the output can fit at all, or raise `max-retries`.";
 
 /// The `failed` entry of a job whose `inputs` (names in `processing/`, with their hashes in
 /// `refs`) go to `error/`, and the move that follows it (the report first).

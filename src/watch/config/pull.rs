@@ -10,6 +10,8 @@ use toml::Spanned;
 
 use super::{parse_targets, Interval, RawTarget, Target};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
+use crate::msg;
 use crate::watch::pull::schedule::Schedule;
 use crate::watch::pull::source::{self, Source};
 
@@ -74,32 +76,25 @@ pub(super) struct RawPull {
 pub(super) fn parse_pull(
     spanned: Spanned<RawPull>,
     at: &dyn Fn(&Path) -> PathBuf,
-    fail: &dyn Fn(usize, String) -> Error,
+    fail: &dyn Fn(usize, Text) -> Error,
 ) -> Result<Pull> {
     let start = spanned.span().start;
     let raw = spanned.into_inner();
     let name = raw.name.get_ref().clone();
     if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-        return Err(fail(raw.name.span().start, "a pull name is letters, digits, `-`, `_` and `.`".into()));
+        return Err(fail(raw.name.span().start, msg!("watch-config-pull-name").into()));
     }
-    let source =
-        source::find(raw.service.get_ref(), raw.fetch.get_ref()).map_err(|m| fail(raw.service.span().start, m))?;
+    let source = source::find(raw.service.get_ref(), raw.fetch.get_ref())
+        .map_err(|m| fail(raw.service.span().start, m.into()))?;
     let schedule = match (&raw.every, &raw.at) {
         (Some(every), None) if !every.get_ref().0.is_zero() => Schedule::Every(every.get_ref().0),
-        (Some(every), None) => return Err(fail(every.span().start, "`every` must be longer than zero".into())),
-        (None, Some(times)) => Schedule::at(times.get_ref()).map_err(|m| fail(times.span().start, m))?,
-        _ => {
-            return Err(fail(
-                start,
-                format!(
-                    "pull {name:?} needs a schedule: `every = \"15m\"` or `at = [\"06:00\", \"22:30\"]` (one of them)"
-                ),
-            ))
-        }
+        (Some(every), None) => return Err(fail(every.span().start, msg!("watch-config-every-zero").into())),
+        (None, Some(times)) => Schedule::at(times.get_ref()).map_err(|m| fail(times.span().start, m.into()))?,
+        _ => return Err(fail(start, msg!("watch-config-pull-schedule", pull = format!("{name:?}")).into())),
     };
     let max_period = match &raw.max_period {
         Some(m) if m.get_ref().0 < Duration::from_secs(1) => {
-            return Err(fail(m.span().start, "`max-period` must be at least one second".into()))
+            return Err(fail(m.span().start, msg!("watch-config-max-period").into()))
         }
         Some(m) => m.get_ref().0,
         None => Duration::from_secs(86_400),
@@ -107,26 +102,33 @@ pub(super) fn parse_pull(
     let since = match &raw.since {
         Some(s) => Some(
             crate::upload::kassatka::parse_period_bound(s.get_ref(), false)
-                .map_err(|e| fail(s.span().start, e.to_string()))?,
+                .map_err(|e| fail(s.span().start, e.to_string().into()))?,
         ),
         None => None,
     };
     let utc_offset = match &raw.utc_offset {
         Some(o) => Some(crate::formats::orders_report::parse_offset(o.get_ref()).ok_or_else(|| {
-            fail(o.span().start, format!("bad utc-offset {:?}: expected e.g. \"+03:00\"", o.get_ref()))
+            fail(o.span().start, msg!("watch-config-utc-offset", value = format!("{:?}", o.get_ref())).into())
         })?),
         None => None,
     };
     if raw.targets.is_empty() {
-        return Err(fail(start, format!("pull {name:?} has no [[pull.target]] with a format")));
+        return Err(fail(start, msg!("watch-config-pull-no-target", pull = format!("{name:?}")).into()));
     }
     let outbox = raw.outbox.as_deref().map_or_else(|| at(Path::new("outbox")), at);
-    let targets = parse_targets(&raw.targets, &outbox, at, fail, &format!("pull {name:?}"), "{pull}-{from}-{to}")?;
+    let owner = msg!("watch-config-owner-pull", pull = format!("{name:?}"));
+    let targets = parse_targets(&raw.targets, &outbox, at, fail, owner, "{pull}-{from}-{to}")?;
     for (offset, t) in &targets {
         if !t.format.kinds.contains(&source.kind) {
             return Err(fail(
                 *offset,
-                format!("format {} cannot hold the {} that pull {name:?} fetches", t.format.name, source.kind.as_str()),
+                msg!(
+                    "watch-config-pull-wrong-kind",
+                    format = t.format.name,
+                    kind = source.kind.as_str(),
+                    pull = format!("{name:?}")
+                )
+                .into(),
             ));
         }
         if !t.output.contains("{from}") && !t.output.contains("{to}") {

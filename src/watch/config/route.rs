@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use super::Pattern;
 use crate::error::{Error, Result};
 use crate::formats::Format;
+use crate::i18n::Message;
+use crate::msg;
 use crate::options::{ReadOptions, WriteOptions};
 use crate::upload::Target as UploadTarget;
 
@@ -143,20 +145,22 @@ impl FlagFile {
 /// Route names unique; inboxes and processing folders not shared; a route never writes into its
 /// own inbox (outputs would be taken as inputs). One route's outbox may be another's inbox.
 pub(super) fn check_folders(name: &str, routes: &[Route]) -> Result<()> {
-    let err = |m: String| Err(Error::usage(format!("{name}: {m}")));
+    let err = |m: Message| Err(Error::usage(msg!("watch-config-error", file = name, message = m)));
     let mut names = HashSet::new();
     let mut owned: Vec<(&Path, &str, &str)> = Vec::new();
     for r in routes {
         if !names.insert(r.name.as_str()) {
-            return err(format!("two routes are named {:?}", r.name));
+            return err(msg!("watch-config-route-twice", route = format!("{:?}", r.name)));
         }
         for (folder, role) in [(&r.inbox, "inbox"), (&r.processing, "processing")] {
             if let Some((_, other, other_role)) = owned.iter().find(|(p, _, _)| *p == folder.as_path()) {
-                return err(format!(
-                    "route {:?} uses {} as its {role}, but route {other:?} uses it as its {other_role}; \
-                     set `{role}` to a folder of its own",
-                    r.name,
-                    folder.display()
+                return err(msg!(
+                    "watch-config-folder-shared",
+                    route = format!("{:?}", r.name),
+                    folder = folder.display().to_string(),
+                    role = role,
+                    other = format!("{other:?}"),
+                    other_role = *other_role
                 ));
             }
             owned.push((folder, &r.name, role));
@@ -165,10 +169,11 @@ pub(super) fn check_folders(name: &str, routes: &[Route]) -> Result<()> {
         outs.extend(r.targets.iter().map(|t| (t.outbox.as_path(), "target outbox")));
         for (folder, role) in outs {
             if folder == r.inbox || folder == r.processing {
-                return err(format!(
-                    "route {:?}: its {role} {} is also its inbox or processing folder",
-                    r.name,
-                    folder.display()
+                return err(msg!(
+                    "watch-config-writes-own-inbox",
+                    route = format!("{:?}", r.name),
+                    role = role,
+                    folder = folder.display().to_string()
                 ));
             }
         }

@@ -16,6 +16,32 @@ fn the_example_is_the_default_layout() {
     assert!(!c.poll);
 }
 
+/// `init` writes the Russian example when the language is Russian: the same keys and values.
+#[test]
+fn the_russian_example_is_the_same_configuration() {
+    let parse = |text: &str| Config::parse(text, "c.toml", Path::new("/x"), None).unwrap();
+    let (en, mut ru) = (parse(EXAMPLE), parse(EXAMPLE_RU));
+    assert_eq!(en.lang, None);
+    assert_eq!(ru.lang, Some(crate::i18n::Lang::Ru));
+    ru.lang = None;
+    assert_eq!(format!("{en:?}"), format!("{ru:?}"));
+    let dir = Some(Path::new("/srv/kb"));
+    let (en, mut ru) = (parse(&example_in(crate::i18n::Lang::En, dir)), parse(&example_in(crate::i18n::Lang::Ru, dir)));
+    ru.lang = None;
+    assert_eq!(en.data_dir, Path::new("/srv/kb"));
+    assert_eq!(format!("{en:?}"), format!("{ru:?}"));
+    // The commented keys too (a reader uncomments them): the same in both, in the same order.
+    let keys = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.trim_start_matches("# "))
+            .filter(|l| l.starts_with('[') || l.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')))
+            .map(|l| l.split("  ").next().unwrap_or(l).trim().to_string())
+            .collect()
+    };
+    let ru_keys: Vec<String> = keys(EXAMPLE_RU).into_iter().filter(|k| k != "lang = \"ru\"").collect();
+    assert_eq!(keys(EXAMPLE), ru_keys);
+}
+
 /// Without `kassatka-dialect` the writer follows the input's layout; with it, the key wins.
 #[test]
 fn the_kassatka_dialect_is_optional() {

@@ -32,6 +32,7 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Record;
 use crate::output::OutputTarget;
 use crate::text::RawInput;
+use crate::tr;
 
 /// How a run of a pull ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +99,7 @@ impl Puller<'_> {
     fn append(&mut self, pull: &Pull, event: PullEvent) -> Result<(), Ending> {
         self.journal
             .append(PullEntry::new(&pull.name, event))
-            .map_err(|e| Ending::Failed(format!("the pulls' journal cannot be written: {e}")))
+            .map_err(|e| Ending::Failed(tr!("pull-journal-unwritable", error = e.to_string())))
     }
 
     /// Finishes a period an interruption left staged (its renames and flags). A period only
@@ -107,7 +108,7 @@ impl Puller<'_> {
         let Some(open) = self.journal.state(&pull.name).open else { return Ok(()) };
         if let PullEvent::Staged { from, to, outputs, delivered, repeats } = open.event {
             self.publish(pull, from, to, &outputs, delivered.len() as u64, repeats)?;
-            tracing::info!(pull = %pull.name, from = %show(from), to = %show(to), "finished the period an interruption left staged");
+            tracing::info!(pull = %pull.name, from = %show(from), to = %show(to), "{}", tr!("pull-finished-staged"));
         }
         Ok(())
     }
@@ -181,15 +182,15 @@ impl Puller<'_> {
                 && written_by.get(output) != Some(&(from, to))
                 && !target.format.processed.is_some_and(|processed| processed(output));
             if taken {
-                let reason = format!(
-                    "{} holds an earlier period that has not been taken yet: the period from {} waits for it",
-                    output.display(),
-                    show(from)
+                let reason = tr!(
+                    "pull-waiting-for-consumer",
+                    output = output.display().to_string(),
+                    from = crate::i18n::date_time(from, crate::i18n::current())
                 );
                 let said = matches!(self.journal.state(&pull.name).last_error,
                     Some(PullEntry { event: PullEvent::Waiting { reason: ref r, .. }, .. }) if *r == reason);
                 if !said {
-                    tracing::info!(pull = %pull.name, "waiting: {reason}");
+                    tracing::info!(pull = %pull.name, "{}", tr!("pull-waiting", reason = &reason));
                     self.append(pull, PullEvent::Waiting { from, reason: reason.clone() })?;
                 }
                 return Err(Ending::Waiting(reason));
@@ -197,7 +198,7 @@ impl Puller<'_> {
         }
         self.append(pull, PullEvent::Started { from, to, outputs: outputs.clone() })?;
         let fail = |this: &mut Self, error: String| -> Ending {
-            tracing::warn!(pull = %pull.name, from = %show(from), to = %show(to), "the period could not be pulled: {error}; the cursor stays");
+            tracing::warn!(pull = %pull.name, from = %show(from), to = %show(to), "{}", tr!("pull-period-failed", error = &error));
             match this.append(pull, PullEvent::Failed { from, to, error: error.clone() }) {
                 Ok(()) => Ending::Failed(error),
                 Err(ending) => ending,
@@ -205,7 +206,7 @@ impl Puller<'_> {
         };
         for target in &pull.targets {
             if let Err(reason) = usable_folder(&target.outbox) {
-                return Err(fail(self, format!("outbox failing: {reason}")));
+                return Err(fail(self, tr!("pull-outbox-failing", reason = reason)));
             }
         }
         let raw = self.config.data_dir.join(format!(".pull-{}.{}.partial", pull.name, &key[..12]));
@@ -272,7 +273,7 @@ impl Puller<'_> {
                 if !left_out.is_empty() {
                     let shown: Vec<&str> = left_out.iter().take(5).map(String::as_str).collect();
                     tracing::info!(pull = %pull.name, repeats = left_out.len(), first = %shown.join(", "),
-                        "left out: delivered in an earlier period already");
+                        "{}", tr!("pull-left-out"));
                 }
                 repeats = left_out.len() as u64;
                 delivered = ids;
@@ -284,7 +285,7 @@ impl Puller<'_> {
             cleanup(&stagings);
             let advances = self.advances(pull, from);
             self.append(pull, PullEvent::Done { from, to, outputs: Vec::new(), records, repeats, advances })?;
-            tracing::info!(pull = %pull.name, from = %show(from), to = %show(to), repeats, "nothing new in the period: no output (write-empty = false)");
+            tracing::info!(pull = %pull.name, from = %show(from), to = %show(to), repeats, "{}", tr!("pull-nothing-new"));
             return Ok(Delivered { records, repeats });
         }
         self.append(pull, PullEvent::Staged { from, to, outputs: outputs.clone(), delivered, repeats })?;
@@ -313,8 +314,13 @@ impl Puller<'_> {
             let staging = staging_path(output, &key);
             // Gone: renamed before an interruption.
             if exists(&staging) {
-                fs::rename(&staging, output)
-                    .map_err(|e| Ending::Failed(format!("outbox failing: {}: {e}", output.display())))?;
+                fs::rename(&staging, output).map_err(|e| {
+                    Ending::Failed(tr!(
+                        "pull-outbox-failing-at",
+                        path = output.display().to_string(),
+                        error = e.to_string()
+                    ))
+                })?;
             }
         }
         let folders: HashSet<&Path> = outputs.iter().filter_map(|o| o.parent()).collect();
@@ -323,13 +329,19 @@ impl Puller<'_> {
         }
         for target in &pull.targets {
             if let Some(flag) = &target.write.flag_file {
-                fs::write(flag, b"").map_err(|e| Ending::Failed(format!("outbox failing: {}: {e}", flag.display())))?;
+                fs::write(flag, b"").map_err(|e| {
+                    Ending::Failed(tr!(
+                        "pull-outbox-failing-at",
+                        path = flag.display().to_string(),
+                        error = e.to_string()
+                    ))
+                })?;
             }
         }
         let advances = self.advances(pull, from);
         self.append(pull, PullEvent::Done { from, to, outputs: outputs.to_vec(), records, repeats, advances })?;
         let shown: Vec<String> = outputs.iter().map(|o| o.display().to_string()).collect();
-        tracing::info!(pull = %pull.name, from = %show(from), to = %show(to), records, repeats, outputs = %shown.join(", "), "pulled");
+        tracing::info!(pull = %pull.name, from = %show(from), to = %show(to), records, repeats, outputs = %shown.join(", "), "{}", tr!("pull-pulled"));
         Ok(())
     }
 }

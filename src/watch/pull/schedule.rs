@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, NaiveTime, Timelike};
 
+use crate::i18n::Message;
+use crate::msg;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Schedule {
     /// Every so long after the last run began.
@@ -25,16 +28,16 @@ pub fn whole_seconds(t: NaiveDateTime) -> NaiveDateTime {
 
 impl Schedule {
     /// Parses `at` entries: `HH:MM` or `HH:MM:SS`.
-    pub fn at(times: &[String]) -> Result<Schedule, String> {
+    pub fn at(times: &[String]) -> Result<Schedule, Message> {
         let mut parsed = Vec::new();
         for t in times {
             let time = NaiveTime::parse_from_str(t.trim(), "%H:%M")
                 .or_else(|_| NaiveTime::parse_from_str(t.trim(), "%H:%M:%S"))
-                .map_err(|_| format!("bad time {t:?} in `at`: expected HH:MM in local time, e.g. \"06:00\""))?;
+                .map_err(|_| msg!("watch-config-bad-time", time = format!("{t:?}")))?;
             parsed.push(time);
         }
         if parsed.is_empty() {
-            return Err("`at` lists no time: give at least one, e.g. at = [\"06:00\"]".into());
+            return Err(msg!("watch-config-no-time"));
         }
         parsed.sort();
         parsed.dedup();

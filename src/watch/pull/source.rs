@@ -6,7 +6,9 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 
+use crate::i18n::Message;
 use crate::model::{DataKind, Record};
+use crate::msg;
 use crate::upload::{self, Http, ServicesConfig};
 
 pub struct Source {
@@ -18,7 +20,7 @@ pub struct Source {
     pub format: &'static str,
     pub kind: DataKind,
     /// The credentials it needs, when they are missing (for the message at start).
-    pub missing_credentials: fn(&ServicesConfig) -> Option<&'static str>,
+    pub missing_credentials: fn(&ServicesConfig) -> Option<Message>,
     /// Fetches the records of `[from, to]` into the file `raw` (whole or not at all).
     pub fetch_period: fn(&ServicesConfig, NaiveDateTime, NaiveDateTime, &Path) -> upload::Result<()>,
     /// The identity of a record, for leaving out what was delivered before.
@@ -31,12 +33,7 @@ pub const SOURCES: &[Source] = &[Source {
     format: crate::formats::kassatka_receipts::NAME,
     kind: DataKind::Receipts,
     missing_credentials: |services| {
-        services
-            .kassatka
-            .token
-            .as_ref()
-            .is_none_or(|t| t.is_empty())
-            .then_some("the Кассатка token: `token` in [kassatka] or KASSA_BRIDGE_KASSATKA_TOKEN")
+        services.kassatka.token.as_ref().is_none_or(|t| t.is_empty()).then(crate::watch::config::kassatka_token)
     },
     fetch_period: |services, from, to, raw| {
         let client = upload::kassatka::KassatkaClient::new(&services.kassatka, Http::new(services.http.clone())?)?;
@@ -49,13 +46,18 @@ pub const SOURCES: &[Source] = &[Source {
 }];
 
 /// The row for `service` and `fetch`, or the message listing what there is.
-pub fn find(service: &str, fetch: &str) -> Result<&'static Source, String> {
+pub fn find(service: &str, fetch: &str) -> Result<&'static Source, Message> {
     SOURCES
         .iter()
         .find(|s| s.service.eq_ignore_ascii_case(service.trim()) && s.fetch.eq_ignore_ascii_case(fetch.trim()))
         .ok_or_else(|| {
             let known: Vec<String> =
                 SOURCES.iter().map(|s| format!("service = {:?}, fetch = {:?}", s.service, s.fetch)).collect();
-            format!("nothing to pull as service = {service:?}, fetch = {fetch:?}: there is {}", known.join("; "))
+            msg!(
+                "watch-config-unknown-source",
+                service = format!("{service:?}"),
+                fetch = format!("{fetch:?}"),
+                known = known.join("; ")
+            )
         })
 }
