@@ -42,7 +42,7 @@ pub struct RecordTooLong {
 
 impl std::fmt::Display for RecordTooLong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a record longer than {}", describe_size(self.limit))
+        f.write_str(&crate::tr!("fmt-record-longer-than", size = describe_size(self.limit)))
     }
 }
 
@@ -80,7 +80,7 @@ pub fn record_too_long(err: &io::Error) -> Option<&RecordTooLong> {
 pub fn too_long_error(pos: Position, e: &RecordTooLong) -> Error {
     Error::limit(
         pos,
-        "a single record (an XML tag or text, a CSV row, a line, a JSON object) starting here",
+        crate::msg!("fmt-limit-record"),
         describe_size(e.limit),
         "--max-record-size",
     )

@@ -64,27 +64,36 @@ pub fn price_fields<'a>(
     p: &'a Product,
     requested: Option<&str>,
     purchase: Option<&str>,
-    field: &str,
+    field: impl Into<crate::i18n::Arg>,
     diag: &mut crate::diagnostics::Diagnostics,
 ) -> crate::error::Result<PriceFields<'a>> {
     use crate::diagnostics::{Warning, WarningKind};
+    let field: crate::i18n::Arg = field.into();
     let selling = match choose_price(p, requested) {
         PriceChoice::Chosen(price) => Some(price),
         PriceChoice::NoPrices => None,
         PriceChoice::Missing { requested, available } => {
             diag.warn_with(WarningKind::PriceTypeMissing, || Warning::new(
                 WarningKind::PriceTypeMissing,
-                format!("product {}: no price of type {requested:?} (it has {}); {field} left empty", p.code, list_types(&available)),
+                crate::msg!(
+                    "fmt-price-type-missing",
+                    code = p.code.as_str(),
+                    requested = format!("{requested:?}"),
+                    available = list_types(&available),
+                    field = field.clone()
+                ),
             ))?;
             None
         }
         PriceChoice::Ambiguous { available } => {
             return Err(crate::error::Error::conversion(
                 Default::default(),
-                format!(
-                    "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for {field} with --price-type",
-                    p.code,
-                    list_types(&available)
+                crate::msg!(
+                    "fmt-price-type-ambiguous",
+                    code = p.code.as_str(),
+                    available = list_types(&available),
+                    default = DEFAULT_PRICE_TYPE,
+                    field = field
                 ),
             ))
         }
@@ -102,7 +111,7 @@ pub fn list_types(types: &[impl AsRef<str>]) -> String {
     types
         .iter()
         .map(|t| t.as_ref())
-        .map(|t| if t.is_empty() { "(unnamed)".to_string() } else { format!("\"{t}\"") })
+        .map(|t| if t.is_empty() { crate::tr!("fmt-price-type-unnamed") } else { format!("\"{t}\"") })
         .collect::<Vec<_>>()
         .join(", ")
 }
