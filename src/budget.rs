@@ -78,12 +78,7 @@ pub fn record_too_long(err: &io::Error) -> Option<&RecordTooLong> {
 
 /// The error for a record that is too long, at `pos`.
 pub fn too_long_error(pos: Position, e: &RecordTooLong) -> Error {
-    Error::limit(
-        pos,
-        crate::msg!("fmt-limit-record"),
-        describe_size(e.limit),
-        "--max-record-size",
-    )
+    Error::limit(pos, crate::msg!("fmt-limit-record"), describe_size(e.limit), "--max-record-size")
 }
 
 /// Counts the bytes a parser takes from `inner` (serde_json reads one byte at a time from its

@@ -64,7 +64,11 @@ pub fn reader_format(input: &RawInput, from: Option<&str>) -> Result<&'static Fo
         None => formats::detect(input)?,
     };
     if !format.can_read() {
-        return Err(ErrorKind::Unsupported { format: format.name.into(), action: crate::msg!("fmt-action-be-read").into() }.into());
+        return Err(ErrorKind::Unsupported {
+            format: format.name.into(),
+            action: crate::msg!("fmt-action-be-read").into(),
+        }
+        .into());
     }
     Ok(format)
 }
@@ -72,7 +76,11 @@ pub fn reader_format(input: &RawInput, from: Option<&str>) -> Result<&'static Fo
 pub fn writer_format(to: &str) -> Result<&'static Format> {
     let format = formats::find(to)?;
     if !format.can_write() {
-        return Err(ErrorKind::Unsupported { format: format.name.into(), action: crate::msg!("fmt-action-be-written").into() }.into());
+        return Err(ErrorKind::Unsupported {
+            format: format.name.into(),
+            action: crate::msg!("fmt-action-be-written").into(),
+        }
+        .into());
     }
     Ok(format)
 }

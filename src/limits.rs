@@ -92,7 +92,9 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
         }
     };
     let bytes = number.checked_mul(rust_decimal::Decimal::from(factor)).map(|b| b.round());
-    bytes.and_then(|b| u64::try_from(b).ok()).ok_or_else(|| crate::tr!("fmt-size-too-large", text = format!("{text:?}")))
+    bytes
+        .and_then(|b| u64::try_from(b).ok())
+        .ok_or_else(|| crate::tr!("fmt-size-too-large", text = format!("{text:?}")))
 }
 
 /// A size in a configuration file: a number of bytes or a text such as `"8MiB"`.

@@ -158,10 +158,7 @@ pub mod exact_serde {
         }
 
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-            Err(E::invalid_value(
-                Unexpected::Float(v),
-                &crate::tr!("fmt-expected-amount-string").as_str(),
-            ))
+            Err(E::invalid_value(Unexpected::Float(v), &crate::tr!("fmt-expected-amount-string").as_str()))
         }
     }
 

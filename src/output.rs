@@ -387,7 +387,8 @@ impl EncodedText {
         let subject = subject();
         let mut start = 0;
         for &end in ends {
-            let line = text.get(start..end).ok_or_else(|| Error::usage(crate::msg!("fmt-line-end-inside-character")))?;
+            let line =
+                text.get(start..end).ok_or_else(|| Error::usage(crate::msg!("fmt-line-end-inside-character")))?;
             self.write(line, &subject, diag)?;
             start = end;
         }

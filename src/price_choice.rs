@@ -73,16 +73,18 @@ pub fn price_fields<'a>(
         PriceChoice::Chosen(price) => Some(price),
         PriceChoice::NoPrices => None,
         PriceChoice::Missing { requested, available } => {
-            diag.warn_with(WarningKind::PriceTypeMissing, || Warning::new(
-                WarningKind::PriceTypeMissing,
-                crate::msg!(
-                    "fmt-price-type-missing",
-                    code = p.code.as_str(),
-                    requested = format!("{requested:?}"),
-                    available = list_types(&available),
-                    field = field.clone()
-                ),
-            ))?;
+            diag.warn_with(WarningKind::PriceTypeMissing, || {
+                Warning::new(
+                    WarningKind::PriceTypeMissing,
+                    crate::msg!(
+                        "fmt-price-type-missing",
+                        code = p.code.as_str(),
+                        requested = format!("{requested:?}"),
+                        available = list_types(&available),
+                        field = field.clone()
+                    ),
+                )
+            })?;
             None
         }
         PriceChoice::Ambiguous { available } => {

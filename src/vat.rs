@@ -92,8 +92,7 @@ impl fmt::Display for Vat {
 }
 
 /// The accepted spellings, for error messages.
-pub const VAT_EXPECTED: crate::i18n::Message =
-    crate::i18n::Message { key: "fmt-expected-vat", args: Vec::new() };
+pub const VAT_EXPECTED: crate::i18n::Message = crate::i18n::Message { key: "fmt-expected-vat", args: Vec::new() };
 
 impl FromStr for Vat {
     type Err = ();

@@ -13,10 +13,10 @@ use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
-use crate::i18n::Message;
 use crate::formats::csv_row::CsvRow;
 use crate::formats::csv_text::CsvSource;
 use crate::formats::fields;
+use crate::i18n::Message;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
@@ -193,11 +193,9 @@ impl Row<'_> {
                 let column = self.cols.code[i];
                 fields::code(self.text(column)?, || self.csv.pos(column))
             }
-            None => Err(Error::bad_value(
-                self.csv.pos(self.cols.code[0]),
-                "",
-                crate::msg!("bifit-expected-code-column"),
-            )),
+            None => {
+                Err(Error::bad_value(self.csv.pos(self.cols.code[0]), "", crate::msg!("bifit-expected-code-column")))
+            }
         }
     }
 
@@ -296,11 +294,8 @@ fn resolve_group(
     }
     if matches!(groups.by_name.get(cell), Some(None)) {
         diag.warn_with(WarningKind::AmbiguousGroup, || {
-            Warning::new(
-                WarningKind::AmbiguousGroup,
-                crate::msg!("bifit-group-ambiguous", group = format!("{cell:?}")),
-            )
-            .at(row.csv.pos(row.cols.group))
+            Warning::new(WarningKind::AmbiguousGroup, crate::msg!("bifit-group-ambiguous", group = format!("{cell:?}")))
+                .at(row.csv.pos(row.cols.group))
         })?;
     }
     let (parent, name) = match cell.rsplit_once('/') {

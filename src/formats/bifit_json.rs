@@ -15,10 +15,10 @@ use serde_json::json;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
-use crate::i18n::Message;
 use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
 use crate::formats::json_fields::{json_keys, key_set, Fields, Object};
 use crate::formats::json_objects::{for_each_object, push_decimal, push_key, push_raw_extra, push_string};
+use crate::i18n::Message;
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit, Vat};
 use crate::options::{BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
@@ -173,8 +173,9 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         let wrapped = object.get(key::ITEM).is_some();
         let f = match object.get(key::ITEM) {
             Some(raw) => {
-                item = Object::parse(raw.get(), key::KEYS)
-                    .map_err(|_| Error::bad_value(envelope.pos(key::ITEM), raw.get(), crate::msg!("bifit-expected-json-object")))?;
+                item = Object::parse(raw.get(), key::KEYS).map_err(|_| {
+                    Error::bad_value(envelope.pos(key::ITEM), raw.get(), crate::msg!("bifit-expected-json-object"))
+                })?;
                 Fields { object: &item, name: &name, number, prefix: "item." }
             }
             None => envelope,
@@ -184,9 +185,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             .find_map(|k| f.text(k).transpose())
             .transpose()?
             .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| {
-                Error::bad_value(f.pos(key::EXTERNAL_CODE), "", crate::msg!("bifit-expected-item-code"))
-            })?;
+            .ok_or_else(|| Error::bad_value(f.pos(key::EXTERNAL_CODE), "", crate::msg!("bifit-expected-item-code")))?;
         let code = crate::formats::fields::code(&code, || f.pos(key::EXTERNAL_CODE))?;
         let parent = match object.raw(key::PARENT_EXTERNAL_ID).filter(|_| wrapped) {
             Some(raw) => Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
@@ -338,10 +337,12 @@ impl BifitJsonWriter {
     ) -> Result<Option<&'a str>> {
         match parent {
             Some(code) if self.opts.bifit_groups == BifitGroups::None => {
-                diag.warn_with(WarningKind::GroupLinkDropped, || Warning::new(
-                    WarningKind::GroupLinkDropped,
-                    crate::msg!("bifit-folder-link-dropped", subject = subject(), folder = code.as_str()),
-                ))?;
+                diag.warn_with(WarningKind::GroupLinkDropped, || {
+                    Warning::new(
+                        WarningKind::GroupLinkDropped,
+                        crate::msg!("bifit-folder-link-dropped", subject = subject(), folder = code.as_str()),
+                    )
+                })?;
                 Ok(None)
             }
             Some(code) => Ok(Some(code)),
@@ -353,7 +354,8 @@ impl BifitJsonWriter {
         if self.opts.bifit_groups == BifitGroups::None {
             return Ok(());
         }
-        let parent = self.parent_link(&g.parent, || crate::msg!("bifit-subject-folder", code = g.code.as_str()), diag)?;
+        let parent =
+            self.parent_link(&g.parent, || crate::msg!("bifit-subject-folder", code = g.code.as_str()), diag)?;
         self.begin_entry();
         let out = &mut self.text;
         push_key(out, "externalId", true);
@@ -485,7 +487,9 @@ impl BifitJsonWriter {
                 )
             })?;
         }
-        if let Some(parent) = self.parent_link(&p.parent, || crate::msg!("bifit-subject-product", code = p.code.as_str()), diag)? {
+        if let Some(parent) =
+            self.parent_link(&p.parent, || crate::msg!("bifit-subject-product", code = p.code.as_str()), diag)?
+        {
             push_key(&mut self.text, "parentExternalId", false);
             push_string(&mut self.text, parent);
         }

@@ -139,10 +139,7 @@ fn refuse_non_order(f: &Fields) -> Result<()> {
         crate::msg!("bifit-object-with-only", keys = found.join(", "))
     };
     let pos = Position { record: Some(f.number), ..Position::in_file(f.name) };
-    Err(Error::syntax(
-        pos,
-        crate::msg!("bifit-not-an-order", what = what),
-    ))
+    Err(Error::syntax(pos, crate::msg!("bifit-not-an-order", what = what)))
 }
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
@@ -160,8 +157,13 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         let inner;
         let f = match object.get(key::ONLINE_ORDER) {
             Some(raw) => {
-                inner = Object::parse(raw.get(), key::KEYS)
-                    .map_err(|_| Error::bad_value(envelope.pos(key::ONLINE_ORDER), raw.get(), crate::msg!("bifit-expected-json-object")))?;
+                inner = Object::parse(raw.get(), key::KEYS).map_err(|_| {
+                    Error::bad_value(
+                        envelope.pos(key::ONLINE_ORDER),
+                        raw.get(),
+                        crate::msg!("bifit-expected-json-object"),
+                    )
+                })?;
                 Fields { object: &inner, name: &name, number, prefix: "" }
             }
             None => envelope,

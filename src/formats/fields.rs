@@ -64,9 +64,8 @@ pub fn optional_text(raw: Option<String>) -> Option<String> {
 /// checked as UTF-8 when it was decoded, so this fails only if that guarantee were broken; it is
 /// checked again here, but only for the fields a reader uses.
 pub fn utf8(bytes: &[u8], pos: impl FnOnce() -> Position) -> Result<&str> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        Error::encoding(pos(), crate::msg!("fmt-field-not-utf8", byte = e.valid_up_to() + 1))
-    })
+    std::str::from_utf8(bytes)
+        .map_err(|e| Error::encoding(pos(), crate::msg!("fmt-field-not-utf8", byte = e.valid_up_to() + 1)))
 }
 
 /// Whether a field holds only white space (as `str::trim` sees it); decoded only when it holds

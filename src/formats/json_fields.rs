@@ -223,7 +223,9 @@ impl<'de> Fields<'_, 'de> {
     pub fn text(&self, key: Key) -> Result<Option<Cow<'de, str>>> {
         let Some(raw) = self.raw(key) else { return Ok(None) };
         if raw.starts_with('"') {
-            unquote(raw).map(Some).ok_or_else(|| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-json-string")))
+            unquote(raw)
+                .map(Some)
+                .ok_or_else(|| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-json-string")))
         } else if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
             Ok(Some(Cow::Borrowed(raw)))
         } else {
@@ -253,7 +255,8 @@ impl<'de> Fields<'_, 'de> {
     /// Epoch milliseconds (Bifit's times) as a date-time at UTC.
     pub fn epoch_millis(&self, key: Key) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
         let Some(raw) = self.raw(key) else { return Ok(None) };
-        let ms: i64 = raw.parse().map_err(|_| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-epoch-ms")))?;
+        let ms: i64 =
+            raw.parse().map_err(|_| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-epoch-ms")))?;
         chrono::DateTime::from_timestamp_millis(ms)
             .map(|t| Some(t.fixed_offset()))
             .ok_or_else(|| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-epoch-ms")))

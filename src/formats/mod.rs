@@ -78,8 +78,12 @@ impl RecordSink for KindCheck {
             let holds: Vec<String> = self.format.kinds.iter().map(|k| k.text().to_string()).collect();
             return Err(crate::error::ErrorKind::Unsupported {
                 format: self.format.name.into(),
-                action: crate::msg!("fmt-action-hold-kind", kind = header.kind.text(), holds = holds.join(&crate::tr!("fmt-and")))
-                    .into(),
+                action: crate::msg!(
+                    "fmt-action-hold-kind",
+                    kind = header.kind.text(),
+                    holds = holds.join(&crate::tr!("fmt-and"))
+                )
+                .into(),
             }
             .into());
         }
@@ -272,11 +276,7 @@ pub fn package_in(dir: &Path, named: Option<&str>) -> Result<(&'static Format, V
     if let Some(name) = named {
         let format = find(name)?;
         let package = format.package.ok_or_else(|| {
-            Error::usage(crate::msg!(
-                "fmt-folder-no-package",
-                folder = dir.display().to_string(),
-                format = format.name
-            ))
+            Error::usage(crate::msg!("fmt-folder-no-package", folder = dir.display().to_string(), format = format.name))
         })?;
         return Ok((format, (package.files_in)(dir)?));
     }
@@ -400,8 +400,8 @@ pub fn join_messages(
 pub fn forced_encoding(opts: &ReadOptions) -> Result<Option<&'static encoding_rs::Encoding>> {
     match &opts.encoding {
         None => Ok(None),
-        Some(label) => encoding_for_label(label).map(Some).ok_or_else(|| {
-            Error::usage(crate::msg!("fmt-unknown-encoding", label = format!("{label:?}")))
-        }),
+        Some(label) => encoding_for_label(label)
+            .map(Some)
+            .ok_or_else(|| Error::usage(crate::msg!("fmt-unknown-encoding", label = format!("{label:?}")))),
     }
 }

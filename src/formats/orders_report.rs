@@ -54,8 +54,8 @@ pub fn parse_offset(text: &str) -> Option<FixedOffset> {
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
     let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-    let offset =
-        parse_offset(text).ok_or_else(|| Error::usage(crate::msg!("bifit-bad-utc-offset", offset = format!("{text:?}"))))?;
+    let offset = parse_offset(text)
+        .ok_or_else(|| Error::usage(crate::msg!("bifit-bad-utc-offset", offset = format!("{text:?}"))))?;
     let mut out = out;
     // The BOM tells Excel the file is UTF-8.
     out.write_all("\u{feff}".as_bytes()).map_err(Error::output)?;

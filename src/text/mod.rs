@@ -249,11 +249,7 @@ impl RawInput {
                 let (line, column) = line_col(&body[..at]);
                 return Err(Error::encoding(
                     Position { line: Some(line), column: Some(column), ..pos },
-                    crate::msg!(
-                        "fmt-mojibake",
-                        example = format!("{example:?}"),
-                        repaired = format!("{repaired:?}")
-                    ),
+                    crate::msg!("fmt-mojibake", example = format!("{example:?}"), repaired = format!("{repaired:?}")),
                 ));
             }
         }

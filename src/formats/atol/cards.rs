@@ -71,11 +71,8 @@ impl Cards {
         self.flush(sink, diag)?;
         if !self.seen.insert(self.fingerprint.hash_one(&product.code)) {
             diag.warn_with(WarningKind::DuplicateCode, || {
-                Warning::new(
-                    WarningKind::DuplicateCode,
-                    crate::msg!("atol-code-again", code = product.code.as_str()),
-                )
-                .at(lines.pos())
+                Warning::new(WarningKind::DuplicateCode, crate::msg!("atol-code-again", code = product.code.as_str()))
+                    .at(lines.pos())
             })?;
         }
         let barcodes = std::mem::take(&mut product.barcodes);

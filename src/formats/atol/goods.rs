@@ -13,10 +13,10 @@ use std::io::Write;
 
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Result};
-use crate::i18n::Message;
 use crate::formats::atol::cards::Cards;
 use crate::formats::atol::{bad_header, clean_text, Fields, Lines};
 use crate::formats::fields;
+use crate::i18n::Message;
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{AtolCommand, ReadOptions, WriteOptions};
@@ -460,12 +460,7 @@ impl AtolGoodsWriter {
                 let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
                 Warning::new(
                     WarningKind::FieldDropped,
-                    crate::msg!(
-                        "atol-cannot-hold",
-                        subject = subject.message(),
-                        format = NAME,
-                        lost = keys.join(", ")
-                    ),
+                    crate::msg!("atol-cannot-hold", subject = subject.message(), format = NAME, lost = keys.join(", ")),
                 )
             })?;
         }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use crate::budget::{record_too_long, too_long_error, RecordBudget};
 use crate::error::{Error, Position, Result};
-use crate::i18n::Message;
 use crate::formats::fields;
+use crate::i18n::Message;
 use crate::limits::Limits;
 use crate::text::{read_error, RawInput, TextInput};
 

@@ -120,10 +120,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         match lines.next_text()? {
             Some(l) => head.push((what, l.trim_start_matches('\u{feff}').trim().to_string(), expected)),
             None => {
-                return Err(Error::syntax(
-                    lines.pos(),
-                    crate::msg!("atol-report-header-missing", expected = expected),
-                ))
+                return Err(Error::syntax(lines.pos(), crate::msg!("atol-report-header-missing", expected = expected)))
             }
         }
     }
@@ -132,11 +129,8 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     }
     if head[0].1 == "@" {
         diag.warn(
-            Warning::new(
-                WarningKind::ReportProcessed,
-                crate::msg!("atol-report-processed"),
-            )
-            .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
+            Warning::new(WarningKind::ReportProcessed, crate::msg!("atol-report-processed"))
+                .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
         )?;
     }
     for (what, value, _) in head {
@@ -188,7 +182,7 @@ impl ReportReader<'_> {
                     WarningKind::TransactionDuplicate,
                     crate::msg!("atol-transaction-duplicate", number = number.to_string()),
                 )
-                    .at(lines.pos())
+                .at(lines.pos())
             })?;
         } else if let Some(last) = self.last_number {
             if number > last + 1 {
@@ -238,10 +232,18 @@ impl ReportReader<'_> {
         match kind {
             "42" => {
                 let date = NaiveDate::parse_from_str(f.get(2)?, "%d.%m.%Y").map_err(|_| {
-                    Error::bad_value(lines.field_pos(2, "date"), f.get(2).unwrap_or(""), crate::msg!("atol-expected-date"))
+                    Error::bad_value(
+                        lines.field_pos(2, "date"),
+                        f.get(2).unwrap_or(""),
+                        crate::msg!("atol-expected-date"),
+                    )
                 })?;
                 let time = NaiveTime::parse_from_str(f.get(3)?, "%H:%M:%S").map_err(|_| {
-                    Error::bad_value(lines.field_pos(3, "time"), f.get(3).unwrap_or(""), crate::msg!("atol-expected-time"))
+                    Error::bad_value(
+                        lines.field_pos(3, "time"),
+                        f.get(3).unwrap_or(""),
+                        crate::msg!("atol-expected-time"),
+                    )
                 })?;
                 let date = self
                     .offset
@@ -568,10 +570,11 @@ impl RecordSink for AtolReportWriter {
     fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
         match record {
             Record::Receipt(r) => self.write_receipt(&r, diag),
-            _ => {
-                Err(ErrorKind::Unsupported { format: NAME.into(), action: crate::msg!("atol-action-hold-catalog-or-orders").into() }
-                    .into())
+            _ => Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: crate::msg!("atol-action-hold-catalog-or-orders").into(),
             }
+            .into()),
         }
     }
 

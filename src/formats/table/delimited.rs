@@ -7,8 +7,8 @@ use super::cells::Cell;
 use super::mapping::Field;
 use super::{Row, Rows};
 use crate::error::{Position, Result};
-use crate::i18n::{Arg, Message};
 use crate::formats::csv_text::CsvSource;
+use crate::i18n::{Arg, Message};
 use crate::limits::Limits;
 use crate::text::RawInput;
 

@@ -418,8 +418,11 @@ impl Resolved {
             .filter(|c| !used.contains(c) && self.title(*c).is_some())
             .map(|c| self.describe(c))
             .collect();
-        let unused =
-            if unused.is_empty() { String::new() } else { crate::tr!("table-note-not-read", columns = unused.join(", ")) };
+        let unused = if unused.is_empty() {
+            String::new()
+        } else {
+            crate::tr!("table-note-not-read", columns = unused.join(", "))
+        };
         format!("{header}: {}{unused}", parts.join(", "))
     }
 }
@@ -485,13 +488,21 @@ pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str)
     };
     let has = |f| resolved.get(f).is_some();
     if !has(Field::Name) || !(has(Field::Code) || has(Field::Article)) {
-        let missing =
-            if has(Field::Name) { crate::msg!("table-missing-code-column") } else { crate::msg!("table-missing-name-column") };
+        let missing = if has(Field::Name) {
+            crate::msg!("table-missing-code-column")
+        } else {
+            crate::msg!("table-missing-name-column")
+        };
         let found = match header {
             Some((n, _)) => crate::msg!("table-header-row-has", row = n, titles = listed.as_str()),
             None => crate::msg!("table-no-header-row"),
         };
-        return Err(Error::usage(crate::msg!("table-required-column-missing", place = place, missing = missing, found = found)));
+        return Err(Error::usage(crate::msg!(
+            "table-required-column-missing",
+            place = place,
+            missing = missing,
+            found = found
+        )));
     }
     Ok(resolved)
 }

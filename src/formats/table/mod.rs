@@ -26,8 +26,8 @@ use self::mapping::{Field, Resolved, Settings};
 use self::row_kinds::{RowKind, RowReport};
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
-use crate::i18n::{Arg, Message};
 use crate::formats::bifit_csv::normalize_okei;
+use crate::i18n::{Arg, Message};
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::options::ReadOptions;
 use crate::sink::RecordSink;
@@ -100,7 +100,7 @@ fn convert(rows: &mut dyn Rows, settings: &Settings, sink: &mut dyn RecordSink, 
         };
         diag.warn(
             Warning::new(WarningKind::PricesMissing, crate::msg!("table-no-price-column", titles = titles))
-            .at(Position::in_file(rows.file()).with_field(rows.place())),
+                .at(Position::in_file(rows.file()).with_field(rows.place())),
         )?;
     }
     let mut doc = Header::new(DataKind::Catalog);
@@ -232,11 +232,7 @@ fn read_product(row: &Row, m: &Resolved, rows: &dyn Rows, report: &mut RowReport
     let article = r.field(Field::Article, cells::code)?;
     let Some(code) = code.or_else(|| article.clone()) else {
         let column = m.get(Field::Code).or(m.get(Field::Article)).unwrap_or_default();
-        return Err(Error::bad_value(
-            r.at(column),
-            "",
-            crate::msg!("table-expected-code-in-row"),
-        ));
+        return Err(Error::bad_value(r.at(column), "", crate::msg!("table-expected-code-in-row")));
     };
     let Some(name) = name else {
         let column = m.get(Field::Name).unwrap_or_default();

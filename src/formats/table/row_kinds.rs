@@ -139,9 +139,8 @@ impl RowReport {
 
     /// A price cell whose number was read out of text; `cell_name` says where it is.
     pub fn stripped_price(&mut self, cell_name: Arg, cell: &Cell, amount: Decimal, stripped: &Stripped) {
-        let example = || {
-            crate::msg!("table-example-price", cell = cell_name, text = excerpt(&cell.shown()), amount = amount)
-        };
+        let example =
+            || crate::msg!("table-example-price", cell = cell_name, text = excerpt(&cell.shown()), amount = amount);
         if stripped.foreign {
             if !self.foreign.currencies.contains(&stripped.currency) {
                 self.foreign.currencies.push(stripped.currency.clone());

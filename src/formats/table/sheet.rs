@@ -302,11 +302,8 @@ impl SheetRows {
         let (name, range, guessed) = guarded(&file, || load(&bytes, sheet, limits, &file))??;
         if guessed {
             diag.warn(
-                Warning::new(
-                    WarningKind::XlsCodepageGuessed,
-                    crate::msg!("table-xls-codepage-guessed"),
-                )
-                .at(Position::in_file(&file)),
+                Warning::new(WarningKind::XlsCodepageGuessed, crate::msg!("table-xls-codepage-guessed"))
+                    .at(Position::in_file(&file)),
             )?;
         }
         let start = range.start().unwrap_or((0, 0));

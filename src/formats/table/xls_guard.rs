@@ -105,7 +105,10 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
     let mut steps = 0;
     while difat < RESERVED {
         steps += 1;
-        let entries = container.sector_at(difat).filter(|_| steps <= sectors).ok_or_else(|| damaged(crate::msg!("table-xls-difat-chain")))?;
+        let entries = container
+            .sector_at(difat)
+            .filter(|_| steps <= sectors)
+            .ok_or_else(|| damaged(crate::msg!("table-xls-difat-chain")))?;
         let ids: Vec<u32> = u32s(entries).collect();
         difat = ids.last().copied().unwrap_or(END_OF_CHAIN);
         fat_sectors.extend(ids[..ids.len().saturating_sub(1)].iter().filter(|id| **id < DIFSECT));
@@ -115,8 +118,9 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
         fat.extend(u32s(container.sector_at(id).ok_or_else(|| damaged(crate::msg!("table-xls-fat-beyond")))?));
     }
     container.fat = fat;
-    let dirs =
-        container.fat_chain(u32_at(header, 48).unwrap_or(END_OF_CHAIN)).ok_or_else(|| damaged(crate::msg!("table-xls-directory-chain")))?;
+    let dirs = container
+        .fat_chain(u32_at(header, 48).unwrap_or(END_OF_CHAIN))
+        .ok_or_else(|| damaged(crate::msg!("table-xls-directory-chain")))?;
     // Directory entries: start sector at 116, size at 120 (64 bits with 4096-byte sectors).
     let entries: Vec<(String, u32, usize)> = dirs
         .chunks_exact(128)
@@ -142,7 +146,8 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
     }
     let (mini_fat, mini_stream) = match entries.first() {
         Some((_, root_start, _)) if mini_fat_len > 0 => {
-            let mini_stream = container.fat_chain(*root_start).ok_or_else(|| damaged(crate::msg!("table-xls-mini-stream-chain")))?;
+            let mini_stream =
+                container.fat_chain(*root_start).ok_or_else(|| damaged(crate::msg!("table-xls-mini-stream-chain")))?;
             let mini_fat = container
                 .fat_chain(u32_at(header, 60).unwrap_or(END_OF_CHAIN))
                 .ok_or_else(|| damaged(crate::msg!("table-xls-mini-fat-chain")))?;
