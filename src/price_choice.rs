@@ -109,13 +109,17 @@ pub fn price_fields<'a>(
 }
 
 /// `"Прайс-лист", "Закупочная"` for messages; an unnamed type shows as `(unnamed)`.
-pub fn list_types(types: &[impl AsRef<str>]) -> String {
-    types
-        .iter()
-        .map(|t| t.as_ref())
-        .map(|t| if t.is_empty() { crate::tr!("fmt-price-type-unnamed") } else { format!("\"{t}\"") })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A message of its own, so `(unnamed)` reads in the language the whole message is shown in.
+pub fn list_types(types: &[impl AsRef<str>]) -> crate::i18n::Arg {
+    let each = types.iter().map(|t| t.as_ref()).map(|t| {
+        if t.is_empty() {
+            crate::msg!("fmt-price-type-unnamed")
+        } else {
+            crate::msg!("fmt-price-type-quoted", name = t)
+        }
+    });
+    crate::formats::join_messages(each, false)
+        .map_or_else(|| crate::i18n::Arg::Text(String::new()), crate::i18n::Arg::from)
 }
 
 #[cfg(test)]

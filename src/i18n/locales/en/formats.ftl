@@ -99,3 +99,4 @@ fmt-list-semicolon = { $first }; { $second }
 fmt-subject-header = header
 fmt-json-object-unreadable = the object could not be read
 fmt-standard-output = standard output
+fmt-price-type-quoted = "{ $name }"
