@@ -114,6 +114,24 @@ pub struct Package {
 }
 
 impl Format {
+    /// The description as a person reads it, in the current language (`description` is the
+    /// English one, as `formats --json` gives it).
+    pub fn description_text(&self) -> crate::i18n::Message {
+        match self.name {
+            n if n == kassatka_nomenclature::NAME => crate::msg!("fmt-desc-kassatka-xml"),
+            n if n == kassatka_receipts::NAME => crate::msg!("fmt-desc-kassatka-receipts"),
+            n if n == atol::goods::NAME => crate::msg!("fmt-desc-atol-goods"),
+            n if n == atol::report::NAME => crate::msg!("fmt-desc-atol-report"),
+            n if n == bifit_csv::NAME => crate::msg!("fmt-desc-bifit-csv"),
+            n if n == bifit_json::NAME => crate::msg!("fmt-desc-bifit-json"),
+            n if n == bifit_orders::NAME => crate::msg!("fmt-desc-bifit-orders"),
+            n if n == orders_report::NAME => crate::msg!("fmt-desc-orders-csv"),
+            n if n == table::NAME => crate::msg!("fmt-desc-table"),
+            n if n == commerceml::NAME => crate::msg!("fmt-desc-commerceml"),
+            _ => crate::msg!("fmt-desc-canonical-json"),
+        }
+    }
+
     pub fn can_read(&self) -> bool {
         self.reader.is_some()
     }
@@ -403,5 +421,19 @@ pub fn forced_encoding(opts: &ReadOptions) -> Result<Option<&'static encoding_rs
         Some(label) => encoding_for_label(label)
             .map(Some)
             .ok_or_else(|| Error::usage(crate::msg!("fmt-unknown-encoding", label = format!("{label:?}")))),
+    }
+}
+
+#[cfg(test)]
+mod description_tests {
+    use super::FORMATS;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_catalogue_describes_every_format_as_the_registry_does_in_english() {
+        for format in FORMATS.iter() {
+            assert_eq!(format.description_text().render(Lang::En), format.description, "{}", format.name);
+            assert_ne!(format.description_text().render(Lang::Ru), format.description, "{}", format.name);
+        }
     }
 }

@@ -100,3 +100,16 @@ fmt-subject-header = header
 fmt-json-object-unreadable = the object could not be read
 fmt-standard-output = standard output
 fmt-price-type-quoted = "{ $name }"
+
+## The formats' descriptions (`kassa-bridge formats`)
+fmt-desc-kassatka-xml = Кассатка nomenclature XML (ProductsGroups), the API and the 1C-processing layouts
+fmt-desc-kassatka-receipts = Кассатка receipts XML (Documents/Doc), as downloaded from /receipts
+fmt-desc-atol-goods = ATOL Frontol offline-till goods file (##@@&&, $$$ commands, ';', Windows-1251), as 1C writes it
+fmt-desc-atol-report = ATOL Frontol sales report (#/@, db, report number, ';' transactions) for 1C's offline-till import
+fmt-desc-bifit-csv = БИФИТ Касса goods import CSV (28 columns, ';', Windows-1251), with folders
+fmt-desc-bifit-json = БИФИТ Касса goods as the API takes them: {"{"}"item": {"{"}…{"}"}{"}"} per product, array or JSON Lines
+fmt-desc-bifit-orders = БИФИТ Касса online orders JSON (GET /online_orders/{"{"}id{"}"}): one object, an array or JSON Lines
+fmt-desc-orders-csv = online orders as a table for people: CSV with ';', UTF-8 with BOM, Russian titles (write only)
+fmt-desc-table = price lists from spreadsheets (xlsx, xlsm, xls, xlsb, ods) or CSV: columns by title, letter or number (read only)
+fmt-desc-commerceml = CommerceML 2 (1C ↔ web shop): catalogue packages (import, offers, prices, rests …) and orders (read), a catalogue as one file and orders (write)
+fmt-desc-canonical-json = kassa-bridge canonical JSON: lossless, any kind of data

@@ -115,3 +115,16 @@ fmt-subject-header = заголовок
 fmt-json-object-unreadable = объект не удалось прочитать
 fmt-standard-output = стандартный вывод
 fmt-price-type-quoted = "{ $name }"
+
+## Описания форматов (`kassa-bridge formats`)
+fmt-desc-kassatka-xml = номенклатура Кассатки в XML (ProductsGroups): вид для API и вид обработки 1С
+fmt-desc-kassatka-receipts = чеки Кассатки в XML (Documents/Doc), как их выгружает /receipts
+fmt-desc-atol-goods = файл товаров АТОЛ Frontol для офлайн-кассы (##@@&&, команды $$$, ';', Windows-1251), как его пишет 1С
+fmt-desc-atol-report = отчёт о продажах АТОЛ Frontol (#/@, база, номер отчёта, транзакции через ';') для загрузки в 1С с офлайн-кассы
+fmt-desc-bifit-csv = CSV загрузки товаров в БИФИТ Кассу (28 столбцов, ';', Windows-1251), с папками
+fmt-desc-bifit-json = товары БИФИТ Кассы в том виде, в каком их принимает API: {"{"}"item": {"{"}…{"}"}{"}"} на товар, массивом или JSON Lines
+fmt-desc-bifit-orders = онлайн-заказы БИФИТ Кассы в JSON (GET /online_orders/{"{"}id{"}"}): один объект, массив или JSON Lines
+fmt-desc-orders-csv = онлайн-заказы таблицей для людей: CSV через ';', UTF-8 с BOM, русские заголовки (только запись)
+fmt-desc-table = прайс-листы из электронных таблиц (xlsx, xlsm, xls, xlsb, ods) или CSV: столбцы по заголовку, букве или номеру (только чтение)
+fmt-desc-commerceml = CommerceML 2 (1С ↔ интернет-магазин): пакеты каталога (import, offers, prices, rests …) и заказы (чтение), каталог одним файлом и заказы (запись)
+fmt-desc-canonical-json = канонический JSON kassa-bridge: без потерь, любые данные
