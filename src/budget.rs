@@ -42,7 +42,7 @@ pub struct RecordTooLong {
 
 impl std::fmt::Display for RecordTooLong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a record longer than {}", describe_size(self.limit))
+        f.write_str(&crate::tr!("fmt-record-longer-than", size = describe_size(self.limit)))
     }
 }
 
@@ -78,12 +78,7 @@ pub fn record_too_long(err: &io::Error) -> Option<&RecordTooLong> {
 
 /// The error for a record that is too long, at `pos`.
 pub fn too_long_error(pos: Position, e: &RecordTooLong) -> Error {
-    Error::limit(
-        pos,
-        "a single record (an XML tag or text, a CSV row, a line, a JSON object) starting here",
-        describe_size(e.limit),
-        "--max-record-size",
-    )
+    Error::limit(pos, crate::msg!("fmt-limit-record"), describe_size(e.limit), "--max-record-size")
 }
 
 /// Counts the bytes a parser takes from `inner` (serde_json reads one byte at a time from its

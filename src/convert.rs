@@ -64,7 +64,11 @@ pub fn reader_format(input: &RawInput, from: Option<&str>) -> Result<&'static Fo
         None => formats::detect(input)?,
     };
     if !format.can_read() {
-        return Err(ErrorKind::Unsupported { format: format.name.into(), action: "be read".into() }.into());
+        return Err(ErrorKind::Unsupported {
+            format: format.name.into(),
+            action: crate::msg!("fmt-action-be-read").into(),
+        }
+        .into());
     }
     Ok(format)
 }
@@ -72,7 +76,11 @@ pub fn reader_format(input: &RawInput, from: Option<&str>) -> Result<&'static Fo
 pub fn writer_format(to: &str) -> Result<&'static Format> {
     let format = formats::find(to)?;
     if !format.can_write() {
-        return Err(ErrorKind::Unsupported { format: format.name.into(), action: "be written".into() }.into());
+        return Err(ErrorKind::Unsupported {
+            format: format.name.into(),
+            action: crate::msg!("fmt-action-be-written").into(),
+        }
+        .into());
     }
     Ok(format)
 }
@@ -178,10 +186,10 @@ pub fn convert_filtered<'b>(
     let from = reader_format(&input, opts.from.as_deref())?;
     let to = writer_format(&opts.to)?;
     if !from.kinds.iter().any(|k| to.kinds.contains(k)) {
-        let kinds: Vec<&str> = from.kinds.iter().map(|k| k.as_str()).collect();
+        let kinds: Vec<String> = from.kinds.iter().map(|k| k.text().to_string()).collect();
         return Err(ErrorKind::Unsupported {
             format: to.name.into(),
-            action: format!("hold {} data read from {}", kinds.join("/"), from.name).into(),
+            action: crate::msg!("fmt-action-hold-data-from", kinds = kinds.join("/"), format = from.name).into(),
         }
         .into());
     }
@@ -196,8 +204,10 @@ pub fn convert_filtered<'b>(
                 let mut counting = CountingSink { inner: sink.as_mut(), counts: Counts::default(), on_record, keep };
                 read_with_threads(read, input, opts, &mut counting, diag).map(|()| counting.counts)
             });
-            let counts = streamed.map_err(|e| e.naming_output(Path::new(STANDARD_OUTPUT)))?;
-            stdout.release().map_err(|e| Error::io(STANDARD_OUTPUT, e))?;
+            // Named in the language of the messages (`STANDARD_OUTPUT` is the English name).
+            let name = crate::tr!("fmt-standard-output");
+            let counts = streamed.map_err(|e| e.naming_output(Path::new(&name)))?;
+            stdout.release().map_err(|e| Error::io(&name, e))?;
             (counts, None)
         }
         OutputTarget::File(path) => {

@@ -67,7 +67,7 @@ pub fn describe_size(bytes: u64) -> String {
     } else if bytes.is_multiple_of(1_000_000) {
         format!("{} MB", bytes / 1_000_000)
     } else {
-        format!("{bytes} bytes")
+        crate::tr!("fmt-size-bytes", bytes = bytes)
     }
 }
 
@@ -78,7 +78,7 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
     let number = rust_decimal::Decimal::from_str_exact(number)
-        .map_err(|_| format!("{text:?}: expected a size such as 200MB, 1GB or 4096"))?;
+        .map_err(|_| crate::tr!("fmt-size-expected", text = format!("{text:?}")))?;
     let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1_000,
@@ -87,10 +87,14 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
         "kib" => 1 << 10,
         "mib" => 1 << 20,
         "gib" => 1 << 30,
-        other => return Err(format!("{text:?}: unknown unit {other:?} (B, KB, MB, GB, KiB, MiB, GiB)")),
+        other => {
+            return Err(crate::tr!("fmt-size-unknown-unit", text = format!("{text:?}"), unit = format!("{other:?}")))
+        }
     };
     let bytes = number.checked_mul(rust_decimal::Decimal::from(factor)).map(|b| b.round());
-    bytes.and_then(|b| u64::try_from(b).ok()).ok_or_else(|| format!("{text:?}: too large"))
+    bytes
+        .and_then(|b| u64::try_from(b).ok())
+        .ok_or_else(|| crate::tr!("fmt-size-too-large", text = format!("{text:?}")))
 }
 
 /// A size in a configuration file: a number of bytes or a text such as `"8MiB"`.

@@ -35,6 +35,15 @@ impl DataKind {
             DataKind::Orders => "orders",
         }
     }
+
+    /// The kind as a person reads it, in the current language.
+    pub fn text(self) -> crate::i18n::Message {
+        match self {
+            DataKind::Catalog => crate::msg!("fmt-kind-catalog"),
+            DataKind::Receipts => crate::msg!("fmt-kind-receipts"),
+            DataKind::Orders => crate::msg!("fmt-kind-orders"),
+        }
+    }
 }
 
 /// Document-level facts, known before the first record.

@@ -8,18 +8,18 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::i18n::Message;
+
 /// What a number field accepts, for error messages.
-pub const DECIMAL_EXPECTED: &str =
-    "a number such as 1990, 1990.00, 1 990,00 or -5 (decimal point or comma, spaces between thousands)";
+pub const DECIMAL_EXPECTED: Message = Message { key: "fmt-expected-decimal", args: Vec::new() };
 
 /// What a number field accepts when the number is well formed but cannot be held exactly.
-pub const DECIMAL_RANGE_EXPECTED: &str = "a number of at most 28 digits, at most 28 of them after the decimal point \
-     (a longer one cannot be held exactly, and is never rounded)";
+pub const DECIMAL_RANGE_EXPECTED: Message = Message { key: "fmt-expected-decimal-range", args: Vec::new() };
 
 /// Why a string is not a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberError {
-    pub expected: &'static str,
+    pub expected: Message,
 }
 
 fn is_group_space(c: char) -> bool {
@@ -138,7 +138,7 @@ pub mod exact_serde {
         type Value = Decimal;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a decimal as a string, e.g. \"1990.00\", of at most 28 digits, at most 28 after the point")
+            f.write_str(&crate::tr!("fmt-expected-exact-decimal"))
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
@@ -158,11 +158,7 @@ pub mod exact_serde {
         }
 
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-            Err(E::invalid_value(
-                Unexpected::Float(v),
-                &"an amount as a string (\"12.50\"): a JSON number with a fraction passes through floating \
-                  point and may already have lost digits",
-            ))
+            Err(E::invalid_value(Unexpected::Float(v), &crate::tr!("fmt-expected-amount-string").as_str()))
         }
     }
 
@@ -221,9 +217,7 @@ pub fn push_decimal(out: &mut String, value: &Decimal, separator: char) {
 }
 
 /// What a code or barcode field accepts, for error messages.
-pub const CODE_EXPECTED: &str =
-    "a code as text; this looks like a number a spreadsheet turned into scientific notation, \
-     which has lost digits: export the column as text";
+pub const CODE_EXPECTED: Message = Message { key: "fmt-expected-code", args: Vec::new() };
 
 /// Rejects codes and barcodes that a spreadsheet has mangled into scientific notation
 /// (`4.6E+12`, `1,5E+3`). Other strings are valid codes: leading zeros and letters are fine.

@@ -81,14 +81,23 @@ impl FromStr for OrderStatus {
 pub struct TransitionRefused {
     pub from: Option<OrderStatus>,
     pub to: OrderStatus,
-    pub reason: &'static str,
+    pub reason: crate::i18n::Message,
 }
 
 impl fmt::Display for TransitionRefused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.from {
-            Some(from) => write!(f, "an order cannot go from {from} to {}: {}", self.to, self.reason),
-            None => write!(f, "an order cannot be created as {}: {}", self.to, self.reason),
+            Some(from) => f.write_str(&crate::tr!(
+                "fmt-order-transition-refused",
+                from = from.as_str(),
+                to = self.to.as_str(),
+                reason = self.reason.clone()
+            )),
+            None => f.write_str(&crate::tr!(
+                "fmt-order-creation-refused",
+                to = self.to.as_str(),
+                reason = self.reason.clone()
+            )),
         }
     }
 }
@@ -101,12 +110,12 @@ pub fn check_transition(from: Option<OrderStatus>, to: OrderStatus) -> Result<()
     use OrderStatus::*;
     let refuse = |reason| Err(TransitionRefused { from, to, reason });
     match (from, to) {
-        (None, Refused | Deleted) => refuse("orders are created as NEW or ACCEPTED; REFUSED and DELETED are set later"),
-        (Some(Deleted), _) => refuse("a deleted order is no longer available for work"),
+        (None, Refused | Deleted) => refuse(crate::msg!("fmt-order-created-new-or-accepted")),
+        (Some(Deleted), _) => refuse(crate::msg!("fmt-order-deleted-unavailable")),
         (Some(f), Refused) if f != Accepted && f != Distributed => {
-            refuse("only ACCEPTED or DISTRIBUTED orders can be refused (a NEW order is deleted instead)")
+            refuse(crate::msg!("fmt-order-refuse-only-accepted"))
         }
-        (Some(f), Deleted) if f != New => refuse("only NEW orders can be deleted; others are refused"),
+        (Some(f), Deleted) if f != New => refuse(crate::msg!("fmt-order-delete-only-new")),
         _ => Ok(()),
     }
 }

@@ -139,7 +139,7 @@ fn follow_links(path: &Path) -> Result<PathBuf> {
             _ => return Ok(current),
         }
     }
-    Err(Error::io(path, io::Error::other(format!("more than {MAX_LINKS} symbolic links in a row"))))
+    Err(Error::io(path, io::Error::other(crate::tr!("fmt-too-many-links", max = MAX_LINKS))))
 }
 
 /// A device, FIFO or socket: something to write into, never to replace.
@@ -166,7 +166,7 @@ impl OutputFile {
     pub fn open(named: &Path) -> Result<Self> {
         let target = follow_links(named)?;
         match fs::metadata(&target) {
-            Ok(m) if m.is_dir() => Err(Error::io(named, io::Error::other("this is a folder: name the file to write"))),
+            Ok(m) if m.is_dir() => Err(Error::io(named, io::Error::other(crate::tr!("fmt-output-is-folder")))),
             Ok(m) if is_special(&m.file_type()) => {
                 let file = OpenOptions::new().write(true).open(&target).map_err(|e| Error::io(named, e))?;
                 Ok(OutputFile::Direct { file, named: named.to_path_buf() })
@@ -318,7 +318,7 @@ impl EncodedText {
     pub fn new(out: Box<dyn Write>, label: Option<&str>, default: &str) -> Result<Self> {
         let label = label.unwrap_or(default);
         let encoding = crate::text::encoding_for_label(label)
-            .ok_or_else(|| Error::usage(format!("unknown encoding {label:?}: expected e.g. windows-1251 or utf-8")))?;
+            .ok_or_else(|| Error::usage(crate::msg!("fmt-unknown-output-encoding", label = format!("{label:?}"))))?;
         Ok(EncodedText { out, encoding, encoded: Vec::new(), lost: Vec::new() })
     }
 
@@ -327,15 +327,20 @@ impl EncodedText {
     }
 
     /// Writes `text` (a whole line or row, with its line end); `subject` names the record.
-    pub fn write(&mut self, text: &str, subject: &str, diag: &mut crate::diagnostics::Diagnostics) -> Result<()> {
-        self.write_for(text, || subject.to_string(), diag)
+    pub fn write(
+        &mut self,
+        text: &str,
+        subject: &crate::i18n::Message,
+        diag: &mut crate::diagnostics::Diagnostics,
+    ) -> Result<()> {
+        self.write_for(text, || subject.clone(), diag)
     }
 
     /// Like `write`, naming the record only when a warning needs it.
     pub fn write_for(
         &mut self,
         text: &str,
-        subject: impl FnOnce() -> String,
+        subject: impl FnOnce() -> crate::i18n::Message,
         diag: &mut crate::diagnostics::Diagnostics,
     ) -> Result<()> {
         if self.encoding == encoding_rs::UTF_8 {
@@ -346,11 +351,11 @@ impl EncodedText {
             let chars: Vec<String> = self.lost.iter().map(|c| format!("{c:?} (U+{:04X})", *c as u32)).collect();
             diag.warn(crate::diagnostics::Warning::new(
                 crate::diagnostics::WarningKind::UnencodableCharacter,
-                format!(
-                    "{}: {} cannot be written in {}; written as ? (--encoding utf-8 keeps them)",
-                    subject(),
-                    chars.join(", "),
-                    self.encoding.name()
+                crate::msg!(
+                    "fmt-unencodable",
+                    subject = subject(),
+                    chars = chars.join(", "),
+                    encoding = self.encoding.name()
                 ),
             ))?;
         }
@@ -365,7 +370,7 @@ impl EncodedText {
         &mut self,
         text: &str,
         ends: &[usize],
-        subject: impl Fn() -> String,
+        subject: impl Fn() -> crate::i18n::Message,
         diag: &mut crate::diagnostics::Diagnostics,
     ) -> Result<()> {
         if self.encoding == encoding_rs::UTF_8 {
@@ -382,7 +387,8 @@ impl EncodedText {
         let subject = subject();
         let mut start = 0;
         for &end in ends {
-            let line = text.get(start..end).ok_or_else(|| Error::usage("a line end inside a character"))?;
+            let line =
+                text.get(start..end).ok_or_else(|| Error::usage(crate::msg!("fmt-line-end-inside-character")))?;
             self.write(line, &subject, diag)?;
             start = end;
         }

@@ -51,7 +51,7 @@ struct Sender {
 
 /// The error a reader gets when the writer has stopped; the writer's own error is what counts.
 fn writer_stopped() -> Error {
-    Error::usage("the output side stopped")
+    Error::usage(crate::msg!("fmt-output-side-stopped"))
 }
 
 impl Sender {
@@ -107,13 +107,13 @@ pub fn read_into(
                 let result = read(input, opts, &mut sender, &mut reader_diag);
                 (result, reader_diag)
             })
-            .map_err(|e| Error::usage(format!("cannot start the reading thread: {e}")))?;
+            .map_err(|e| Error::usage(crate::msg!("fmt-reading-thread-not-started", error = e.to_string())))?;
         let written = write_from(&receiver, sink, diag);
         // Dropping the receiver tells a reader still sending that the writer has stopped.
         drop(receiver);
         let (read, reader_diag) = match reader.join() {
             Ok(done) => done,
-            Err(_) => (Err(Error::usage("the reading thread stopped unexpectedly")), Diagnostics::new(strict)),
+            Err(_) => (Err(Error::usage(crate::msg!("fmt-reading-thread-stopped"))), Diagnostics::new(strict)),
         };
         diag.absorb_first(reader_diag);
         match (read, written) {
@@ -121,7 +121,7 @@ pub fn read_into(
             // own error is the cause and the reader only saw it stop.
             (Err(e), Err(WriteEnd::Incomplete)) | (Err(e), Ok(())) => Err(e),
             (_, Err(WriteEnd::Failed(e))) => Err(e),
-            (Ok(()), Err(WriteEnd::Incomplete)) => Err(Error::usage("the reader stopped without finishing")),
+            (Ok(()), Err(WriteEnd::Incomplete)) => Err(Error::usage(crate::msg!("fmt-reader-unfinished"))),
             (Ok(()), Ok(())) => Ok(()),
         }
     })

@@ -64,27 +64,38 @@ pub fn price_fields<'a>(
     p: &'a Product,
     requested: Option<&str>,
     purchase: Option<&str>,
-    field: &str,
+    field: impl Into<crate::i18n::Arg>,
     diag: &mut crate::diagnostics::Diagnostics,
 ) -> crate::error::Result<PriceFields<'a>> {
     use crate::diagnostics::{Warning, WarningKind};
+    let field: crate::i18n::Arg = field.into();
     let selling = match choose_price(p, requested) {
         PriceChoice::Chosen(price) => Some(price),
         PriceChoice::NoPrices => None,
         PriceChoice::Missing { requested, available } => {
-            diag.warn_with(WarningKind::PriceTypeMissing, || Warning::new(
-                WarningKind::PriceTypeMissing,
-                format!("product {}: no price of type {requested:?} (it has {}); {field} left empty", p.code, list_types(&available)),
-            ))?;
+            diag.warn_with(WarningKind::PriceTypeMissing, || {
+                Warning::new(
+                    WarningKind::PriceTypeMissing,
+                    crate::msg!(
+                        "fmt-price-type-missing",
+                        code = p.code.as_str(),
+                        requested = format!("{requested:?}"),
+                        available = list_types(&available),
+                        field = field.clone()
+                    ),
+                )
+            })?;
             None
         }
         PriceChoice::Ambiguous { available } => {
             return Err(crate::error::Error::conversion(
                 Default::default(),
-                format!(
-                    "product {} has several price types ({}) and none is \"{DEFAULT_PRICE_TYPE}\": name the one for {field} with --price-type",
-                    p.code,
-                    list_types(&available)
+                crate::msg!(
+                    "fmt-price-type-ambiguous",
+                    code = p.code.as_str(),
+                    available = list_types(&available),
+                    default = DEFAULT_PRICE_TYPE,
+                    field = field
                 ),
             ))
         }
@@ -98,13 +109,17 @@ pub fn price_fields<'a>(
 }
 
 /// `"Прайс-лист", "Закупочная"` for messages; an unnamed type shows as `(unnamed)`.
-pub fn list_types(types: &[impl AsRef<str>]) -> String {
-    types
-        .iter()
-        .map(|t| t.as_ref())
-        .map(|t| if t.is_empty() { "(unnamed)".to_string() } else { format!("\"{t}\"") })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A message of its own, so `(unnamed)` reads in the language the whole message is shown in.
+pub fn list_types(types: &[impl AsRef<str>]) -> crate::i18n::Arg {
+    let each = types.iter().map(|t| t.as_ref()).map(|t| {
+        if t.is_empty() {
+            crate::msg!("fmt-price-type-unnamed")
+        } else {
+            crate::msg!("fmt-price-type-quoted", name = t)
+        }
+    });
+    crate::formats::join_messages(each, false)
+        .map_or_else(|| crate::i18n::Arg::Text(String::new()), crate::i18n::Arg::from)
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ struct Spill {
 fn spill_error(e: impl std::fmt::Display) -> crate::error::Error {
     crate::error::Error::io(
         std::env::temp_dir(),
-        std::io::Error::other(format!("holding products whose group has not come in a temporary file: {e}")),
+        std::io::Error::other(crate::tr!("fmt-spill-failed", error = e.to_string())),
     )
 }
 
@@ -201,7 +201,7 @@ pub trait CatalogWriter {
     fn orphans(&mut self, group: &str, products: Vec<crate::model::Product>, diag: &mut Diagnostics) -> Result<()> {
         diag.warn(crate::diagnostics::Warning::new(
             crate::diagnostics::WarningKind::GroupMissing,
-            format!("group {group} is not in the input; its {} products still refer to it", products.len()),
+            crate::msg!("fmt-group-missing", group = group, count = products.len()),
         ))?;
         products.into_iter().try_for_each(|p| self.product(p, diag))
     }
@@ -211,10 +211,7 @@ pub trait CatalogWriter {
     fn deleted(&mut self, product: crate::model::Product, diag: &mut Diagnostics) -> Result<()> {
         diag.warn(crate::diagnostics::Warning::new(
             crate::diagnostics::WarningKind::DeletedLeftOut,
-            format!(
-                "product {} ({}) is marked deleted in the source; left out (this format cannot mark it deleted)",
-                product.code, product.name
-            ),
+            crate::msg!("fmt-deleted-left-out", code = product.code.as_str(), name = product.name.as_str()),
         ))
     }
     /// Writes what comes after the records and flushes.
@@ -233,10 +230,10 @@ impl<W: CatalogWriter> GroupedCatalog<W> {
         GroupedCatalog { format, writer, order: ParentsFirst::new() }
     }
 
-    fn unsupported(&self, what: &str) -> crate::error::Error {
+    fn unsupported(&self, what: crate::i18n::Message) -> crate::error::Error {
         crate::error::ErrorKind::Unsupported {
             format: self.format.into(),
-            action: format!("hold {what} (it holds a catalog)").into(),
+            action: crate::msg!("fmt-action-hold-in-catalog", what = what).into(),
         }
         .into()
     }
@@ -253,8 +250,8 @@ impl<W: CatalogWriter> RecordSink for GroupedCatalog<W> {
                 Record::Group(g) => self.writer.group(g, diag)?,
                 Record::Product(p) if p.deleted => self.writer.deleted(p, diag)?,
                 Record::Product(p) => self.writer.product(p, diag)?,
-                Record::Receipt(_) => return Err(self.unsupported("receipts")),
-                Record::Order(_) => return Err(self.unsupported("orders")),
+                Record::Receipt(_) => return Err(self.unsupported(crate::model::DataKind::Receipts.text())),
+                Record::Order(_) => return Err(self.unsupported(crate::model::DataKind::Orders.text())),
             }
         }
         Ok(())

@@ -92,8 +92,7 @@ impl fmt::Display for Vat {
 }
 
 /// The accepted spellings, for error messages.
-pub const VAT_EXPECTED: &str =
-    "a VAT rate: `без НДС`/`none`, 0, 5, 7, 10, 20, 22 (with or without %), or 5/105, 7/107, 10/110, 20/120, 22/122";
+pub const VAT_EXPECTED: crate::i18n::Message = crate::i18n::Message { key: "fmt-expected-vat", args: Vec::new() };
 
 impl FromStr for Vat {
     type Err = ();

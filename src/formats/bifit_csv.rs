@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::formats::csv_row::CsvRow;
 use crate::formats::csv_text::CsvSource;
 use crate::formats::fields;
+use crate::i18n::Message;
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{BifitGroupRef, BifitGroups, ReadOptions, WriteOptions};
@@ -192,11 +193,9 @@ impl Row<'_> {
                 let column = self.cols.code[i];
                 fields::code(self.text(column)?, || self.csv.pos(column))
             }
-            None => Err(Error::bad_value(
-                self.csv.pos(self.cols.code[0]),
-                "",
-                "a product code in EXTERNAL_CODE (or EXTERNAL_ID or ID)",
-            )),
+            None => {
+                Err(Error::bad_value(self.csv.pos(self.cols.code[0]), "", crate::msg!("bifit-expected-code-column")))
+            }
         }
     }
 
@@ -226,7 +225,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let forced = crate::formats::forced_encoding(opts)?;
     let mut csv = CsvSource::open(input, forced, b';', &opts.limits)?;
     if csv.column("NAME").is_none() {
-        return Err(Error::syntax(csv.pos(None), "no NAME column in the header row: not a БИФИТ goods file"));
+        return Err(Error::syntax(csv.pos(None), crate::msg!("bifit-no-name-column")));
     }
     let cols = Columns::find(&csv);
     let mut header = Header::new(DataKind::Catalog);
@@ -295,11 +294,8 @@ fn resolve_group(
     }
     if matches!(groups.by_name.get(cell), Some(None)) {
         diag.warn_with(WarningKind::AmbiguousGroup, || {
-            Warning::new(
-                WarningKind::AmbiguousGroup,
-                format!("GROUP {cell:?} names more than one folder; the product is linked to a folder of its own"),
-            )
-            .at(row.csv.pos(row.cols.group))
+            Warning::new(WarningKind::AmbiguousGroup, crate::msg!("bifit-group-ambiguous", group = format!("{cell:?}")))
+                .at(row.csv.pos(row.cols.group))
         })?;
     }
     let (parent, name) = match cell.rsplit_once('/') {
@@ -419,7 +415,7 @@ fn col(name: &str) -> usize {
 type Cells<'a> = [Cow<'a, str>; 28];
 
 impl BifitCsvWriter {
-    fn write_row(&mut self, cells: &Cells, subject: impl FnOnce() -> String, diag: &mut Diagnostics) -> Result<()> {
+    fn write_row(&mut self, cells: &Cells, subject: impl FnOnce() -> Message, diag: &mut Diagnostics) -> Result<()> {
         let text = self.row.format(cells.iter().map(|c| c.as_ref()))?;
         self.out.write_for(text, subject, diag)
     }
@@ -459,7 +455,7 @@ impl BifitCsvWriter {
         {
             diag.warn(Warning::new(
                 WarningKind::AmbiguousGroup,
-                format!("two folders are named {:?}: products' GROUP cannot tell them apart (use --bifit-group-ref code or path)", g.name),
+                crate::msg!("bifit-folder-name-twice", name = format!("{:?}", g.name)),
             ))?;
         }
         if self.opts.bifit_groups != BifitGroups::Rows {
@@ -483,11 +479,16 @@ impl BifitCsvWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("folder {}: {NAME} has no column for {}; not written", g.code, dropped.join(", ")),
+                    crate::msg!(
+                        "bifit-folder-fields-dropped",
+                        code = g.code.as_str(),
+                        format = NAME,
+                        fields = dropped.join(", ")
+                    ),
                 )
             })?;
         }
-        self.write_row(&cells, || format!("folder {}", g.code), diag)
+        self.write_row(&cells, || crate::msg!("bifit-subject-folder", code = g.code.as_str()), diag)
     }
 
     fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
@@ -538,36 +539,38 @@ impl BifitCsvWriter {
         if lost {
             // The message is made only for the warnings that are kept.
             diag.warn_with(WarningKind::FieldDropped, || {
-                let mut lost: Vec<String> = Vec::new();
+                let mut lost: Vec<Message> = Vec::new();
                 if !prices.unwritten.is_empty() {
-                    lost.push(format!("price types {}", list_types(&prices.unwritten)));
+                    lost.push(crate::msg!("bifit-lost-price-types", types = list_types(&prices.unwritten)));
                 }
                 if p.barcodes.len() > 1 {
-                    lost.push(format!("barcodes {} (one BARCODE column)", p.barcodes[1..].join(", ")));
+                    lost.push(crate::msg!("bifit-lost-barcodes", barcodes = p.barcodes[1..].join(", ")));
                 }
                 if let Some(parent) = p.parent.as_ref().filter(|_| folder_dropped) {
-                    lost.push(format!("its folder {parent} (--bifit-groups none)"));
+                    lost.push(crate::msg!("bifit-lost-folder", folder = parent.as_str()));
                 }
                 if p.comment.is_some() {
-                    lost.push("the comment".into());
+                    lost.push(crate::msg!("bifit-lost-comment"));
                 }
                 if !dropped.is_empty() {
-                    lost.push(format!("fields {}", dropped.join(", ")));
+                    lost.push(crate::msg!("bifit-lost-fields", fields = dropped.join(", ")));
                 }
+                let lost = crate::formats::join_messages(lost, true)
+                    .map_or_else(|| crate::i18n::Arg::Text(String::new()), crate::i18n::Arg::from);
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
+                    crate::msg!("bifit-product-cannot-hold", code = p.code.as_str(), format = NAME, lost = lost),
                 )
             })?;
         }
-        self.write_row(&cells, || format!("product {}", p.code), diag)
+        self.write_row(&cells, || crate::msg!("bifit-subject-product", code = p.code.as_str()), diag)
     }
 }
 
 impl CatalogWriter for BifitCsvWriter {
     fn start(&mut self, _: &Header, diag: &mut Diagnostics) -> Result<()> {
         let cells: Cells = COLUMNS.map(Cow::Borrowed);
-        self.write_row(&cells, || "header".into(), diag)
+        self.write_row(&cells, || crate::msg!("fmt-subject-header"), diag)
     }
 
     fn group(&mut self, g: Group, diag: &mut Diagnostics) -> Result<()> {

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::formats::bifit_csv::{normalize_okei, PURCHASE_PRICE_TYPE};
 use crate::formats::json_fields::{json_keys, key_set, Fields, Object};
 use crate::formats::json_objects::{for_each_object, push_decimal, push_key, push_raw_extra, push_string};
+use crate::i18n::Message;
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit, Vat};
 use crate::options::{BifitGroups, ReadOptions, WriteOptions};
 use crate::price_choice::{list_types, price_fields, DEFAULT_PRICE_TYPE};
@@ -172,8 +173,9 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         let wrapped = object.get(key::ITEM).is_some();
         let f = match object.get(key::ITEM) {
             Some(raw) => {
-                item = Object::parse(raw.get(), key::KEYS)
-                    .map_err(|_| Error::bad_value(envelope.pos(key::ITEM), raw.get(), "a JSON object"))?;
+                item = Object::parse(raw.get(), key::KEYS).map_err(|_| {
+                    Error::bad_value(envelope.pos(key::ITEM), raw.get(), crate::msg!("bifit-expected-json-object"))
+                })?;
                 Fields { object: &item, name: &name, number, prefix: "item." }
             }
             None => envelope,
@@ -183,9 +185,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
             .find_map(|k| f.text(k).transpose())
             .transpose()?
             .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| {
-                Error::bad_value(f.pos(key::EXTERNAL_CODE), "", "the item's code in externalCode, externalId or id")
-            })?;
+            .ok_or_else(|| Error::bad_value(f.pos(key::EXTERNAL_CODE), "", crate::msg!("bifit-expected-item-code")))?;
         let code = crate::formats::fields::code(&code, || f.pos(key::EXTERNAL_CODE))?;
         let parent = match object.raw(key::PARENT_EXTERNAL_ID).filter(|_| wrapped) {
             Some(raw) => Some(serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())),
@@ -206,7 +206,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         }
         if let Some(raw) = f.raw(key::BARCODES) {
             let list: Vec<String> = serde_json::from_str(raw)
-                .map_err(|_| Error::bad_value(f.pos(key::BARCODES), raw, "an array of strings"))?;
+                .map_err(|_| Error::bad_value(f.pos(key::BARCODES), raw, crate::msg!("bifit-expected-string-array")))?;
             for b in list {
                 let b = crate::formats::fields::code(&b, || f.pos(key::BARCODES))?;
                 if !p.barcodes.contains(&b) {
@@ -332,15 +332,17 @@ impl BifitJsonWriter {
     fn parent_link<'a>(
         &self,
         parent: &'a Option<String>,
-        subject: impl Fn() -> String,
+        subject: impl Fn() -> Message,
         diag: &mut Diagnostics,
     ) -> Result<Option<&'a str>> {
         match parent {
             Some(code) if self.opts.bifit_groups == BifitGroups::None => {
-                diag.warn_with(WarningKind::GroupLinkDropped, || Warning::new(
-                    WarningKind::GroupLinkDropped,
-                    format!("{}: its folder {code} is not written (--bifit-groups none: the per-item API cannot create folders on the free tariff)", subject()),
-                ))?;
+                diag.warn_with(WarningKind::GroupLinkDropped, || {
+                    Warning::new(
+                        WarningKind::GroupLinkDropped,
+                        crate::msg!("bifit-folder-link-dropped", subject = subject(), folder = code.as_str()),
+                    )
+                })?;
                 Ok(None)
             }
             Some(code) => Ok(Some(code)),
@@ -352,7 +354,8 @@ impl BifitJsonWriter {
         if self.opts.bifit_groups == BifitGroups::None {
             return Ok(());
         }
-        let parent = self.parent_link(&g.parent, || format!("folder {}", g.code), diag)?;
+        let parent =
+            self.parent_link(&g.parent, || crate::msg!("bifit-subject-folder", code = g.code.as_str()), diag)?;
         self.begin_entry();
         let out = &mut self.text;
         push_key(out, "externalId", true);
@@ -378,7 +381,12 @@ impl BifitJsonWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("folder {}: {NAME} cannot hold fields {}; not written", g.code, dropped.join(", ")),
+                    crate::msg!(
+                        "bifit-folder-cannot-hold",
+                        code = g.code.as_str(),
+                        format = NAME,
+                        fields = dropped.join(", ")
+                    ),
                 )
             })?;
         }
@@ -386,7 +394,7 @@ impl BifitJsonWriter {
     }
 
     fn write_product(&mut self, p: Product, diag: &mut Diagnostics) -> Result<()> {
-        let mut lost: Vec<String> = Vec::new();
+        let mut lost: Vec<Message> = Vec::new();
         let prices = price_fields(
             &p,
             self.opts.price_type.as_deref(),
@@ -397,14 +405,14 @@ impl BifitJsonWriter {
         let selling = prices.selling.and_then(|pr| pr.amount);
         let purchase = prices.purchase.and_then(|pr| pr.amount);
         if !prices.unwritten.is_empty() {
-            lost.push(format!("price types {}", list_types(&prices.unwritten)));
+            lost.push(crate::msg!("bifit-lost-price-types", types = list_types(&prices.unwritten)));
         }
         let (vat_id, vat_value) = match p.vat {
             None => (None, None),
             Some(v) => match vat_fields(v) {
                 Some((id, value)) => (id, Some(value)),
                 None => {
-                    lost.push(format!("VAT {} (no documented vatValue)", v.as_russian()));
+                    lost.push(crate::msg!("bifit-lost-vat", vat = v.as_russian()));
                     (None, None)
                 }
             },
@@ -466,20 +474,22 @@ impl BifitJsonWriter {
         let dropped = push_extras(out, &p.extra, &["markType", "visible"]);
         out.push(b'}');
         if !dropped.is_empty() {
-            lost.push(format!("fields {}", dropped.join(", ")));
+            lost.push(crate::msg!("bifit-lost-fields", fields = dropped.join(", ")));
         }
         if p.comment.is_some() {
-            lost.push("the comment".into());
+            lost.push(crate::msg!("bifit-lost-comment"));
         }
-        if !lost.is_empty() {
+        if let Some(lost) = crate::formats::join_messages(lost, true) {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("product {}: {NAME} cannot hold {}; not written", p.code, lost.join("; ")),
+                    crate::msg!("bifit-product-cannot-hold", code = p.code.as_str(), format = NAME, lost = lost),
                 )
             })?;
         }
-        if let Some(parent) = self.parent_link(&p.parent, || format!("product {}", p.code), diag)? {
+        if let Some(parent) =
+            self.parent_link(&p.parent, || crate::msg!("bifit-subject-product", code = p.code.as_str()), diag)?
+        {
             push_key(&mut self.text, "parentExternalId", false);
             push_string(&mut self.text, parent);
         }

@@ -134,15 +134,12 @@ fn refuse_non_order(f: &Fields) -> Result<()> {
     }
     let found: Vec<&str> = f.object.keys().take(5).collect();
     let what = if found.is_empty() {
-        "an empty object".to_string()
+        crate::msg!("bifit-empty-object")
     } else {
-        format!("an object with only {}", found.join(", "))
+        crate::msg!("bifit-object-with-only", keys = found.join(", "))
     };
     let pos = Position { record: Some(f.number), ..Position::in_file(f.name) };
-    Err(Error::syntax(
-        pos,
-        format!("{what} is not an order: expected at least one of id, externalId, currentStatusType, orderTime, totalAmount …"),
-    ))
+    Err(Error::syntax(pos, crate::msg!("bifit-not-an-order", what = what)))
 }
 
 pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag: &mut Diagnostics) -> Result<()> {
@@ -160,8 +157,13 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         let inner;
         let f = match object.get(key::ONLINE_ORDER) {
             Some(raw) => {
-                inner = Object::parse(raw.get(), key::KEYS)
-                    .map_err(|_| Error::bad_value(envelope.pos(key::ONLINE_ORDER), raw.get(), "a JSON object"))?;
+                inner = Object::parse(raw.get(), key::KEYS).map_err(|_| {
+                    Error::bad_value(
+                        envelope.pos(key::ONLINE_ORDER),
+                        raw.get(),
+                        crate::msg!("bifit-expected-json-object"),
+                    )
+                })?;
                 Fields { object: &inner, name: &name, number, prefix: "" }
             }
             None => envelope,
@@ -200,7 +202,11 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                     diag.warn_with(WarningKind::UnknownValue, || {
                         Warning::new(
                             WarningKind::UnknownValue,
-                            format!("order {number}: status {raw:?} is not one Bifit documents; kept as text"),
+                            crate::msg!(
+                                "bifit-unknown-status",
+                                number = number.to_string(),
+                                status = format!("{raw:?}")
+                            ),
                         )
                         .at(f.pos(key::CURRENT_STATUS_TYPE))
                     })?;
@@ -226,14 +232,14 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         }
         if let Some((k, raw)) = ITEM_KEYS.iter().find_map(|k| Some((*k, f.raw(*k)?))) {
             let items = Object::parse_list(raw, line::KEYS)
-                .map_err(|_| Error::bad_value(f.pos(k), raw, "an array of objects"))?;
+                .map_err(|_| Error::bad_value(f.pos(k), raw, crate::msg!("bifit-expected-object-array")))?;
             for (i, item) in items.iter().enumerate() {
                 let lf = Fields { object: item, name: &name, number, prefix: "item." };
                 let quantity = first_of(&lf, &LINE_QUANTITY, |f, k| f.decimal(k))?.ok_or_else(|| {
                     Error::bad_value(
                         lf.pos(line::QUANTITY),
                         "",
-                        format!("the quantity of item {} (quantity or count)", i + 1),
+                        crate::msg!("bifit-expected-item-quantity", item = i + 1),
                     )
                 })?;
                 let vat = match lf.text(line::VAT_VALUE)? {
@@ -353,7 +359,7 @@ impl RecordSink for BifitOrdersWriter {
         let Record::Order(order) = record else {
             return Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: "hold catalog or receipt records".into(),
+                action: crate::msg!("bifit-action-hold-catalog-or-receipts").into(),
             }
             .into());
         };

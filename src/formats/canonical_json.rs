@@ -166,7 +166,7 @@ impl serde_json::ser::Formatter for Indented {
 /// Appends the pretty JSON of `value` as it stands `level` levels deep in the document.
 fn write_pretty(out: &mut Vec<u8>, value: &impl Serialize, level: usize) -> Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, Indented { level, has_value: false });
-    value.serialize(&mut ser).map_err(|e| Error::usage(format!("cannot write JSON: {e}")))
+    value.serialize(&mut ser).map_err(|e| Error::usage(crate::msg!("fmt-json-write-failed", error = e.to_string())))
 }
 
 impl RecordSink for CanonicalJsonWriter {
@@ -233,10 +233,10 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
         if state.records > 0 {
             pos.record = Some(state.records + 1);
         }
-        return Err(Error::syntax(pos, format!("not a valid canonical JSON document: {e}")));
+        return Err(Error::syntax(pos, crate::msg!("fmt-canonical-invalid", error = e.to_string())));
     }
     if state.header.is_none() {
-        return Err(Error::syntax(Position::in_file(&name), "no \"header\": not a canonical JSON document"));
+        return Err(Error::syntax(Position::in_file(&name), crate::msg!("fmt-canonical-no-header")));
     }
     state.sink.finish(state.diag)
 }
@@ -254,7 +254,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a canonical document object")
+        f.write_str(&crate::tr!("fmt-canonical-expected-document"))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -263,13 +263,21 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
                 "format" => {
                     let tag: String = map.next_value()?;
                     if tag != FORMAT_TAG {
-                        return Err(de::Error::custom(format!("\"format\" is {tag:?}: expected {FORMAT_TAG:?}")));
+                        return Err(de::Error::custom(crate::tr!(
+                            "fmt-canonical-wrong-format",
+                            tag = format!("{tag:?}"),
+                            expected = format!("{FORMAT_TAG:?}")
+                        )));
                     }
                 }
                 "version" => {
                     let v: u32 = map.next_value()?;
                     if v != VERSION {
-                        return Err(de::Error::custom(format!("version {v} is not supported: expected {VERSION}")));
+                        return Err(de::Error::custom(crate::tr!(
+                            "fmt-canonical-wrong-version",
+                            version = v.to_string(),
+                            expected = VERSION.to_string()
+                        )));
                     }
                 }
                 "header" => {
@@ -284,9 +292,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
                 }
                 "records" => {
                     if self.0.borrow().header.is_none() {
-                        return Err(de::Error::custom(
-                            "\"records\" comes before \"header\": the header must come first",
-                        ));
+                        return Err(de::Error::custom(crate::tr!("fmt-canonical-records-first")));
                     }
                     map.next_value_seed(RecordsSeed(self.0))?;
                 }
@@ -313,7 +319,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of records")
+        f.write_str(&crate::tr!("fmt-canonical-expected-records"))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -324,11 +330,11 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
             st.mark.mark();
             let kind = st.header.as_ref().map(|h| h.kind);
             if kind != Some(record.kind()) {
-                return Err(de::Error::custom(format!(
-                    "record {} is a {} record in a {} document",
-                    st.records,
-                    record.kind().as_str(),
-                    kind.map_or("?", |k| k.as_str())
+                return Err(de::Error::custom(crate::tr!(
+                    "fmt-canonical-record-kind",
+                    record = st.records,
+                    kind = record.kind().as_str(),
+                    document = kind.map_or("?", |k| k.as_str())
                 )));
             }
             if let Err(e) = st.sink.record(record, st.diag) {

@@ -46,7 +46,7 @@ impl CsvRow {
         // checks Cyrillic several times faster than `str::from_utf8`).
         match encoding_rs::UTF_8.decode_without_bom_handling_and_without_replacement(&self.buf[..self.len]) {
             Some(Cow::Borrowed(text)) => Ok(text),
-            _ => Err(Error::usage("cannot write CSV: a row is not valid UTF-8")),
+            _ => Err(Error::usage(crate::msg!("fmt-csv-row-not-utf8"))),
         }
     }
 

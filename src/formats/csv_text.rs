@@ -53,7 +53,7 @@ impl CsvSource {
             limits: *limits,
         };
         if !src.next_row()? {
-            return Err(Error::syntax(Position::in_file(&src.name), "the file is empty: expected a header row"));
+            return Err(Error::syntax(Position::in_file(&src.name), crate::msg!("fmt-csv-empty")));
         }
         let header = (0..src.record.len())
             .map(|c| Ok(src.text(Some(c))?.trim().trim_start_matches('\u{feff}').to_uppercase()))
@@ -109,7 +109,7 @@ impl CsvSource {
         if columns > self.limits.max_columns {
             return Err(Error::limit(
                 self.pos(None),
-                format!("a row of {columns} columns"),
+                crate::msg!("fmt-limit-row-columns", columns = columns),
                 self.limits.max_columns.to_string(),
                 "--max-columns",
             ));
@@ -117,7 +117,7 @@ impl CsvSource {
         match self.record.iter().position(|f| f.len() as u64 > self.limits.max_value_size) {
             Some(c) => Err(Error::limit(
                 self.pos(Some(c)),
-                format!("a field of {} bytes", self.record[c].len()),
+                crate::msg!("fmt-limit-field-bytes", bytes = self.record[c].len()),
                 crate::limits::describe_size(self.limits.max_value_size),
                 "--max-value-size",
             )),
@@ -138,7 +138,7 @@ impl CsvSource {
             other => {
                 let mut pos = Position::in_file(&self.name);
                 pos.line = line;
-                Error::syntax(pos, format!("not a readable CSV row: {other:?}"))
+                Error::syntax(pos, crate::msg!("fmt-csv-unreadable-row", error = format!("{other:?}")))
             }
         }
     }

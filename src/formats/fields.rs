@@ -17,7 +17,7 @@ pub fn decimal(raw: &str, pos: impl FnOnce() -> Position) -> Result<Option<Decim
 pub fn required_decimal(raw: &str, pos: impl FnOnce() -> Position) -> Result<Decimal> {
     match parse_decimal(raw) {
         Ok(Some(d)) => Ok(d),
-        Ok(None) => Err(Error::bad_value(pos(), raw, "a number; the value is empty")),
+        Ok(None) => Err(Error::bad_value(pos(), raw, crate::msg!("fmt-expected-number-not-empty"))),
         Err(e) => Err(Error::bad_value(pos(), raw, e.expected)),
     }
 }
@@ -43,7 +43,7 @@ pub fn yes_no(raw: &str, pos: impl FnOnce() -> Position) -> Result<Option<bool>>
         "" => Ok(None),
         "да" | "true" | "1" | "истина" => Ok(Some(true)),
         "нет" | "false" | "0" | "ложь" => Ok(Some(false)),
-        _ => Err(Error::bad_value(pos(), raw, "Да or Нет")),
+        _ => Err(Error::bad_value(pos(), raw, crate::msg!("fmt-expected-yes-no"))),
     }
 }
 
@@ -64,9 +64,8 @@ pub fn optional_text(raw: Option<String>) -> Option<String> {
 /// checked as UTF-8 when it was decoded, so this fails only if that guarantee were broken; it is
 /// checked again here, but only for the fields a reader uses.
 pub fn utf8(bytes: &[u8], pos: impl FnOnce() -> Position) -> Result<&str> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        Error::encoding(pos(), format!("byte {} of the field is not UTF-8 after decoding", e.valid_up_to() + 1))
-    })
+    std::str::from_utf8(bytes)
+        .map_err(|e| Error::encoding(pos(), crate::msg!("fmt-field-not-utf8", byte = e.valid_up_to() + 1)))
 }
 
 /// Whether a field holds only white space (as `str::trim` sees it); decoded only when it holds

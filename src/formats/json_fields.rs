@@ -223,11 +223,13 @@ impl<'de> Fields<'_, 'de> {
     pub fn text(&self, key: Key) -> Result<Option<Cow<'de, str>>> {
         let Some(raw) = self.raw(key) else { return Ok(None) };
         if raw.starts_with('"') {
-            unquote(raw).map(Some).ok_or_else(|| Error::bad_value(self.pos(key), raw, "a JSON string"))
+            unquote(raw)
+                .map(Some)
+                .ok_or_else(|| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-json-string")))
         } else if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
             Ok(Some(Cow::Borrowed(raw)))
         } else {
-            Err(Error::bad_value(self.pos(key), raw, "a string or a number"))
+            Err(Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-string-or-number")))
         }
     }
 
@@ -236,7 +238,7 @@ impl<'de> Fields<'_, 'de> {
         let Some(raw) = self.raw(key) else { return Ok(None) };
         let text = if raw.starts_with('"') { unquote(raw).unwrap_or_default() } else { Cow::Borrowed(raw) };
         if text.contains(['e', 'E']) {
-            return Err(Error::bad_value(self.pos(key), raw, "a plain decimal number (no exponent)"));
+            return Err(Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-plain-decimal")));
         }
         crate::number::parse_decimal(&text).map_err(|e| Error::bad_value(self.pos(key), raw, e.expected))
     }
@@ -246,17 +248,18 @@ impl<'de> Fields<'_, 'de> {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
-            Some(other) => Err(Error::bad_value(self.pos(key), other, "true or false")),
+            Some(other) => Err(Error::bad_value(self.pos(key), other, crate::msg!("fmt-expected-true-false"))),
         }
     }
 
     /// Epoch milliseconds (Bifit's times) as a date-time at UTC.
     pub fn epoch_millis(&self, key: Key) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>> {
         let Some(raw) = self.raw(key) else { return Ok(None) };
-        let ms: i64 = raw.parse().map_err(|_| Error::bad_value(self.pos(key), raw, "a time in epoch milliseconds"))?;
+        let ms: i64 =
+            raw.parse().map_err(|_| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-epoch-ms")))?;
         chrono::DateTime::from_timestamp_millis(ms)
             .map(|t| Some(t.fixed_offset()))
-            .ok_or_else(|| Error::bad_value(self.pos(key), raw, "a time in epoch milliseconds"))
+            .ok_or_else(|| Error::bad_value(self.pos(key), raw, crate::msg!("fmt-expected-epoch-ms")))
     }
 
     /// Fields other than the known keys in `skip` (a `key_set`) whose value is not `null`, as raw

@@ -65,7 +65,7 @@ pub fn for_each_object(
         keys,
     };
     match first {
-        None => Err(Error::syntax(Position::in_file(&stream.name), "the file is empty: expected JSON objects")),
+        None => Err(Error::syntax(Position::in_file(&stream.name), crate::msg!("fmt-json-empty"))),
         Some(b'[') => stream.array(&mut each),
         Some(_) => stream.lines(&mut each),
     }
@@ -145,7 +145,7 @@ impl Stream {
     fn syntax(&self, code: &str, peeked: bool) -> Error {
         let (line, before) = self.start();
         let column = before + u64::from(peeked);
-        self.positioned(format!("{code} at line {line} column {column}"), line, column)
+        self.positioned(crate::tr!("fmt-json-error-at", error = code, line = line, column = column), line, column)
     }
 
     fn positioned(&self, message: String, line: u64, column: u64) -> Error {
@@ -153,7 +153,7 @@ impl Stream {
         pos.line = Some(line);
         pos.column = Some(column);
         pos.record = Some(self.count + 1);
-        Error::syntax(pos, format!("not valid JSON: {message}"))
+        Error::syntax(pos, crate::msg!("fmt-json-invalid", error = message))
     }
 
     /// A top-level array: `[`, objects separated by `,`, `]`, then nothing but white space.
@@ -293,7 +293,7 @@ impl Stream {
             Ok(_) => {
                 return match failed {
                     Some(io) => self.read_error(&io),
-                    None => self.positioned("the object could not be read".into(), start.0, start.1),
+                    None => self.positioned(crate::tr!("fmt-json-object-unreadable"), start.0, start.1),
                 }
             }
         };
@@ -314,12 +314,12 @@ impl Stream {
         };
         let text = e.to_string();
         let code = text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&text);
-        self.positioned(format!("{code} at line {line} column {column}"), line, column)
+        self.positioned(crate::tr!("fmt-json-error-at", error = code, line = line, column = column), line, column)
     }
 
     fn positioned_without(&self, message: String) -> Error {
         let pos = Position { record: Some(self.count + 1), ..Position::in_file(&self.name) };
-        Error::syntax(pos, format!("not valid JSON: {message}"))
+        Error::syntax(pos, crate::msg!("fmt-json-invalid", error = message))
     }
 }
 

@@ -60,7 +60,7 @@ impl Format {
     pub fn open_writer(&'static self, out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
         let make = self.writer.ok_or_else(|| crate::error::ErrorKind::Unsupported {
             format: self.name.into(),
-            action: "be written".into(),
+            action: crate::msg!("fmt-action-be-written").into(),
         })?;
         Ok(Box::new(KindCheck { format: self, writer: make(out, opts)? }))
     }
@@ -75,10 +75,15 @@ struct KindCheck {
 impl RecordSink for KindCheck {
     fn begin(&mut self, header: &crate::model::Header, diag: &mut Diagnostics) -> Result<()> {
         if !self.format.kinds.contains(&header.kind) {
-            let holds: Vec<&str> = self.format.kinds.iter().map(|k| k.as_str()).collect();
+            let holds: Vec<String> = self.format.kinds.iter().map(|k| k.text().to_string()).collect();
             return Err(crate::error::ErrorKind::Unsupported {
                 format: self.format.name.into(),
-                action: format!("hold {} (it holds {})", header.kind.as_str(), holds.join(" and ")).into(),
+                action: crate::msg!(
+                    "fmt-action-hold-kind",
+                    kind = header.kind.text(),
+                    holds = holds.join(&crate::tr!("fmt-and"))
+                )
+                .into(),
             }
             .into());
         }
@@ -109,6 +114,24 @@ pub struct Package {
 }
 
 impl Format {
+    /// The description as a person reads it, in the current language (`description` is the
+    /// English one, as `formats --json` gives it).
+    pub fn description_text(&self) -> crate::i18n::Message {
+        match self.name {
+            n if n == kassatka_nomenclature::NAME => crate::msg!("fmt-desc-kassatka-xml"),
+            n if n == kassatka_receipts::NAME => crate::msg!("fmt-desc-kassatka-receipts"),
+            n if n == atol::goods::NAME => crate::msg!("fmt-desc-atol-goods"),
+            n if n == atol::report::NAME => crate::msg!("fmt-desc-atol-report"),
+            n if n == bifit_csv::NAME => crate::msg!("fmt-desc-bifit-csv"),
+            n if n == bifit_json::NAME => crate::msg!("fmt-desc-bifit-json"),
+            n if n == bifit_orders::NAME => crate::msg!("fmt-desc-bifit-orders"),
+            n if n == orders_report::NAME => crate::msg!("fmt-desc-orders-csv"),
+            n if n == table::NAME => crate::msg!("fmt-desc-table"),
+            n if n == commerceml::NAME => crate::msg!("fmt-desc-commerceml"),
+            _ => crate::msg!("fmt-desc-canonical-json"),
+        }
+    }
+
     pub fn can_read(&self) -> bool {
         self.reader.is_some()
     }
@@ -271,11 +294,7 @@ pub fn package_in(dir: &Path, named: Option<&str>) -> Result<(&'static Format, V
     if let Some(name) = named {
         let format = find(name)?;
         let package = format.package.ok_or_else(|| {
-            Error::usage(format!(
-                "{}: a folder is read as a package of files, and {} has none",
-                dir.display(),
-                format.name
-            ))
+            Error::usage(crate::msg!("fmt-folder-no-package", folder = dir.display().to_string(), format = format.name))
         })?;
         return Ok((format, (package.files_in)(dir)?));
     }
@@ -290,7 +309,7 @@ pub fn package_in(dir: &Path, named: Option<&str>) -> Result<(&'static Format, V
         }
     }
     Err(first_error
-        .unwrap_or_else(|| Error::usage(format!("{}: a folder, and no format reads folders", dir.display()))))
+        .unwrap_or_else(|| Error::usage(crate::msg!("fmt-folder-unreadable", folder = dir.display().to_string()))))
 }
 
 /// Finds a format by name or alias (case-insensitive).
@@ -329,10 +348,8 @@ pub fn detect(input: &RawInput) -> Result<&'static Format> {
         [] => Err(ErrorKind::Undetected {
             input: input.name.to_string(),
             reason: match ext {
-                Some(ext) => {
-                    format!("its content matches no known format and no format uses the extension .{ext}").into()
-                }
-                None => "its content matches no known format".into(),
+                Some(ext) => crate::msg!("fmt-undetected-content-and-extension", ext = ext).into(),
+                None => crate::msg!("fmt-undetected-content").into(),
             },
         }
         .into()),
@@ -382,12 +399,41 @@ pub fn sniff_xml_root(head: &str, root: &str) -> u8 {
     }
 }
 
+/// Messages joined into one, each rendered in the language the whole is displayed in: `a, b, c`,
+/// or with `semicolons` `a; b; c`. `None` when there are none.
+pub fn join_messages(
+    items: impl IntoIterator<Item = crate::i18n::Message>,
+    semicolons: bool,
+) -> Option<crate::i18n::Message> {
+    items.into_iter().reduce(|first, second| {
+        if semicolons {
+            crate::msg!("fmt-list-semicolon", first = first, second = second)
+        } else {
+            crate::msg!("fmt-list-comma", first = first, second = second)
+        }
+    })
+}
+
 /// The encoding named by `--input-encoding`, if any.
 pub fn forced_encoding(opts: &ReadOptions) -> Result<Option<&'static encoding_rs::Encoding>> {
     match &opts.encoding {
         None => Ok(None),
-        Some(label) => encoding_for_label(label).map(Some).ok_or_else(|| {
-            Error::usage(format!("unknown encoding {label:?}: expected e.g. utf-8, windows-1251, utf-16le"))
-        }),
+        Some(label) => encoding_for_label(label)
+            .map(Some)
+            .ok_or_else(|| Error::usage(crate::msg!("fmt-unknown-encoding", label = format!("{label:?}")))),
+    }
+}
+
+#[cfg(test)]
+mod description_tests {
+    use super::FORMATS;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_catalogue_describes_every_format_as_the_registry_does_in_english() {
+        for format in FORMATS.iter() {
+            assert_eq!(format.description_text().render(Lang::En), format.description, "{}", format.name);
+            assert_ne!(format.description_text().render(Lang::Ru), format.description, "{}", format.name);
+        }
     }
 }

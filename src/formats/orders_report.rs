@@ -54,8 +54,8 @@ pub fn parse_offset(text: &str) -> Option<FixedOffset> {
 
 pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn RecordSink>> {
     let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-    let offset =
-        parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?;
+    let offset = parse_offset(text)
+        .ok_or_else(|| Error::usage(crate::msg!("bifit-bad-utc-offset", offset = format!("{text:?}"))))?;
     let mut out = out;
     // The BOM tells Excel the file is UTF-8.
     out.write_all("\u{feff}".as_bytes()).map_err(Error::output)?;
@@ -71,7 +71,7 @@ struct OrdersReportWriter {
 fn csv_error(e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::output(io),
-        other => Error::usage(format!("cannot write CSV: {other:?}")),
+        other => Error::usage(crate::msg!("bifit-csv-write-failed", error = format!("{other:?}"))),
     }
 }
 
@@ -126,7 +126,7 @@ impl RecordSink for OrdersReportWriter {
         let Record::Order(order) = record else {
             return Err(ErrorKind::Unsupported {
                 format: NAME.into(),
-                action: "hold catalog or receipt records".into(),
+                action: crate::msg!("bifit-action-hold-catalog-or-receipts").into(),
             }
             .into());
         };

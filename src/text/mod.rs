@@ -240,11 +240,7 @@ impl RawInput {
                     let (line, column) = line_col(&body[..e.valid_up_to()]);
                     return Err(Error::encoding(
                         Position { line: Some(line), column: Some(column), ..pos },
-                        format!(
-                            "the file says it is UTF-8, but byte 0x{:02X} here is not UTF-8; it looks like \
-                             Windows-1251 (1C's \"ANSI\"). Save it as UTF-8, or convert with --input-encoding windows-1251",
-                            body[e.valid_up_to()]
-                        ),
+                        crate::msg!("fmt-declared-utf8-is-1251", byte = format!("0x{:02X}", body[e.valid_up_to()])),
                     ));
                 }
             } else if let Some(example) = find_mojibake(std::str::from_utf8(body).unwrap_or_default()) {
@@ -253,11 +249,7 @@ impl RawInput {
                 let (line, column) = line_col(&body[..at]);
                 return Err(Error::encoding(
                     Position { line: Some(line), column: Some(column), ..pos },
-                    format!(
-                        "the text is garbled (mojibake): {example:?} reads as {repaired:?} once undone. The \
-                         file was saved as UTF-8 after being read as Windows-1251; export it again from the \
-                         source system"
-                    ),
+                    crate::msg!("fmt-mojibake", example = format!("{example:?}"), repaired = format!("{repaired:?}")),
                 ));
             }
         }
@@ -310,7 +302,7 @@ pub fn read_error(name: &Arc<str>, err: &io::Error) -> Error {
         return crate::budget::too_long_error(Position { byte: Some(e.offset), ..pos }, e);
     }
     match decode_failure(err) {
-        Some(failure) => Error::encoding(Position { byte: Some(failure.raw_offset), ..pos }, failure.to_string()),
+        Some(failure) => Error::encoding(Position { byte: Some(failure.raw_offset), ..pos }, failure.message()),
         None => Error::io(name.to_string(), io::Error::new(err.kind(), err.to_string())),
     }
 }

@@ -35,15 +35,15 @@ pub struct DecodeFailure {
 
 impl std::fmt::Display for DecodeFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.message(), f)
+    }
+}
+
+impl DecodeFailure {
+    /// What went wrong, in the language it is displayed in.
+    pub fn message(&self) -> crate::i18n::Message {
         let hex: Vec<String> = self.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
-        write!(
-            f,
-            "byte {} of the file ({}) is not valid {}; the file is in another encoding or damaged \
-             (try --input-encoding)",
-            self.raw_offset,
-            hex.join(" "),
-            self.encoding
-        )
+        crate::msg!("fmt-byte-not-valid", byte = self.raw_offset, bytes = hex.join(" "), encoding = self.encoding)
     }
 }
 

@@ -71,15 +71,8 @@ impl Cards {
         self.flush(sink, diag)?;
         if !self.seen.insert(self.fingerprint.hash_one(&product.code)) {
             diag.warn_with(WarningKind::DuplicateCode, || {
-                Warning::new(
-                    WarningKind::DuplicateCode,
-                    format!(
-                        "code {} comes again after other lines; only consecutive lines of one code are one card, \
-                         so this is read as a second product with the same code",
-                        product.code
-                    ),
-                )
-                .at(lines.pos())
+                Warning::new(WarningKind::DuplicateCode, crate::msg!("atol-code-again", code = product.code.as_str()))
+                    .at(lines.pos())
             })?;
         }
         let barcodes = std::mem::take(&mut product.barcodes);
@@ -113,7 +106,7 @@ impl Card {
                 diag.warn_with(WarningKind::ValueDropped, || {
                     Warning::new(
                         WarningKind::ValueDropped,
-                        format!("code {}: barcode {b} is listed again; kept once", self.product.code),
+                        crate::msg!("atol-barcode-again", code = self.product.code.as_str(), barcode = b.as_str()),
                     )
                     .at(lines.field_pos(2, "barcodes"))
                 })?;
@@ -146,19 +139,23 @@ impl Card {
         let (first, this) = (lines.text(first_line)?, lines.text(line)?);
         diag.warn_with(WarningKind::ValueDropped, || {
             let fields = first.split(';').count().max(this.split(';').count());
-            let differences: Vec<String> = (1..=fields)
-                .filter(|n| *n != 2 && field(first, *n) != field(this, *n))
-                .map(|n| format!("{} {:?} / {:?}", field_label(n), field(first, n), field(this, n)))
-                .collect();
+            let differences = (1..=fields).filter(|n| *n != 2 && field(first, *n) != field(this, *n)).map(|n| {
+                crate::msg!(
+                    "atol-difference",
+                    field = field_label(n),
+                    first = format!("{:?}", field(first, n)),
+                    second = format!("{:?}", field(this, n))
+                )
+            });
             Warning::new(
                 WarningKind::ValueDropped,
-                format!(
-                    "code {}: lines {} and {} are one card (one line per barcode) but differ in {}; \
-                     the first line's values are kept",
-                    self.product.code,
-                    self.first_number,
-                    lines.number(),
-                    differences.join(", ")
+                crate::msg!(
+                    "atol-card-lines-differ",
+                    code = self.product.code.as_str(),
+                    first = self.first_number,
+                    second = lines.number(),
+                    differences = crate::formats::join_messages(differences, false)
+                        .map_or_else(|| crate::i18n::Arg::Text(String::new()), crate::i18n::Arg::from)
                 ),
             )
             .at(lines.pos())

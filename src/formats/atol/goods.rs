@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::formats::atol::cards::Cards;
 use crate::formats::atol::{bad_header, clean_text, Fields, Lines};
 use crate::formats::fields;
+use crate::i18n::Message;
 use crate::model::{DataKind, Extra, Group, Header, Price, Product, Record, Unit};
 use crate::number::format_decimal;
 use crate::options::{AtolCommand, ReadOptions, WriteOptions};
@@ -88,11 +89,25 @@ fn is_mapped(n: usize) -> bool {
 }
 
 /// `field 3 (name)`, or `field 7` for a field the reader does not map.
-pub(super) fn field_label(n: usize) -> String {
-    match MAPPED_FIELDS.iter().find(|(m, _)| *m == n) {
-        Some((_, name)) => format!("field {n} ({name})"),
-        None => format!("field {n}"),
-    }
+pub(super) fn field_label(n: usize) -> Message {
+    let name = match n {
+        1 => crate::msg!("atol-field-code"),
+        2 => crate::msg!("atol-field-barcodes"),
+        3 => crate::msg!("atol-field-name"),
+        4 => crate::msg!("atol-field-receipt-text"),
+        5 => crate::msg!("atol-field-price"),
+        6 => crate::msg!("atol-field-stock"),
+        8 => crate::msg!("atol-field-flags"),
+        13 => crate::msg!("atol-field-payment-subject"),
+        16 => crate::msg!("atol-field-parent-group"),
+        17 => crate::msg!("atol-field-goods-or-group"),
+        23 => crate::msg!("atol-field-tax-group"),
+        26 => crate::msg!("atol-field-article"),
+        66 => crate::msg!("atol-field-measure"),
+        _ => return crate::msg!("atol-field", n = n),
+    };
+    debug_assert!(is_mapped(n), "field {n} has a name, so it is mapped");
+    crate::msg!("atol-field-named", n = n, name = name)
 }
 
 pub fn sniff(head: &str) -> u8 {
@@ -126,13 +141,13 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let first = lines.next_text()?.map(|l| l.trim_start_matches('\u{feff}').trim().to_string());
     match first {
         Some(l) if l == MAGIC => {}
-        Some(l) => return Err(bad_header(&lines, &l, "the goods file's first line ##@@&&")),
-        None => return Err(Error::syntax(lines.pos(), "the file is empty: expected ##@@&&")),
+        Some(l) => return Err(bad_header(&lines, &l, crate::msg!("atol-expected-magic", magic = MAGIC))),
+        None => return Err(Error::syntax(lines.pos(), crate::msg!("atol-goods-empty", magic = MAGIC))),
     }
     let flag = match lines.next_text()?.map(|l| l.trim().to_string()) {
         Some(l) if l == "#" || l == "@" => l,
-        Some(l) => return Err(bad_header(&lines, &l, "the flag line: # (not yet loaded) or @ (loaded)")),
-        None => return Err(Error::syntax(lines.pos(), "the file ends after ##@@&&: expected the flag line # or @")),
+        Some(l) => return Err(bad_header(&lines, &l, crate::msg!("atol-expected-flag-line"))),
+        None => return Err(Error::syntax(lines.pos(), crate::msg!("atol-goods-no-flag", magic = MAGIC))),
     };
     let mut header = Header::new(DataKind::Catalog);
     header.source_format = Some(NAME.into());
@@ -161,7 +176,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 diag.warn(
                     Warning::new(
                         WarningKind::AtolCommandSkipped,
-                        format!("command $$${name} is not converted; its lines are skipped"),
+                        crate::msg!("atol-command-skipped", command = name.as_str()),
                     )
                     .at(lines.pos()),
                 )?;
@@ -179,7 +194,7 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
                 diag.warn_with(WarningKind::AtolDeletionSkipped, || {
                     Warning::new(
                         WarningKind::AtolDeletionSkipped,
-                        format!("$$${c} {text:?}: deletions have no place in the model; skipped"),
+                        crate::msg!("atol-deletion-skipped", command = c, text = format!("{text:?}")),
                     )
                     .at(lines.pos())
                 })?;
@@ -224,7 +239,7 @@ fn goods_record(line: &[u8], lines: &Lines, ends: &mut Vec<usize>) -> Result<Rec
     let f = Fields::split(line, lines, ends);
     let code = fields::code(f.get(1)?, || lines.field_pos(1, "code"))?;
     if code.is_empty() {
-        return Err(Error::bad_value(lines.field_pos(1, "code"), "", "the goods code in field 1"));
+        return Err(Error::bad_value(lines.field_pos(1, "code"), "", crate::msg!("atol-expected-goods-code")));
     }
     let name = f.get(3)?.to_string();
     let parent = Some(f.get(16)?.to_string()).filter(|p| !p.is_empty());
@@ -328,9 +343,13 @@ struct Subject<'a> {
     code: &'a str,
 }
 
-impl std::fmt::Display for Subject<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.kind, self.code)
+impl Subject<'_> {
+    /// `product 123`, `group 7`, in the language the message is displayed in.
+    fn message(&self) -> Message {
+        match self.kind {
+            "group" => crate::msg!("atol-subject-group", code = self.code),
+            _ => crate::msg!("atol-subject-product", code = self.code),
+        }
     }
 }
 
@@ -365,14 +384,19 @@ impl AtolGoodsWriter {
             self.text.push_str(field);
         }
         self.text.push_str("\r\n");
-        self.out.write_lines(&self.text, &[self.text.len()], || subject.to_string(), diag)
+        self.out.write_lines(&self.text, &[self.text.len()], || subject.message(), diag)
     }
 
     fn check_code(code: &str, subject: Subject) -> Result<()> {
         if code.chars().count() > CODE_LIMIT || code.contains([';', '#']) {
             return Err(Error::conversion(
                 Default::default(),
-                format!("{subject}: code {code:?} cannot be an ATOL goods code (at most {CODE_LIMIT} characters, no `;` or `#`)"),
+                crate::msg!(
+                    "atol-code-invalid",
+                    subject = subject.message(),
+                    code = format!("{code:?}"),
+                    limit = CODE_LIMIT
+                ),
             ));
         }
         Ok(())
@@ -381,14 +405,17 @@ impl AtolGoodsWriter {
     fn text<'a>(
         text: &'a str,
         limit: usize,
-        what: &str,
+        what: Message,
         subject: Subject,
         diag: &mut Diagnostics,
     ) -> Result<Cow<'a, str>> {
         let (cleaned, note) = clean_text(text, limit);
         if let Some(note) = note {
             diag.warn_with(WarningKind::TextChanged, || {
-                Warning::new(WarningKind::TextChanged, format!("{subject}: {what} {note}"))
+                Warning::new(
+                    WarningKind::TextChanged,
+                    crate::msg!("atol-text-changed", subject = subject.message(), what = what, note = note),
+                )
             })?;
         }
         Ok(cleaned)
@@ -405,9 +432,12 @@ impl AtolGoodsWriter {
             diag.warn_with(WarningKind::TextChanged, || {
                 Warning::new(
                     WarningKind::TextChanged,
-                    format!(
-                    "{subject}: {what} {value:?}: `;` or a line break replaced by a space, spaces at the ends removed"
-                ),
+                    crate::msg!(
+                        "atol-extra-cleaned",
+                        subject = subject.message(),
+                        what = what,
+                        value = format!("{value:?}")
+                    ),
                 )
             })?;
         }
@@ -417,7 +447,7 @@ impl AtolGoodsWriter {
     fn write_group(&mut self, g: &Group, diag: &mut Diagnostics) -> Result<()> {
         let subject = Subject { kind: "group", code: &g.code };
         Self::check_code(&g.code, subject)?;
-        let name = Self::text(&g.name, NAME_LIMIT, "name", subject, diag)?;
+        let name = Self::text(&g.name, NAME_LIMIT, crate::msg!("atol-what-name"), subject, diag)?;
         let mut f = vec![Cow::Borrowed(""); 18];
         f[0] = Cow::Borrowed(g.code.as_str());
         f[2] = name.clone();
@@ -430,7 +460,7 @@ impl AtolGoodsWriter {
                 let keys: Vec<&str> = g.extra.keys().map(String::as_str).collect();
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("{subject}: {NAME} cannot hold {}; not written", keys.join(", ")),
+                    crate::msg!("atol-cannot-hold", subject = subject.message(), format = NAME, lost = keys.join(", ")),
                 )
             })?;
         }
@@ -440,33 +470,33 @@ impl AtolGoodsWriter {
     fn write_product(&mut self, p: &Product, diag: &mut Diagnostics) -> Result<()> {
         let subject = Subject { kind: "product", code: &p.code };
         Self::check_code(&p.code, subject)?;
-        let mut lost: Vec<String> = Vec::new();
-        let prices = price_fields(p, self.opts.price_type.as_deref(), None, "the till's price", diag)?;
+        let mut lost: Vec<Message> = Vec::new();
+        let prices = price_fields(p, self.opts.price_type.as_deref(), None, crate::msg!("atol-till-price"), diag)?;
         let price = prices.selling.and_then(|pr| pr.amount);
         if !prices.unwritten.is_empty() {
-            lost.push(format!("price types {}", list_types(&prices.unwritten)));
+            lost.push(crate::msg!("atol-lost-price-types", types = list_types(&prices.unwritten)));
         }
         let measure = match &p.unit {
             Some(u) if !u.code.is_empty() => match MEASURES.iter().find(|(_, okei)| *okei == u.code) {
                 Some((m, _)) => Some(*m),
                 None => {
-                    lost.push(format!("unit {} {} (no Frontol measure for it)", u.code, u.name));
+                    lost.push(crate::msg!("atol-lost-unit-no-measure", code = u.code.as_str(), name = u.name.as_str()));
                     None
                 }
             },
             Some(u) if !u.name.is_empty() => {
-                lost.push(format!("unit {} (no ОКЕИ code to find a Frontol measure by)", u.name));
+                lost.push(crate::msg!("atol-lost-unit-no-okei", name = u.name.as_str()));
                 None
             }
             _ => None,
         };
-        let name = Self::text(&p.name, NAME_LIMIT, "name", subject, diag)?;
+        let name = Self::text(&p.name, NAME_LIMIT, crate::msg!("atol-what-name"), subject, diag)?;
         let receipt_text = match p.extra.get("ReceiptText") {
-            Some(t) => Self::text(t, NAME_LIMIT, "receipt text", subject, diag)?,
+            Some(t) => Self::text(t, NAME_LIMIT, crate::msg!("atol-what-receipt-text"), subject, diag)?,
             None => name.clone(),
         };
         let article = match &p.article {
-            Some(a) => Self::text(a, ARTICLE_LIMIT, "article", subject, diag)?,
+            Some(a) => Self::text(a, ARTICLE_LIMIT, crate::msg!("atol-what-article"), subject, diag)?,
             None => Cow::Borrowed(""),
         };
         // The extras as they will be written, in their order.
@@ -536,20 +566,20 @@ impl AtolGoodsWriter {
         }
         if let Some(v) = p.vat {
             if extra_value("TaxGroup").is_none() {
-                lost.push(format!("VAT {} (the goods file names Frontol tax groups, not rates)", v.as_russian()));
+                lost.push(crate::msg!("atol-lost-vat", vat = v.as_russian()));
             }
         }
         if p.comment.is_some() {
-            lost.push("the comment".into());
+            lost.push(crate::msg!("atol-lost-comment"));
         }
         if !dropped.is_empty() {
-            lost.push(format!("fields {}", dropped.join(", ")));
+            lost.push(crate::msg!("atol-lost-fields", fields = dropped.join(", ")));
         }
-        if !lost.is_empty() {
+        if let Some(lost) = crate::formats::join_messages(lost, true) {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!("{subject}: {NAME} cannot hold {}; not written", lost.join("; ")),
+                    crate::msg!("atol-cannot-hold", subject = subject.message(), format = NAME, lost = lost),
                 )
             })?;
         }
@@ -571,10 +601,7 @@ impl CatalogWriter for AtolGoodsWriter {
             diag.warn_with(WarningKind::FieldDropped, || {
                 Warning::new(
                     WarningKind::FieldDropped,
-                    format!(
-                        "the input's commands {} are not written (--atol-full-export writes the delete commands)",
-                        deletes.join(", ")
-                    ),
+                    crate::msg!("atol-deletes-not-written", commands = deletes.join(", ")),
                 )
             })?;
         }
@@ -584,7 +611,7 @@ impl CatalogWriter for AtolGoodsWriter {
             text.push_str("$$$DELETEALLWARES\r\n$$$DELETEALLBARCODES\r\n$$$DELETEALLASPECTREMAINS\r\n");
         }
         text.push_str(&format!("$$${}\r\n", command_name(self.opts.atol_command)));
-        self.out.write(&text, "header", diag)
+        self.out.write(&text, &crate::msg!("fmt-subject-header"), diag)
     }
 
     fn group(&mut self, g: Group, diag: &mut Diagnostics) -> Result<()> {

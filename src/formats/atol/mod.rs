@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::budget::{record_too_long, too_long_error, RecordBudget};
 use crate::error::{Error, Position, Result};
 use crate::formats::fields;
+use crate::i18n::Message;
 use crate::limits::Limits;
 use crate::text::{read_error, RawInput, TextInput};
 
@@ -150,7 +151,7 @@ impl<'a> Fields<'a> {
 /// become spaces, spaces at the ends are removed (1C's `TrimAll`; the reader trims fields, so
 /// they would not come back), and the text is cut to `limit` characters. Returns what changed,
 /// for a warning.
-pub fn clean_text(text: &str, limit: usize) -> (Cow<'_, str>, Option<String>) {
+pub fn clean_text(text: &str, limit: usize) -> (Cow<'_, str>, Option<Message>) {
     // Most text needs nothing: no `;`, `#` or line break, no spaces at the ends, short enough
     // (a character takes at least one byte, so `limit` bytes are at most `limit` characters).
     let clean = !text.contains([';', '#', '\n', '\r']) && text.trim() == text;
@@ -162,8 +163,9 @@ pub fn clean_text(text: &str, limit: usize) -> (Cow<'_, str>, Option<String>) {
         .chars()
         .map(|c| match c {
             ';' | '#' | '\n' | '\r' => {
-                if !changed.contains(&"`;`, `#` or a line break replaced by a space") {
-                    changed.push("`;`, `#` or a line break replaced by a space");
+                let replaced = crate::msg!("atol-change-replaced");
+                if !changed.contains(&replaced) {
+                    changed.push(replaced);
                 }
                 ' '
             }
@@ -172,17 +174,18 @@ pub fn clean_text(text: &str, limit: usize) -> (Cow<'_, str>, Option<String>) {
         .collect();
     if cleaned.trim() != cleaned {
         cleaned = cleaned.trim().to_string();
-        changed.push("spaces at the ends removed");
+        changed.push(crate::msg!("atol-change-trimmed"));
     }
     if cleaned.chars().count() > limit {
         cleaned = cleaned.chars().take(limit).collect::<String>().trim_end().to_string();
-        changed.push("cut to the field's length");
+        changed.push(crate::msg!("atol-change-cut"));
     }
-    let note = (!changed.is_empty()).then(|| format!("{text:?}: {}", changed.join(", ")));
+    let note = crate::formats::join_messages(changed, false)
+        .map(|changes| crate::msg!("atol-text-note", value = format!("{text:?}"), changes = changes));
     (Cow::Owned(cleaned), note)
 }
 
 /// A required header line is missing or wrong.
-pub fn bad_header(lines: &Lines, found: &str, expected: &str) -> Error {
+pub fn bad_header(lines: &Lines, found: &str, expected: Message) -> Error {
     Error::bad_value(lines.pos(), found, expected)
 }

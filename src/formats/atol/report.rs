@@ -107,36 +107,30 @@ pub fn read(input: RawInput, opts: &ReadOptions, sink: &mut dyn RecordSink, diag
     let forced = crate::formats::forced_encoding(opts)?;
     let offset_text = opts.utc_offset.as_deref().unwrap_or("+03:00");
     let offset = parse_offset(offset_text)
-        .ok_or_else(|| Error::usage(format!("--utc-offset {offset_text:?}: expected e.g. +03:00")))?;
+        .ok_or_else(|| Error::usage(crate::msg!("atol-bad-utc-offset", offset = format!("{offset_text:?}"))))?;
     let mut lines = Lines::open(input, forced, &opts.limits)?;
     let mut header = Header::new(DataKind::Receipts);
     header.source_format = Some(NAME.into());
     let mut head = Vec::new();
     for (what, expected) in [
-        ("atol-flag", "the processed flag: # or @"),
-        ("atol-database", "the database id"),
-        ("atol-report-number", "the report number"),
+        ("atol-flag", crate::msg!("atol-expected-processed-flag")),
+        ("atol-database", crate::msg!("atol-expected-database")),
+        ("atol-report-number", crate::msg!("atol-expected-report-number")),
     ] {
         match lines.next_text()? {
             Some(l) => head.push((what, l.trim_start_matches('\u{feff}').trim().to_string(), expected)),
             None => {
-                return Err(Error::syntax(
-                    lines.pos(),
-                    format!("the report ends before its header: expected {expected}"),
-                ))
+                return Err(Error::syntax(lines.pos(), crate::msg!("atol-report-header-missing", expected = expected)))
             }
         }
     }
     if !matches!(head[0].1.as_str(), "#" | "@") {
-        return Err(bad_header(&lines, &head[0].1, head[0].2));
+        return Err(bad_header(&lines, &head[0].1, head[0].2.clone()));
     }
     if head[0].1 == "@" {
         diag.warn(
-            Warning::new(
-                WarningKind::ReportProcessed,
-                "the report is marked @: the back office has already loaded it (1C refuses it again)",
-            )
-            .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
+            Warning::new(WarningKind::ReportProcessed, crate::msg!("atol-report-processed"))
+                .at(Position { line: Some(1), ..Position::in_file(&lines.name) }),
         )?;
     }
     for (what, value, _) in head {
@@ -173,7 +167,7 @@ impl ReportReader<'_> {
             self.diag.warn_with(WarningKind::DocumentNotClosed, || {
                 Warning::new(
                     WarningKind::DocumentNotClosed,
-                    format!("document {} was opened but never closed (no 55 or 56); dropped", doc.receipt.number),
+                    crate::msg!("atol-document-not-closed", number = doc.receipt.number.as_str()),
                 )
                 .at(Position { line: Some(doc.line_number), ..Position::in_file(&lines.name) })
             })?;
@@ -184,15 +178,23 @@ impl ReportReader<'_> {
     fn number_check(&mut self, number: u64, lines: &Lines) -> Result<()> {
         if !insert_number(&mut self.seen_numbers, number) {
             self.diag.warn_with(WarningKind::TransactionDuplicate, || {
-                Warning::new(WarningKind::TransactionDuplicate, format!("transaction number {number} appears again"))
-                    .at(lines.pos())
+                Warning::new(
+                    WarningKind::TransactionDuplicate,
+                    crate::msg!("atol-transaction-duplicate", number = number.to_string()),
+                )
+                .at(lines.pos())
             })?;
         } else if let Some(last) = self.last_number {
             if number > last + 1 {
                 self.diag.warn_with(WarningKind::TransactionGap, || {
                     Warning::new(
                         WarningKind::TransactionGap,
-                        format!("transaction numbers jump from {last} to {number}: {} missing", number - last - 1),
+                        crate::msg!(
+                            "atol-transaction-gap",
+                            last = last.to_string(),
+                            number = number.to_string(),
+                            missing = number - last - 1
+                        ),
                     )
                     .at(lines.pos())
                 })?;
@@ -205,7 +207,11 @@ impl ReportReader<'_> {
     fn transaction(&mut self, f: &Fields, lines: &Lines) -> Result<()> {
         let decimal = |n: usize, what: &str| fields::decimal(f.get(n)?, || lines.field_pos(n, what));
         let number: u64 = f.get(1)?.parse().map_err(|_| {
-            Error::bad_value(lines.field_pos(1, "transaction number"), f.get(1).unwrap_or(""), "a whole number")
+            Error::bad_value(
+                lines.field_pos(1, "transaction number"),
+                f.get(1).unwrap_or(""),
+                crate::msg!("atol-expected-whole-number"),
+            )
         })?;
         self.number_check(number, lines)?;
         let kind = f.get(4)?;
@@ -226,10 +232,18 @@ impl ReportReader<'_> {
         match kind {
             "42" => {
                 let date = NaiveDate::parse_from_str(f.get(2)?, "%d.%m.%Y").map_err(|_| {
-                    Error::bad_value(lines.field_pos(2, "date"), f.get(2).unwrap_or(""), "a date dd.mm.yyyy")
+                    Error::bad_value(
+                        lines.field_pos(2, "date"),
+                        f.get(2).unwrap_or(""),
+                        crate::msg!("atol-expected-date"),
+                    )
                 })?;
                 let time = NaiveTime::parse_from_str(f.get(3)?, "%H:%M:%S").map_err(|_| {
-                    Error::bad_value(lines.field_pos(3, "time"), f.get(3).unwrap_or(""), "a time H:mm:ss")
+                    Error::bad_value(
+                        lines.field_pos(3, "time"),
+                        f.get(3).unwrap_or(""),
+                        crate::msg!("atol-expected-time"),
+                    )
                 })?;
                 let date = self
                     .offset
@@ -310,7 +324,11 @@ impl ReportReader<'_> {
                         self.diag.warn_with(WarningKind::StornoUnmatched, || {
                             Warning::new(
                                 WarningKind::StornoUnmatched,
-                                format!("storno of {code:?} in document {number}: no such line before it"),
+                                crate::msg!(
+                                    "atol-storno-unmatched",
+                                    code = format!("{code:?}"),
+                                    number = number.as_str()
+                                ),
                             )
                             .at(lines.pos())
                         })?;
@@ -350,7 +368,7 @@ impl ReportReader<'_> {
                         self.diag.warn(
                             Warning::new(
                                 WarningKind::TransactionSkipped,
-                                format!("transactions of type {other} are not converted"),
+                                crate::msg!("atol-transaction-type-skipped", kind = other),
                             )
                             .at(lines.pos()),
                         )?;
@@ -365,7 +383,7 @@ impl ReportReader<'_> {
         self.diag.warn_with(WarningKind::TransactionOrphan, || {
             Warning::new(
                 WarningKind::TransactionOrphan,
-                format!("transaction {number} (type {kind}) belongs to no open document; skipped"),
+                crate::msg!("atol-transaction-orphan", number = number.to_string(), kind = kind),
             )
             .at(lines.pos())
         })
@@ -381,7 +399,8 @@ pub fn writer(out: Box<dyn Write>, opts: &WriteOptions) -> Result<Box<dyn Record
         sep: opts.decimal_separator_or(','),
         offset: {
             let text = opts.utc_offset.as_deref().unwrap_or("+03:00");
-            parse_offset(text).ok_or_else(|| Error::usage(format!("--utc-offset {text:?}: expected e.g. +03:00")))?
+            parse_offset(text)
+                .ok_or_else(|| Error::usage(crate::msg!("atol-bad-utc-offset", offset = format!("{text:?}"))))?
         },
         transaction: 0,
         document: 0,
@@ -516,29 +535,25 @@ impl AtolReportWriter {
         close[19] = Field::Amount(r.total);
         close[32] = Field::Text(&r.number);
         self.push_line(&close);
-        let subject = || format!("receipt {}", r.number);
+        let subject = || crate::msg!("atol-subject-receipt", number = r.number.as_str());
         self.out.write_lines(&self.text, &self.ends, subject, diag)?;
         if lines_losing > 0 {
-            lost.push(format!(
-                "the product names, units, VAT or extra fields of {lines_losing} lines (1C finds goods by code)"
-            ));
+            lost.push(crate::msg!("atol-lost-line-fields", lines = lines_losing));
         }
         if !r.organization.is_empty() || !r.store.is_empty() || r.cash_box.name.is_some() {
-            lost.push("organization, store and cash box names".into());
+            lost.push(crate::msg!("atol-lost-party-names"));
         }
         let kept_extra = ["shift"];
         let extra: Vec<&str> = r.extra.keys().map(String::as_str).filter(|k| !kept_extra.contains(k)).collect();
         if !extra.is_empty() {
-            lost.push(format!("fields {}", extra.join(", ")));
-        }
-        if lost.is_empty() {
-            return Ok(());
+            lost.push(crate::msg!("atol-lost-fields", fields = extra.join(", ")));
         }
         lost.dedup();
+        let Some(lost) = crate::formats::join_messages(lost, true) else { return Ok(()) };
         diag.warn_with(WarningKind::FieldDropped, || {
             Warning::new(
                 WarningKind::FieldDropped,
-                format!("{}: {NAME} cannot hold {}; not written", subject(), lost.join("; ")),
+                crate::msg!("atol-cannot-hold", subject = subject(), format = NAME, lost = lost),
             )
         })
     }
@@ -549,16 +564,17 @@ impl RecordSink for AtolReportWriter {
         // `#`: not yet loaded by the back office. Database id and report number carry over.
         let db = header.extra.get("atol-database").cloned().unwrap_or_else(|| "1".into());
         let report = header.extra.get("atol-report-number").cloned().unwrap_or_else(|| "1".into());
-        self.out.write(&format!("#\r\n{db}\r\n{report}\r\n"), "header", diag)
+        self.out.write(&format!("#\r\n{db}\r\n{report}\r\n"), &crate::msg!("fmt-subject-header"), diag)
     }
 
     fn record(&mut self, record: Record, diag: &mut Diagnostics) -> Result<()> {
         match record {
             Record::Receipt(r) => self.write_receipt(&r, diag),
-            _ => {
-                Err(ErrorKind::Unsupported { format: NAME.into(), action: "hold catalog records or orders".into() }
-                    .into())
+            _ => Err(ErrorKind::Unsupported {
+                format: NAME.into(),
+                action: crate::msg!("atol-action-hold-catalog-or-orders").into(),
             }
+            .into()),
         }
     }
 

@@ -7,6 +7,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::i18n::Message;
 use crate::model::Vat;
 use crate::number::{check_code, parse_decimal, DECIMAL_EXPECTED};
 use crate::vat::VAT_EXPECTED;
@@ -61,12 +62,12 @@ impl Cell {
     }
 
     /// What kind of non-number the cell holds, for messages.
-    fn what(&self) -> &'static str {
+    fn what(&self) -> Option<Message> {
         match self {
-            Cell::Bool(_) => "the cell holds a boolean (TRUE/FALSE)",
-            Cell::Date(_) => "the cell holds a date or a time",
-            Cell::Error(_) => "the cell holds a spreadsheet error; fix the formula",
-            _ => "",
+            Cell::Bool(_) => Some(crate::msg!("table-cell-is-boolean")),
+            Cell::Date(_) => Some(crate::msg!("table-cell-is-date")),
+            Cell::Error(_) => Some(crate::msg!("table-cell-is-error")),
+            _ => None,
         }
     }
 }
@@ -78,9 +79,11 @@ pub struct CellError {
     pub expected: String,
 }
 
-fn fail<T>(cell: &Cell, expected: &str) -> Result<T, CellError> {
-    let what = cell.what();
-    let expected = if what.is_empty() { expected.to_string() } else { format!("{expected}; {what}") };
+fn fail<T>(cell: &Cell, expected: Message) -> Result<T, CellError> {
+    let expected = match cell.what() {
+        None => expected.to_string(),
+        Some(what) => crate::tr!("table-expected-and-why", expected = expected, why = what),
+    };
     Err(CellError { value: cell.shown(), expected })
 }
 
@@ -112,7 +115,7 @@ fn significant_digits(s: &str) -> usize {
 /// Text that may be empty. Numbers become their decimal text; only error cells fail.
 pub fn text(cell: &Cell) -> Result<Option<String>, CellError> {
     match cell {
-        Cell::Error(_) => fail(cell, "a value"),
+        Cell::Error(_) => fail(cell, crate::msg!("table-expected-value")),
         _ => Ok(Some(cell.shown()).filter(|s| !s.is_empty())),
     }
 }
@@ -130,7 +133,7 @@ pub fn decimal(cell: &Cell) -> Result<Option<Decimal>, CellError> {
 }
 
 /// What a price cell may hold.
-const PRICE_EXPECTED: &str = "a price: a number, or a number with a currency such as «1 990 руб.» or «28500 грн»";
+const PRICE_EXPECTED: Message = Message { key: "table-expected-price", args: Vec::new() };
 
 /// Currency signs and words of rubles, as `currency_key` makes them.
 const RUBLES: &[&str] = &["руб", "р", "₽", "rub", "rur", "рубль", "рубля", "рублей"];
@@ -207,10 +210,8 @@ fn strip_markup(raw: &str) -> (String, bool) {
 }
 
 /// What a code column needs when a spreadsheet has mangled it.
-const SCIENTIFIC: &str = "a code or barcode stored as text; the spreadsheet shows it in scientific notation, \
-     so its last digits are lost: format the column as text (Формат ячеек → Текстовый), type the codes again and save";
-const TOO_LONG: &str = "a code or barcode stored as text; a spreadsheet number keeps only 15 digits, so this one \
-     may have lost its last digits: format the column as text (Формат ячеек → Текстовый), type the codes again and save";
+const SCIENTIFIC: Message = Message { key: "table-expected-code-scientific", args: Vec::new() };
+const TOO_LONG: Message = Message { key: "table-expected-code-too-long", args: Vec::new() };
 
 /// A product code, an article or one barcode: kept as written, integer-valued numbers without
 /// `.0`, never a number mangled into scientific notation or beyond a float's exact digits.
@@ -224,7 +225,7 @@ pub fn code(cell: &Cell) -> Result<Option<String>, CellError> {
         Cell::Number(f) if f.abs() >= EXACT_CODE_LIMIT => fail(cell, TOO_LONG),
         Cell::Number(f) => Ok(Some(float_text(*f))),
         Cell::Int(i) => Ok(Some(i.to_string())),
-        _ => fail(cell, "a code or barcode"),
+        _ => fail(cell, crate::msg!("table-expected-code")),
     }
 }
 

@@ -8,6 +8,7 @@ use super::mapping::Field;
 use super::{Row, Rows};
 use crate::error::{Position, Result};
 use crate::formats::csv_text::CsvSource;
+use crate::i18n::{Arg, Message};
 use crate::limits::Limits;
 use crate::text::RawInput;
 
@@ -141,16 +142,20 @@ impl Rows for CsvRows {
         format!("CSV ({})", self.csv.encoding.name())
     }
 
-    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> String {
-        let cell = format!("line {row}, column {}", column + 1);
+    fn place_text(&self) -> Message {
+        crate::msg!("table-place-csv", encoding = self.csv.encoding.name())
+    }
+
+    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> Arg {
+        let cell = crate::msg!("table-cell-csv", row = row, column = column + 1);
         match title {
-            Some(t) => format!("{cell} ({t})"),
-            None => cell,
+            Some(t) => crate::msg!("table-cell-titled", cell = cell, title = t).into(),
+            None => cell.into(),
         }
     }
 
-    fn row_word(&self) -> &'static str {
-        "line"
+    fn row_name(&self, number: u64) -> Message {
+        crate::msg!("table-line", number = number)
     }
 
     fn limit_width(&mut self, width: usize) {

@@ -44,17 +44,19 @@ fn header_row(rows: &mut dyn Rows, settings: &Settings, pending: &mut VecDeque<R
                 Some(row) if row.number < wanted => continue,
                 Some(row) if row.number == wanted => return Ok(Some(row)),
                 Some(_) => {
-                    return Err(Error::usage(format!(
-                        "{}: {}: row {wanted} is empty, so it cannot be the header row",
-                        rows.file(),
-                        rows.place()
+                    return Err(Error::usage(crate::msg!(
+                        "table-header-row-empty",
+                        file = rows.file().to_string(),
+                        place = rows.place_text(),
+                        row = wanted
                     )));
                 }
                 None => {
-                    return Err(Error::usage(format!(
-                        "{}: {} has no row {wanted} for the header",
-                        rows.file(),
-                        rows.place()
+                    return Err(Error::usage(crate::msg!(
+                        "table-header-row-missing",
+                        file = rows.file().to_string(),
+                        place = rows.place_text(),
+                        row = wanted
                     )))
                 }
             }
@@ -85,11 +87,11 @@ fn header_row(rows: &mut dyn Rows, settings: &Settings, pending: &mut VecDeque<R
                     pending.extend(scanned);
                     Ok(None)
                 }
-                None => Err(Error::usage(format!(
-                    "{}: {}: no header row in the first {HEADER_SEARCH_ROWS} rows (titles such as Код, Наименование, \
-                     Штрихкод, Цена); name it with --header-row N, or map the columns with --column code=A …",
-                    rows.file(),
-                    rows.place()
+                None => Err(Error::usage(crate::msg!(
+                    "table-header-row-not-found",
+                    file = rows.file().to_string(),
+                    place = rows.place_text(),
+                    rows = HEADER_SEARCH_ROWS
                 ))),
             }
         }

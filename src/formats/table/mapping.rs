@@ -210,7 +210,7 @@ fn read_mapping_file(path: &Path) -> Result<Settings> {
             let (line, column) = line_col(&text, span.start);
             (pos.line, pos.column) = (Some(line), Some(column));
         }
-        Error::syntax(pos, format!("mapping file: {}", e.message().trim_end()))
+        Error::syntax(pos, crate::msg!("table-mapping-file-error", error = e.message().trim_end()))
     })?;
     let mut columns = Vec::new();
     let c = parsed.columns;
@@ -233,7 +233,7 @@ fn read_mapping_file(path: &Path) -> Result<Settings> {
             Some(TomlColumns::Many(_)) => {
                 return Err(Error::syntax(
                     Position::in_file(&file).with_field(format!("columns.{}", field.key())),
-                    "mapping file: only `price` may name several columns",
+                    crate::msg!("table-mapping-file-several-columns"),
                 ))
             }
         };
@@ -241,7 +241,7 @@ fn read_mapping_file(path: &Path) -> Result<Settings> {
             let r = toml_ref(r).ok_or_else(|| {
                 Error::syntax(
                     Position::in_file(&file).with_field(format!("columns.{}", field.key())),
-                    "mapping file: expected a title, a letter such as \"C\" or a number from 1",
+                    crate::msg!("table-mapping-file-bad-column"),
                 )
             })?;
             columns.push((field, r));
@@ -272,19 +272,17 @@ impl Settings {
         for spec in &opts.columns {
             let fields: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
             let bad = || {
-                Error::usage(format!(
-                    "--column {spec:?}: expected field=column, e.g. code=A, barcode=3 or price=Цена; fields: {}",
-                    fields.join(", ")
+                Error::usage(crate::msg!(
+                    "table-bad-column-option",
+                    spec = format!("{spec:?}"),
+                    fields = fields.join(", ")
                 ))
             };
             let (field, column) = spec.split_once('=').ok_or_else(bad)?;
             let field = Field::parse(field).ok_or_else(bad)?;
             let column = ColumnRef::parse(column).ok_or_else(bad)?;
             if field != Field::Price && flags.iter().any(|(f, _)| *f == field) {
-                return Err(Error::usage(format!(
-                    "--column maps {} twice; only price may name several columns",
-                    field.key()
-                )));
+                return Err(Error::usage(crate::msg!("table-column-twice", field = field.key())));
             }
             flags.push((field, column));
         }
@@ -389,32 +387,42 @@ impl Resolved {
         let mut parts = Vec::new();
         for field in Field::ALL {
             if field == Field::Price {
-                let how = if self.prices_mapped { " (as mapped)" } else { "" };
+                let how = if self.prices_mapped { crate::tr!("table-as-mapped") } else { String::new() };
                 for p in &self.prices {
                     let vat = match p.includes_vat {
-                        Some(true) => " (VAT included)",
-                        Some(false) => " (VAT excluded)",
-                        None => "",
+                        Some(true) => crate::tr!("table-vat-included"),
+                        Some(false) => crate::tr!("table-vat-excluded"),
+                        None => String::new(),
                     };
-                    parts.push(format!("price «{}»{vat} ← {}{how}", p.price_type, self.describe(p.column)));
+                    parts.push(crate::tr!(
+                        "table-note-price",
+                        price_type = p.price_type.as_str(),
+                        vat = vat,
+                        column = self.describe(p.column),
+                        how = how.as_str()
+                    ));
                     used.push(p.column);
                 }
             } else if let Some((_, c, explicit)) = self.columns.iter().find(|(f, _, _)| *f == field) {
-                let how = if *explicit { " (as mapped)" } else { "" };
+                let how = if *explicit { crate::tr!("table-as-mapped") } else { String::new() };
                 parts.push(format!("{} ← {}{how}", field.key(), self.describe(*c)));
                 used.push(*c);
             }
         }
         let header = match (self.header_row, self.sub_title_row) {
-            (Some(n), Some(sub)) => format!("header rows {n}–{sub}"),
-            (Some(n), None) => format!("header row {n}"),
-            (None, _) => "no header row".to_string(),
+            (Some(n), Some(sub)) => crate::tr!("table-note-header-rows", first = n, last = sub),
+            (Some(n), None) => crate::tr!("table-note-header-row", row = n),
+            (None, _) => crate::tr!("table-note-no-header-row"),
         };
         let unused: Vec<String> = (0..self.titles.len())
             .filter(|c| !used.contains(c) && self.title(*c).is_some())
             .map(|c| self.describe(c))
             .collect();
-        let unused = if unused.is_empty() { String::new() } else { format!("; not read: {}", unused.join(", ")) };
+        let unused = if unused.is_empty() {
+            String::new()
+        } else {
+            crate::tr!("table-note-not-read", columns = unused.join(", "))
+        };
         format!("{header}: {}{unused}", parts.join(", "))
     }
 }
@@ -433,17 +441,21 @@ pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str)
             ColumnRef::Title(t) => match keys.iter().position(|k| *k == title_key(t)) {
                 Some(i) => i,
                 None if header.is_none() => {
-                    return Err(Error::usage(format!(
-                        "{place}: {} is mapped to the title «{t}», but the table has no header row",
-                        field.key()
+                    return Err(Error::usage(crate::msg!(
+                        "table-mapped-title-no-header",
+                        place = place,
+                        field = field.key(),
+                        title = t.as_str()
                     )))
                 }
                 None => {
-                    return Err(Error::usage(format!(
-                        "{place}: no column titled «{t}» (mapped to {}) in header row {}; the titles are: {}",
-                        field.key(),
-                        header.map_or(0, |(n, _)| n),
-                        listed
+                    return Err(Error::usage(crate::msg!(
+                        "table-mapped-title-missing",
+                        place = place,
+                        title = t.as_str(),
+                        field = field.key(),
+                        row = header.map_or(0, |(n, _)| n),
+                        titles = listed.as_str()
                     )))
                 }
             },
@@ -476,14 +488,20 @@ pub fn resolve(settings: &Settings, header: Option<(u64, &[Cell])>, place: &str)
     };
     let has = |f| resolved.get(f).is_some();
     if !has(Field::Name) || !(has(Field::Code) || has(Field::Article)) {
-        let missing = if has(Field::Name) { "a code (or article) column" } else { "a name column" };
-        let found = match header {
-            Some((n, _)) => format!("header row {n} has {}", listed),
-            None => "the table has no header row".to_string(),
+        let missing = if has(Field::Name) {
+            crate::msg!("table-missing-code-column")
+        } else {
+            crate::msg!("table-missing-name-column")
         };
-        return Err(Error::usage(format!(
-            "{place}: no {} found ({found}); map it with --column, e.g. --column code=A --column name=Наименование",
-            missing.trim_start_matches("a ")
+        let found = match header {
+            Some((n, _)) => crate::msg!("table-header-row-has", row = n, titles = listed.as_str()),
+            None => crate::msg!("table-no-header-row"),
+        };
+        return Err(Error::usage(crate::msg!(
+            "table-required-column-missing",
+            place = place,
+            missing = missing,
+            found = found
         )));
     }
     Ok(resolved)

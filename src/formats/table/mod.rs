@@ -27,6 +27,7 @@ use self::row_kinds::{RowKind, RowReport};
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
 use crate::formats::bifit_csv::normalize_okei;
+use crate::i18n::{Arg, Message};
 use crate::model::{DataKind, Group, Header, Price, Product, Record, Unit};
 use crate::options::ReadOptions;
 use crate::sink::RecordSink;
@@ -54,13 +55,15 @@ pub trait Rows {
     /// Where a cell is, for messages: `Лист1!C12 (Штрихкод)` or line and column.
     fn position(&self, row: u64, column: usize, title: Option<&str>) -> Position;
     fn file(&self) -> &Arc<str>;
-    /// `sheet «Лист1»` or `CSV (windows-1251)`, for messages.
+    /// `sheet «Лист1»` or `CSV (windows-1251)`, as positions name it (the same in every language).
     fn place(&self) -> String;
+    /// The same, for messages, in the language they are displayed in.
+    fn place_text(&self) -> Message;
     /// A cell for messages that name the file once: `Лист1!D8 (Цена)`, `line 8, column 4 (Цена)`.
-    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> String;
-    /// What a row is called in messages: `row` in a sheet, `line` in a CSV.
-    fn row_word(&self) -> &'static str {
-        "row"
+    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> Arg;
+    /// A row as messages name it: `row 12` in a sheet, `line 12` in a CSV.
+    fn row_name(&self, number: u64) -> Message {
+        crate::msg!("table-row", number = number)
     }
     /// How many columns rows need to carry from now on (a CSV reads no more).
     fn limit_width(&mut self, _width: usize) {}
@@ -82,28 +85,22 @@ fn convert(rows: &mut dyn Rows, settings: &Settings, sink: &mut dyn RecordSink, 
     rows.limit_width(settings.width().max(64));
     let mut pending = VecDeque::new();
     let header = header::find_header(rows, settings, &mut pending)?;
-    let place = format!("{}: {}", rows.file(), rows.place());
+    let place = format!("{}: {}", rows.file(), rows.place_text());
     let mut resolved =
         mapping::resolve(settings, header.as_ref().map(|h| (h.row.number, h.row.cells.as_slice())), &place)?;
     if let Some(sub) = header.as_ref().and_then(|h| h.sub_title_row) {
         resolved.set_sub_title_row(sub);
     }
     rows.limit_width(resolved.width());
-    diag.note(format!("{place}, {}", resolved.note()));
+    diag.note(crate::msg!("table-note-columns", place = place.as_str(), columns = resolved.note()));
     if resolved.prices.is_empty() {
         let titles = match resolved.header_row {
-            Some(_) => format!("among the titles {}", resolved.listed_titles()),
-            None => "(the table has no header row and no price column is mapped)".to_string(),
+            Some(_) => crate::msg!("table-among-titles", titles = resolved.listed_titles()),
+            None => crate::msg!("table-no-header-no-price"),
         };
         diag.warn(
-            Warning::new(
-                WarningKind::PricesMissing,
-                format!(
-                    "no price column found {titles}; products are read WITHOUT prices; map one with --column \
-                     price=TITLE (or a letter such as price=D)"
-                ),
-            )
-            .at(Position::in_file(rows.file()).with_field(rows.place())),
+            Warning::new(WarningKind::PricesMissing, crate::msg!("table-no-price-column", titles = titles))
+                .at(Position::in_file(rows.file()).with_field(rows.place())),
         )?;
     }
     let mut doc = Header::new(DataKind::Catalog);
@@ -235,18 +232,14 @@ fn read_product(row: &Row, m: &Resolved, rows: &dyn Rows, report: &mut RowReport
     let article = r.field(Field::Article, cells::code)?;
     let Some(code) = code.or_else(|| article.clone()) else {
         let column = m.get(Field::Code).or(m.get(Field::Article)).unwrap_or_default();
-        return Err(Error::bad_value(
-            r.at(column),
-            "",
-            "a product code (or an article): the row has a name but no code",
-        ));
+        return Err(Error::bad_value(r.at(column), "", crate::msg!("table-expected-code-in-row")));
     };
     let Some(name) = name else {
         let column = m.get(Field::Name).unwrap_or_default();
         return Err(Error::bad_value(
             r.at(column),
             "",
-            format!("a product name: the row has the code {code} but no name"),
+            crate::msg!("table-expected-name-in-row", code = code.as_str()),
         ));
     };
     let mut product = Product::new(code, name);

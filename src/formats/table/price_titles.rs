@@ -107,8 +107,10 @@ pub fn price_types(columns: &[usize], titles: &[String], place: &str) -> Result<
             None => format!("Цена ({})", column_letters(column)),
         };
         if prices.iter().any(|p| p.price_type == price_type) {
-            return Err(Error::usage(format!(
-                "{place}: two price columns would both be price type «{price_type}»; map one of them by another title"
+            return Err(Error::usage(crate::msg!(
+                "table-price-type-twice",
+                place = place,
+                price_type = price_type.as_str()
             )));
         }
         prices.push(PriceColumn { column, price_type, includes_vat: meaning.and_then(|m| m.includes_vat) });

@@ -12,6 +12,7 @@ use super::mapping::{Field, Resolved};
 use super::{Row, Rows};
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Position, Result};
+use crate::i18n::{Arg, Message};
 
 /// How many rows or cells a warning names before it only counts.
 const EXAMPLES: usize = 5;
@@ -88,22 +89,28 @@ pub fn row_excerpt(row: &Row) -> String {
 #[derive(Default)]
 struct Tally {
     count: u64,
-    examples: Vec<String>,
+    examples: Vec<Message>,
     /// Distinct currencies seen, for the foreign-currency warning.
     currencies: Vec<String>,
 }
 
 impl Tally {
-    fn add(&mut self, example: impl FnOnce() -> String) {
+    fn add(&mut self, example: impl FnOnce() -> Message) {
         self.count += 1;
         if self.examples.len() < EXAMPLES {
             self.examples.push(example());
         }
     }
 
-    fn listed(&self) -> String {
-        let more = if self.count > self.examples.len() as u64 { ", …" } else { "" };
-        format!("{}{more}", self.examples.join(", "))
+    fn listed(&self) -> Arg {
+        let Some(list) = crate::formats::join_messages(self.examples.iter().cloned(), false) else {
+            return Arg::Text(String::new());
+        };
+        if self.count > self.examples.len() as u64 {
+            crate::msg!("table-list-and-more", list = list).into()
+        } else {
+            list.into()
+        }
     }
 }
 
@@ -119,20 +126,21 @@ pub struct RowReport {
 
 impl RowReport {
     pub fn total(&mut self, rows: &dyn Rows, row: &Row) {
-        self.totals.add(|| format!("{} {} {}", rows.row_word(), row.number, row_excerpt(row)));
+        self.totals.add(|| crate::msg!("table-example-row", row = rows.row_name(row.number), text = row_excerpt(row)));
     }
 
     pub fn text(&mut self, rows: &dyn Rows, number: u64, excerpt: String) {
-        self.texts.add(|| format!("{} {number} {excerpt}", rows.row_word()));
+        self.texts.add(|| crate::msg!("table-example-row", row = rows.row_name(number), text = excerpt));
     }
 
     pub fn heading(&mut self, rows: &dyn Rows, number: u64, name: &str) {
-        self.headings.add(|| format!("{} {number} {}", rows.row_word(), excerpt(name)));
+        self.headings.add(|| crate::msg!("table-example-row", row = rows.row_name(number), text = excerpt(name)));
     }
 
     /// A price cell whose number was read out of text; `cell_name` says where it is.
-    pub fn stripped_price(&mut self, cell_name: String, cell: &Cell, amount: Decimal, stripped: &Stripped) {
-        let example = || format!("{cell_name} {} → {amount}", excerpt(&cell.shown()));
+    pub fn stripped_price(&mut self, cell_name: Arg, cell: &Cell, amount: Decimal, stripped: &Stripped) {
+        let example =
+            || crate::msg!("table-example-price", cell = cell_name, text = excerpt(&cell.shown()), amount = amount);
         if stripped.foreign {
             if !self.foreign.currencies.contains(&stripped.currency) {
                 self.foreign.currencies.push(stripped.currency.clone());
@@ -147,46 +155,35 @@ impl RowReport {
     pub fn report(&self, rows: &dyn Rows, diag: &mut Diagnostics) -> Result<()> {
         let at = || Position::in_file(rows.file()).with_field(rows.place());
         if self.headings.count > 0 {
-            diag.note(format!(
-                "{}: {}: {} group heading row(s) read as groups, the products under each belong to it: {}",
-                rows.file(),
-                rows.place(),
-                self.headings.count,
-                self.headings.listed()
+            diag.note(crate::msg!(
+                "table-note-headings",
+                file = rows.file().to_string(),
+                place = rows.place_text(),
+                count = self.headings.count,
+                examples = self.headings.listed()
             ));
         }
-        let warnings = [
-            (
-                WarningKind::TotalRowsSkipped,
-                &self.totals,
-                "«Итого»/«Всего» row(s) skipped, they are not products".to_string(),
-            ),
-            (
-                WarningKind::TextRowsSkipped,
-                &self.texts,
-                "row(s) of text without a code or a price skipped (notes, contacts, a heading with no products \
-                 under it)"
-                    .to_string(),
-            ),
-            (
-                WarningKind::PriceTextStripped,
-                &self.stripped,
-                "price cell(s) held text: the number was read and the currency or markup around it dropped".to_string(),
-            ),
-            (
-                WarningKind::PriceCurrencyForeign,
-                &self.foreign,
-                format!(
-                    "price cell(s) are in another currency ({}): the amounts are kept as written, not converted to \
-                     rubles",
-                    self.foreign.currencies.join(", ")
-                ),
-            ),
-        ];
-        for (kind, tally, what) in warnings {
-            if tally.count > 0 {
-                diag.warn(Warning::new(kind, format!("{} {what}: {}", tally.count, tally.listed())).at(at()))?;
-            }
+        let (totals, texts, stripped, foreign) = (&self.totals, &self.texts, &self.stripped, &self.foreign);
+        if totals.count > 0 {
+            let m = crate::msg!("table-total-rows-skipped", count = totals.count, examples = totals.listed());
+            diag.warn(Warning::new(WarningKind::TotalRowsSkipped, m).at(at()))?;
+        }
+        if texts.count > 0 {
+            let m = crate::msg!("table-text-rows-skipped", count = texts.count, examples = texts.listed());
+            diag.warn(Warning::new(WarningKind::TextRowsSkipped, m).at(at()))?;
+        }
+        if stripped.count > 0 {
+            let m = crate::msg!("table-price-text-stripped", count = stripped.count, examples = stripped.listed());
+            diag.warn(Warning::new(WarningKind::PriceTextStripped, m).at(at()))?;
+        }
+        if foreign.count > 0 {
+            let m = crate::msg!(
+                "table-price-currency-foreign",
+                count = foreign.count,
+                currencies = foreign.currencies.join(", "),
+                examples = foreign.listed()
+            );
+            diag.warn(Warning::new(WarningKind::PriceCurrencyForeign, m).at(at()))?;
         }
         Ok(())
     }

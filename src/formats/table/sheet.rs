@@ -15,6 +15,7 @@ use super::mapping::column_letters;
 use super::{Row, Rows};
 use crate::diagnostics::{Diagnostics, Warning, WarningKind};
 use crate::error::{Error, Position, Result};
+use crate::i18n::{Arg, Message};
 use crate::limits::{describe_size, Limits};
 use crate::text::{read_error, RawInput};
 
@@ -74,7 +75,7 @@ pub struct SheetRows {
 }
 
 fn open_error(file: &Arc<str>, e: impl std::fmt::Display) -> Error {
-    Error::syntax(Position::in_file(file), format!("not a readable spreadsheet (xlsx, xlsm, xls, xlsb or ods): {e}"))
+    Error::syntax(Position::in_file(file), crate::msg!("table-unreadable-spreadsheet", error = e.to_string()))
 }
 
 type Book<'a> = Sheets<Cursor<&'a [u8]>>;
@@ -162,14 +163,8 @@ fn guarded<T>(file: &Arc<str>, f: impl FnOnce() -> T) -> Result<T> {
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no details".to_string());
-        Error::syntax(
-            Position::in_file(file),
-            format!(
-                "the spreadsheet library failed on this file ({why}); open it in Excel or LibreOffice, save it as \
-                 .xlsx and convert that"
-            ),
-        )
+            .map_or_else(|| crate::msg!("table-no-details").into(), Arg::Text);
+        Error::syntax(Position::in_file(file), crate::msg!("table-library-failed", why = why))
     })
 }
 
@@ -185,7 +180,7 @@ fn check_parts(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
         if part.size() > limits.max_sheet_size {
             return Err(Error::limit(
                 Position::in_file(file),
-                format!("the workbook's part {} unpacking to {} bytes", part.name(), part.size()),
+                crate::msg!("table-limit-workbook-part", part = part.name(), bytes = part.size()),
                 describe_size(limits.max_sheet_size),
                 "--max-sheet-size",
             ));
@@ -213,12 +208,14 @@ impl Span {
         let area = extent(self.rows) * extent(self.columns);
         if self.cells > limits.max_cells || area > limits.max_cells {
             let what = if self.cells > limits.max_cells {
-                format!("sheet «{sheet}» with more than {} cells", limits.max_cells)
+                crate::msg!("table-limit-sheet-cells", sheet = sheet, cells = limits.max_cells)
             } else {
-                format!(
-                    "sheet «{sheet}» whose cells span {area} cells (a cell as far as row {} column {})",
-                    row + 1,
-                    column_letters(column as usize)
+                crate::msg!(
+                    "table-limit-sheet-area",
+                    sheet = sheet,
+                    cells = area,
+                    row = row + 1,
+                    column = column_letters(column as usize)
                 )
             };
             return Err(Error::limit(Position::in_file(file), what, limits.max_cells.to_string(), "--max-cells"));
@@ -269,10 +266,13 @@ fn load(bytes: &[u8], sheet: Option<&str>, limits: &Limits, file: &Arc<str>) -> 
     let Some(name) = name else {
         let list = names.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ");
         return Err(Error::usage(match sheet {
-            Some(wanted) => {
-                format!("{file}: no sheet {wanted:?}; the sheets are {list} (name one or give its number from 1)")
-            }
-            None => format!("{file}: the workbook has no sheets"),
+            Some(wanted) => crate::msg!(
+                "table-no-such-sheet",
+                file = file.to_string(),
+                sheet = format!("{wanted:?}"),
+                sheets = list
+            ),
+            None => crate::msg!("table-no-sheets", file = file.to_string()),
         }));
     };
     check_cells(&mut book, &name, limits, file)?;
@@ -294,7 +294,7 @@ impl SheetRows {
         if bytes.len() as u64 > limits.max_sheet_size {
             return Err(Error::limit(
                 Position::in_file(&file),
-                "a spreadsheet file of more than that",
+                crate::msg!("table-limit-spreadsheet-file"),
                 describe_size(limits.max_sheet_size),
                 "--max-sheet-size",
             ));
@@ -302,12 +302,8 @@ impl SheetRows {
         let (name, range, guessed) = guarded(&file, || load(&bytes, sheet, limits, &file))??;
         if guessed {
             diag.warn(
-                Warning::new(
-                    WarningKind::XlsCodepageGuessed,
-                    "an Excel 5.0/95 file that does not say its code page: its text was read as Windows-1251 \
-                     (Cyrillic); if letters look wrong, save it as .xlsx and convert that",
-                )
-                .at(Position::in_file(&file)),
+                Warning::new(WarningKind::XlsCodepageGuessed, crate::msg!("table-xls-codepage-guessed"))
+                    .at(Position::in_file(&file)),
             )?;
         }
         let start = range.start().unwrap_or((0, 0));
@@ -320,6 +316,15 @@ impl SheetRows {
             self.sheet.clone()
         } else {
             format!("'{}'", self.sheet.replace('\'', "''"))
+        }
+    }
+
+    /// `Лист1!D8 (Цена)`: a cell as positions and messages name it, the same in every language.
+    fn cell_ref(&self, row: u64, column: usize, title: Option<&str>) -> String {
+        let cell = format!("{}!{}{row}", self.sheet_ref(), column_letters(column));
+        match title {
+            Some(t) => format!("{cell} ({t})"),
+            None => cell,
         }
     }
 }
@@ -358,15 +363,11 @@ impl Rows for SheetRows {
     }
 
     fn position(&self, row: u64, column: usize, title: Option<&str>) -> Position {
-        Position::in_file(&self.file).with_field(self.cell_name(row, column, title))
+        Position::in_file(&self.file).with_field(self.cell_ref(row, column, title))
     }
 
-    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> String {
-        let cell = format!("{}!{}{row}", self.sheet_ref(), column_letters(column));
-        match title {
-            Some(t) => format!("{cell} ({t})"),
-            None => cell,
-        }
+    fn cell_name(&self, row: u64, column: usize, title: Option<&str>) -> Arg {
+        self.cell_ref(row, column, title).into()
     }
 
     fn file(&self) -> &Arc<str> {
@@ -375,6 +376,10 @@ impl Rows for SheetRows {
 
     fn place(&self) -> String {
         format!("sheet «{}»", self.sheet)
+    }
+
+    fn place_text(&self) -> Message {
+        crate::msg!("table-place-sheet", sheet = self.sheet.as_str())
     }
 }
 

@@ -73,16 +73,10 @@ impl Container<'_> {
 
 /// `Ok` when calamine can read the container without unbounded allocations.
 pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
-    let damaged = |what: &str| {
-        Error::syntax(
-            Position::in_file(file),
-            format!(
-                "not a readable .xls: its container is damaged ({what}); open it in Excel or LibreOffice and save it \
-                 again"
-            ),
-        )
+    let damaged = |what: crate::i18n::Message| {
+        Error::syntax(Position::in_file(file), crate::msg!("table-xls-damaged", what = what))
     };
-    let header = bytes.get(..HEADER).ok_or_else(|| damaged("shorter than its header"))?;
+    let header = bytes.get(..HEADER).ok_or_else(|| damaged(crate::msg!("table-xls-short-header")))?;
     let sector = match u16_at(header, 30) {
         Some(9) => 512,
         Some(12) => 4096,
@@ -95,9 +89,14 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
     let (dir_len, fat_len, mini_fat_len) = (field(40), field(44), field(64));
     let mut container = Container { body, sector, fat: Vec::new() };
     let sectors = container.sectors();
-    for (what, len) in [("directory", dir_len), ("FAT", fat_len), ("mini FAT", mini_fat_len)] {
+    let parts = [
+        (crate::msg!("table-xls-part-directory"), dir_len),
+        (crate::msg!("table-xls-part-fat"), fat_len),
+        (crate::msg!("table-xls-part-mini-fat"), mini_fat_len),
+    ];
+    for (what, len) in parts {
         if len > sectors {
-            return Err(damaged(&format!("its {what} claims {len} sectors; the file has {sectors}")));
+            return Err(damaged(crate::msg!("table-xls-claims-sectors", what = what, sectors = len, total = sectors)));
         }
     }
     // The FAT's sectors: 109 ids in the header, then the DIFAT chain.
@@ -106,18 +105,22 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
     let mut steps = 0;
     while difat < RESERVED {
         steps += 1;
-        let entries = container.sector_at(difat).filter(|_| steps <= sectors).ok_or_else(|| damaged("DIFAT chain"))?;
+        let entries = container
+            .sector_at(difat)
+            .filter(|_| steps <= sectors)
+            .ok_or_else(|| damaged(crate::msg!("table-xls-difat-chain")))?;
         let ids: Vec<u32> = u32s(entries).collect();
         difat = ids.last().copied().unwrap_or(END_OF_CHAIN);
         fat_sectors.extend(ids[..ids.len().saturating_sub(1)].iter().filter(|id| **id < DIFSECT));
     }
     let mut fat = Vec::new();
     for id in fat_sectors {
-        fat.extend(u32s(container.sector_at(id).ok_or_else(|| damaged("a FAT sector beyond the file"))?));
+        fat.extend(u32s(container.sector_at(id).ok_or_else(|| damaged(crate::msg!("table-xls-fat-beyond")))?));
     }
     container.fat = fat;
-    let dirs =
-        container.fat_chain(u32_at(header, 48).unwrap_or(END_OF_CHAIN)).ok_or_else(|| damaged("directory chain"))?;
+    let dirs = container
+        .fat_chain(u32_at(header, 48).unwrap_or(END_OF_CHAIN))
+        .ok_or_else(|| damaged(crate::msg!("table-xls-directory-chain")))?;
     // Directory entries: start sector at 116, size at 120 (64 bits with 4096-byte sectors).
     let entries: Vec<(String, u32, usize)> = dirs
         .chunks_exact(128)
@@ -134,14 +137,20 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
         })
         .collect();
     if let Some((name, _, len)) = entries.iter().find(|(_, _, len)| *len > bytes.len()) {
-        return Err(damaged(&format!("its entry «{name}» claims {len} bytes; the file has {}", bytes.len())));
+        return Err(damaged(crate::msg!(
+            "table-xls-entry-claims",
+            name = name.as_str(),
+            bytes = *len,
+            total = bytes.len()
+        )));
     }
     let (mini_fat, mini_stream) = match entries.first() {
         Some((_, root_start, _)) if mini_fat_len > 0 => {
-            let mini_stream = container.fat_chain(*root_start).ok_or_else(|| damaged("mini stream chain"))?;
+            let mini_stream =
+                container.fat_chain(*root_start).ok_or_else(|| damaged(crate::msg!("table-xls-mini-stream-chain")))?;
             let mini_fat = container
                 .fat_chain(u32_at(header, 60).unwrap_or(END_OF_CHAIN))
-                .ok_or_else(|| damaged("mini FAT chain"))?;
+                .ok_or_else(|| damaged(crate::msg!("table-xls-mini-fat-chain")))?;
             (u32s(&mini_fat).collect::<Vec<u32>>(), mini_stream)
         }
         _ => (Vec::new(), Vec::new()),
@@ -158,7 +167,7 @@ pub fn check(bytes: &[u8], limits: &Limits, file: &Arc<str>) -> Result<()> {
     } else {
         container.fat_chain(*start)
     };
-    let stream = stream.ok_or_else(|| damaged("workbook stream chain"))?;
+    let stream = stream.ok_or_else(|| damaged(crate::msg!("table-xls-workbook-chain")))?;
     check_dimensions(&stream[..(*len).min(stream.len())], limits, file)
 }
 
@@ -172,7 +181,7 @@ fn check_dimensions(mut rest: &[u8], limits: &Limits, file: &Arc<str>) -> Result
             if cells > limits.max_cells {
                 return Err(Error::limit(
                     Position::in_file(file),
-                    format!("a sheet declaring {cells} cells"),
+                    crate::msg!("table-limit-sheet-declares", cells = cells),
                     limits.max_cells.to_string(),
                     "--max-cells",
                 ));
