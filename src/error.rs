@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Warning;
+use crate::i18n::Message;
 pub use crate::i18n::Text;
-use crate::tr;
+use crate::{msg, tr};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -54,28 +55,39 @@ impl Position {
     }
 }
 
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = Vec::new();
+impl Position {
+    /// The position as a message, said in the language of whoever displays it: `goods.xml: line
+    /// 3, column 7: Product@Price`.
+    pub fn message(&self) -> Message {
+        let mut parts: Vec<Message> = Vec::new();
         if let Some(file) = &self.file {
-            parts.push(file.to_string());
+            parts.push(msg!("pos-text", text = file.to_string()));
         }
         match (self.line, self.column) {
-            (Some(l), Some(c)) => parts.push(tr!("pos-line-column", line = l, column = c)),
-            (Some(l), None) => parts.push(tr!("pos-line", line = l)),
+            (Some(l), Some(c)) => parts.push(msg!("pos-line-column", line = l, column = c)),
+            (Some(l), None) => parts.push(msg!("pos-line", line = l)),
             _ => {
                 if let Some(b) = self.byte {
-                    parts.push(tr!("pos-byte", byte = b));
+                    parts.push(msg!("pos-byte", byte = b));
                 }
             }
         }
         if let Some(r) = self.record {
-            parts.push(tr!("pos-record", record = r));
+            parts.push(msg!("pos-record", record = r));
         }
         if let Some(field) = &self.field {
-            parts.push(field.clone());
+            parts.push(msg!("pos-text", text = field));
         }
-        write!(f, "{}", parts.join(": "))
+        parts
+            .into_iter()
+            .reduce(|first, second| msg!("pos-join", first = first, second = second))
+            .unwrap_or_else(|| msg!("pos-text", text = ""))
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

@@ -72,7 +72,7 @@ pub fn inspect(
         let shown = group.examples.len() as u64;
         for w in group.examples {
             let message = match &w.position {
-                Some(p) => msg!("inspect-warning-at", position = p.to_string(), warning = w.message),
+                Some(p) => msg!("inspect-warning-at", position = p.message(), warning = w.message),
                 None => msg!("inspect-warning", warning = w.message),
             };
             checks.find(kind, "", message);

@@ -139,7 +139,7 @@ pub fn print_formats(out: &mut dyn Write) -> std::io::Result<()> {
     for (row, f) in rows.iter().zip(FORMATS) {
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
         writeln!(out, "{}", line(&cells))?;
-        writeln!(out, "  {}", f.description)?;
+        writeln!(out, "  {}", f.description_text())?;
     }
     Ok(())
 }

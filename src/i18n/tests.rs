@@ -27,7 +27,7 @@ fn catalogue(lang: &str) -> BTreeMap<String, (String, BTreeSet<String>)> {
                 let earlier = keys.insert(key.clone(), (name.clone(), BTreeSet::new()));
                 assert!(earlier.is_none(), "{lang}: {key} twice");
                 current = Some(key);
-            } else if !line.starts_with(' ') && !line.is_empty() {
+            } else if !line.starts_with(' ') && !line.starts_with('}') && !line.is_empty() {
                 current = None;
             }
             if let Some(key) = &current {
@@ -224,6 +224,12 @@ fn numbers_dates_and_plurals_read_as_russians_write_them() {
     assert_eq!(
         [bytes(1), bytes(2), bytes(5), bytes(21), bytes(112)],
         ["всего 1 байт", "всего 2 байта", "всего 5 байт", "всего 21 байт", "всего 112 байт"]
+    );
+    let line = Message::new("pos-line", vec![("line", Arg::Count(123_456))]);
+    assert_eq!(
+        [line.render(Lang::En), line.render(Lang::Ru)],
+        ["line 123456", "строка 123456"],
+        "no grouping in line numbers"
     );
     assert_eq!(Lang::parse("ru_RU.UTF-8"), Some(Lang::Ru));
     assert_eq!(Lang::parse("Russian_Russia.1251"), Some(Lang::Ru));

@@ -2,6 +2,8 @@
 pos-line-column = line { $line }, column { $column }
 pos-line = line { $line }
 pos-byte = byte { $byte }
+pos-join = { $first }: { $second }
+pos-text = { $text }
 pos-record = record { $record }
 excerpt-length = { $bytes } bytes in all
 

@@ -2,6 +2,8 @@
 pos-line-column = строка { $line }, столбец { $column }
 pos-line = строка { $line }
 pos-byte = байт { $byte }
+pos-join = { $first }: { $second }
+pos-text = { $text }
 pos-record = запись { $record }
 excerpt-length = всего { $bytes } { $bytes ->
     [one] байт
