@@ -88,9 +88,9 @@ fn call_sites() -> BTreeMap<String, Vec<(String, BTreeSet<String>)>> {
     sites
 }
 
-/// The text up to the `)` that closes an opening just before it.
-fn balanced(text: &str) -> Option<&str> {
-    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+/// The characters of Rust code outside string literals, with the bracket depth before each.
+fn outside_strings(text: &str) -> Vec<(usize, char, i32)> {
+    let (mut out, mut depth, mut in_string, mut escaped) = (Vec::new(), 0i32, false, false);
     for (i, c) in text.char_indices() {
         if in_string {
             match (escaped, c) {
@@ -101,38 +101,33 @@ fn balanced(text: &str) -> Option<&str> {
             }
             continue;
         }
+        out.push((i, c, depth));
         match c {
             '"' => in_string = true,
             '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' if depth == 0 => return Some(&text[..i]),
             ')' | ']' | '}' => depth -= 1,
             _ => {}
         }
     }
-    None
+    out
 }
 
+/// The text up to the `)` that closes an opening just before it.
+fn balanced(text: &str) -> Option<&str> {
+    outside_strings(text)
+        .into_iter()
+        .find(|(_, c, depth)| matches!(c, ')' | ']' | '}') && *depth == 0)
+        .map(|(i, _, _)| &text[..i])
+}
+
+/// The arguments of a call, split at its top-level commas.
 fn split_top_level(text: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut depth, mut in_string, mut escaped) = (Vec::new(), 0, 0i32, false, false);
-    for (i, c) in text.char_indices() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c, depth) in outside_strings(text) {
+        if c == ',' && depth == 0 {
+            parts.push(&text[start..i]);
+            start = i + 1;
         }
     }
     parts.push(&text[start..]);
