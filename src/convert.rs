@@ -51,7 +51,9 @@ impl Counts {
 pub struct ConvertSummary {
     pub from: &'static str,
     pub to: &'static str,
+    /// In English (a stable value); `encoding_text` says it in the language of the moment.
     pub encoding: String,
+    pub encoding_text: crate::i18n::Message,
     pub counts: Counts,
     /// The file written; `None` for standard output.
     pub output: Option<PathBuf>,
@@ -194,6 +196,7 @@ pub fn convert_filtered<'b>(
         .into());
     }
     let encoding = input.describe_encoding(opts.read.encoding.as_deref());
+    let encoding_text = input.encoding_message(opts.read.encoding.as_deref());
     let read = from.reader.expect("checked by reader_format");
     // Writers report their I/O errors as `<output>`; here the destination is known.
     let (counts, written) = match output {
@@ -226,5 +229,5 @@ pub fn convert_filtered<'b>(
         // The flag says "the file is complete": only after the output is in place.
         std::fs::write(flag, b"").map_err(|e| Error::io(flag, e))?;
     }
-    Ok(ConvertSummary { from: from.name, to: to.name, encoding, counts, output: written })
+    Ok(ConvertSummary { from: from.name, to: to.name, encoding, encoding_text, counts, output: written })
 }

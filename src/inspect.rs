@@ -40,7 +40,10 @@ pub struct InspectReport {
     pub with: Vec<String>,
     pub format: &'static str,
     pub format_detected: bool,
+    /// In English (a stable value); `encoding_text` says it in the language of the moment.
     pub encoding: String,
+    #[serde(skip)]
+    pub encoding_text: Message,
     pub kind: Option<&'static str>,
     pub counts: Counts,
     pub prices: u64,
@@ -62,6 +65,7 @@ pub fn inspect(
 ) -> Result<InspectReport> {
     let format = reader_format(&input, from)?;
     let encoding = input.describe_encoding(opts.encoding.as_deref());
+    let encoding_text = input.encoding_message(opts.encoding.as_deref());
     let file = input.name.to_string();
     let mut checks = Checks::default();
     (format.reader.expect("checked by reader_format"))(input, opts, &mut checks, diag)?;
@@ -85,6 +89,7 @@ pub fn inspect(
         format: format.name,
         format_detected: from.is_none(),
         encoding,
+        encoding_text,
         kind: checks.kind,
         counts: checks.counts,
         prices: checks.prices,

@@ -131,7 +131,7 @@ pub fn convert(args: &ConvertArgs) -> u8 {
                         to = summary.to,
                         records = describe(&summary.counts),
                         dest = dest,
-                        encoding = &summary.encoding,
+                        encoding = summary.encoding_text.to_string(),
                         warnings = warnings
                     )
                 );

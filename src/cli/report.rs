@@ -59,7 +59,7 @@ pub fn print_inspect(report: &InspectReport, out: &mut dyn Write) -> std::io::Re
     };
     let how = if report.format_detected { tr!("cli-inspect-detected") } else { tr!("cli-inspect-as-named") };
     row(out, tr!("cli-inspect-format"), format!("{} ({how})", report.format))?;
-    row(out, tr!("cli-inspect-encoding"), report.encoding.clone())?;
+    row(out, tr!("cli-inspect-encoding"), report.encoding_text.to_string())?;
     match report.kind {
         Some("receipts") => {
             row(out, tr!("cli-inspect-receipts"), report.counts.receipts.to_string())?;

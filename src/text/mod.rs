@@ -46,15 +46,21 @@ impl DetectedEncoding {
         self.encoding.name()
     }
 
+    /// `UTF-8 (XML declaration)`, in English: a `--json` value.
     pub fn describe(&self) -> String {
+        self.describe_message().render(crate::i18n::Lang::En)
+    }
+
+    /// The encoding and how it was found, said in the language of whoever displays it.
+    pub fn describe_message(&self) -> crate::i18n::Message {
         let how = match self.source {
-            EncodingSource::Bom => "byte order mark",
-            EncodingSource::XmlDeclaration => "XML declaration",
-            EncodingSource::ValidUtf8 => "valid UTF-8",
-            EncodingSource::Fallback => "not UTF-8, assumed the Russian Windows code page",
-            EncodingSource::Forced => "--input-encoding",
+            EncodingSource::Bom => crate::msg!("fmt-encoding-by-bom"),
+            EncodingSource::XmlDeclaration => crate::msg!("fmt-encoding-by-xml-declaration"),
+            EncodingSource::ValidUtf8 => crate::msg!("fmt-encoding-by-valid-utf8"),
+            EncodingSource::Fallback => crate::msg!("fmt-encoding-by-fallback"),
+            EncodingSource::Forced => crate::msg!("fmt-encoding-by-option"),
         };
-        format!("{} ({how})", self.name())
+        crate::msg!("fmt-encoding-described", name = self.name(), how = how)
     }
 }
 
@@ -203,10 +209,17 @@ impl RawInput {
 
     /// The encoding as `inspect` and `convert` report it.
     pub fn describe_encoding(&self, forced: Option<&str>) -> String {
+        self.encoding_message(forced).render(crate::i18n::Lang::En)
+    }
+
+    /// [`RawInput::describe_encoding`], said in the language of whoever displays it.
+    pub fn encoding_message(&self, forced: Option<&str>) -> crate::i18n::Message {
         match forced {
-            Some(label) => format!("{label} (--input-encoding)"),
-            None if self.is_binary_container() => "binary (spreadsheet container)".into(),
-            None => self.detect_encoding().describe(),
+            Some(label) => {
+                crate::msg!("fmt-encoding-described", name = label, how = crate::msg!("fmt-encoding-by-option"))
+            }
+            None if self.is_binary_container() => crate::msg!("fmt-encoding-binary"),
+            None => self.detect_encoding().describe_message(),
         }
     }
 

@@ -113,3 +113,11 @@ fmt-desc-orders-csv = online orders as a table for people: CSV with ';', UTF-8 w
 fmt-desc-table = price lists from spreadsheets (xlsx, xlsm, xls, xlsb, ods) or CSV: columns by title, letter or number (read only)
 fmt-desc-commerceml = CommerceML 2 (1C ↔ web shop): catalogue packages (import, offers, prices, rests …) and orders (read), a catalogue as one file and orders (write)
 fmt-desc-canonical-json = kassa-bridge canonical JSON: lossless, any kind of data
+
+fmt-encoding-described = { $name } ({ $how })
+fmt-encoding-by-bom = byte order mark
+fmt-encoding-by-xml-declaration = XML declaration
+fmt-encoding-by-valid-utf8 = valid UTF-8
+fmt-encoding-by-fallback = not UTF-8, assumed the Russian Windows code page
+fmt-encoding-by-option = --input-encoding
+fmt-encoding-binary = binary (spreadsheet container)

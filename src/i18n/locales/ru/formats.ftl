@@ -128,3 +128,11 @@ fmt-desc-orders-csv = онлайн-заказы таблицей для люде
 fmt-desc-table = прайс-листы из электронных таблиц (xlsx, xlsm, xls, xlsb, ods) или CSV: столбцы по заголовку, букве или номеру (только чтение)
 fmt-desc-commerceml = CommerceML 2 (1С ↔ интернет-магазин): пакеты каталога (import, offers, prices, rests …) и заказы (чтение), каталог одним файлом и заказы (запись)
 fmt-desc-canonical-json = канонический JSON kassa-bridge: без потерь, любые данные
+
+fmt-encoding-described = { $name } ({ $how })
+fmt-encoding-by-bom = по метке BOM
+fmt-encoding-by-xml-declaration = по объявлению XML
+fmt-encoding-by-valid-utf8 = по содержимому: корректный UTF-8
+fmt-encoding-by-fallback = не UTF-8, принята русская кодировка Windows
+fmt-encoding-by-option = задана в --input-encoding
+fmt-encoding-binary = двоичный файл (книга электронной таблицы)
