@@ -45,24 +45,32 @@ fn catalogue(lang: &str) -> BTreeMap<String, (String, BTreeSet<String>)> {
     keys
 }
 
-/// Every `msg!("key", a = …, b = …)` and `tr!(…)` in the sources: key → the argument lists.
-fn call_sites() -> BTreeMap<String, Vec<(String, BTreeSet<String>)>> {
-    let mut sites: BTreeMap<String, Vec<(String, BTreeSet<String>)>> = BTreeMap::new();
+/// Every `.rs` file under `src/`, with its text.
+fn rust_sources() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
     let mut stack = vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.push((path, text));
             }
-            if path.extension().is_none_or(|e| e != "rs")
-                || path.ends_with("i18n/mod.rs")
-                || path.ends_with("i18n/tests.rs")
-            {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
+        }
+    }
+    files
+}
+
+/// Every `msg!("key", a = …, b = …)` and `tr!(…)` in the sources: key → the argument lists.
+fn call_sites() -> BTreeMap<String, Vec<(String, BTreeSet<String>)>> {
+    let mut sites: BTreeMap<String, Vec<(String, BTreeSet<String>)>> = BTreeMap::new();
+    for (path, text) in rust_sources() {
+        if path.ends_with("i18n/mod.rs") || path.ends_with("i18n/tests.rs") {
+            continue;
+        }
+        {
             for (at, _) in text.match_indices("msg!(").chain(text.match_indices("tr!(")) {
                 if text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
                     continue;
@@ -170,21 +178,7 @@ fn every_call_site_names_a_key_and_supplies_what_it_uses() {
             }
         }
     }
-    let sources: String = {
-        let mut all = String::new();
-        let mut stack = vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    all.push_str(&std::fs::read_to_string(&path).unwrap());
-                }
-            }
-        }
-        all
-    };
+    let sources: String = rust_sources().into_iter().map(|(_, text)| text).collect();
     for key in en.keys() {
         if !sites.contains_key(key) && !sources.contains(&format!("\"{key}\"")) {
             problems.push(format!("{key}: in the catalogues but used nowhere"));
