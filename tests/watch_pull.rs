@@ -500,3 +500,29 @@ fn write_empty_writes_a_report_without_sales() {
         String::from_utf8_lossy(&text)
     );
 }
+
+/// A broken answer (a truncated download, in Windows-1251) is the service's failure: nothing is
+/// written, the cursor stays, and the period is delivered once the answer is whole.
+#[test]
+fn a_truncated_answer_writes_nothing_and_the_period_comes_later() {
+    let server = server();
+    {
+        let mut st = server.state();
+        st.held_receipts = None;
+        st.receipts_xml = fs::read(root().join("samples/kassatka-receipts/hostile-truncated.xml")).unwrap();
+    }
+    let f = fixture(&server, &format!("every = \"1h\"\nsettle = \"0s\"\nmax-period = \"1d\"\n{CANONICAL_TARGET}"));
+    let (code, log) = pull(&f, &[]);
+    assert_eq!(code, 7, "{log}");
+    assert!(log.contains("kassatka-receipts → canonical-json"), "{log}");
+    assert!(every_file(&f.path("pulled")).is_empty(), "nothing written, no staging file left");
+    assert!(every_file(&f.data()).iter().all(|n| !n.ends_with(".partial")));
+    assert!(status_json(&f)["pulls"][0]["cursor"].is_null());
+    // The service sends whole answers again (a Windows-1251 one): the same period comes through.
+    server.state().receipts_xml = fs::read(root().join("samples/kassatka-receipts/hostile-cp1251.xml")).unwrap();
+    let (code, log) = pull(&f, &["--from", &day().to_string(), "--to", &day().succ_opt().unwrap().to_string()]);
+    assert_eq!(code, 0, "{log}");
+    let got = delivered(&f.path("pulled"));
+    assert!(!got.is_empty() && got.values().all(|(n, _)| *n == 1), "{got:?}");
+    assert_eq!(status_json(&f)["pulls"][0]["cursor"], format!("{} 00:00:00", day().succ_opt().unwrap()));
+}
