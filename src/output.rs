@@ -64,12 +64,85 @@ impl AtomicFile {
         Ok(BufWriter::with_capacity(256 * 1024, file))
     }
 
-    /// Syncs the data to disk and renames the file into place.
+    /// Syncs the data to disk and renames the file into place (waiting a little for a program
+    /// that holds the file being replaced open, see [`rename_over`]).
     pub fn commit(self) -> Result<PathBuf> {
         self.temp.as_file().sync_all().map_err(|e| Error::io(&self.dest, e))?;
         let dest = self.dest.clone();
-        self.temp.persist(&dest).map_err(|e| Error::io(&dest, e.error))?;
-        Ok(dest)
+        let mut temp = self.temp;
+        let mut waits = IN_USE_WAITS.iter();
+        loop {
+            match temp.persist(&dest) {
+                Ok(_) => return Ok(dest),
+                Err(e) if is_in_use(&e.error) => match waits.next() {
+                    Some(ms) => {
+                        temp = e.file;
+                        std::thread::sleep(Duration::from_millis(*ms));
+                    }
+                    None => return Err(Error::io(&dest, e.error)),
+                },
+                Err(e) => return Err(Error::io(&dest, e.error)),
+            }
+        }
+    }
+}
+
+/// How long a replacement waits for another program to let go of the file it replaces, in steps
+/// (milliseconds; about 3 s in all): long enough for a reader that is just finishing, short enough
+/// not to hold up the next file.
+const IN_USE_WAITS: [u64; 6] = [50, 100, 200, 400, 800, 1500];
+
+/// True when an error says another program has the file open in a way that forbids replacing or
+/// moving it. Only Windows does that: a sharing or lock violation, or "access denied" for a file
+/// opened without delete sharing (Excel, Notepad, 1C reading it). Elsewhere a rename always wins.
+pub fn is_in_use(error: &io::Error) -> bool {
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::Foundation::{ERROR_ACCESS_DENIED, ERROR_LOCK_VIOLATION, ERROR_SHARING_VIOLATION};
+        matches!(
+            error.raw_os_error().map(|c| c as u32),
+            Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
+        )
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+/// Renames `from` over `to`. While another program holds `to` (or `from`) open so that it cannot
+/// be replaced (Windows), tries again for about 3 s; then the error is the caller's to handle.
+pub fn rename_over(from: &Path, to: &Path) -> io::Result<()> {
+    let mut waits = IN_USE_WAITS.iter();
+    loop {
+        match fs::rename(from, to) {
+            Err(e) if is_in_use(&e) => match waits.next() {
+                Some(ms) => std::thread::sleep(Duration::from_millis(*ms)),
+                None => return Err(e),
+            },
+            done => return done,
+        }
+    }
+}
+
+/// Whether another program has the file open for writing now (Windows: opening it while denying
+/// writers fails). A file still being written is not complete, however long its size has stood
+/// still. Elsewhere this cannot be known cheaply: `false`.
+pub fn is_open_for_writing(path: &Path) -> bool {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::FILE_SHARE_READ;
+        match OpenOptions::new().read(true).share_mode(FILE_SHARE_READ).open(path) {
+            Ok(_) => false,
+            Err(e) => is_in_use(&e),
+        }
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = path;
+        false
     }
 }
 

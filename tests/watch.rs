@@ -1,8 +1,6 @@
 //! The drop folder end to end: real folders, the real binary as a child process, millisecond
 //! timings from the configuration.
 
-#![cfg(unix)]
-
 mod watch_common;
 
 use std::fs;
@@ -31,7 +29,10 @@ fn init_then_watch_converts_a_dropped_file_within_the_window() {
     assert!(inbox.is_dir() && outbox.is_dir());
 
     let log = fs::File::create(dir.path().join("watch.log")).unwrap();
-    let mut child = Command::new(BIN).arg("watch").current_dir(dir.path()).stderr(log).spawn().unwrap();
+    let mut command = Command::new(BIN);
+    command.arg("watch").current_dir(dir.path()).stderr(log);
+    graceful_stop_possible(&mut command);
+    let mut child = command.spawn().unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let seed = fs::read(root().join("samples/kassatka-xml/seed-nomenclature.xml")).unwrap();
     let start = Instant::now();
@@ -77,7 +78,7 @@ fn a_cycle_sorts_the_inbox_into_outbox_done_and_error() {
     let reports: Vec<String> = list(&f.path("error")).into_iter().filter(|n| n.ends_with(".error.txt")).collect();
     let bad = reports.iter().find(|n| n.starts_with("bad-price")).expect("a report for bad-price.xml");
     let text = normalize(&fs::read_to_string(f.path("error").join(bad)).unwrap());
-    let text = text.replace(&f.data().display().to_string(), "<DATA>");
+    let text = with_placeholder(&text, &f.data(), "<DATA>");
     let text: String = text.lines().filter(|l| !l.starts_with("route:")).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!("bad_price_report", text);
 

@@ -1,8 +1,6 @@
 //! A burst: 1,000 files written into the inbox of a running watcher at once, one in ten a copy of
 //! another's content. Every file is settled, each content converted once, the copies are repeats.
 
-#![cfg(unix)]
-
 mod watch_common;
 
 use std::collections::HashSet;

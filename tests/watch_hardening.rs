@@ -2,8 +2,6 @@
 //! output that never fits, a file that crashes the converter, a journal that grows for ever. And
 //! failure messages that name the file they failed on. The real binary, as a child process.
 
-#![cfg(unix)]
-
 mod watch_common;
 
 use std::fs;
@@ -101,6 +99,7 @@ fn a_second_watcher_on_the_data_folder_is_refused_until_the_first_is_gone() {
 /// full disk does) is retried `max-retries` times, then its input goes to error/ with the reason
 /// — naming the file that could not be written — and the route goes on.
 #[test]
+#[cfg(unix)]
 fn an_output_that_never_fits_goes_to_error_after_the_retries() {
     let f = Fixture::new("max-retries = 2\n", "");
     drop_file(&f.inbox(), "big.xml", many_goods_xml(BIG_PRODUCTS).as_bytes());
@@ -129,6 +128,7 @@ fn an_output_that_never_fits_goes_to_error_after_the_retries() {
 
 /// `convert` names the output it could not write (writers report `<output>`).
 #[test]
+#[cfg(unix)]
 fn convert_names_the_output_it_could_not_write() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("big.xml");

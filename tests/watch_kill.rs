@@ -6,8 +6,6 @@
 //!
 //! The seed of the kill schedule is printed; `KASSA_BRIDGE_KILL_SEED=N` replays one.
 
-#![cfg(unix)]
-
 mod watch_common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -3,8 +3,6 @@
 //! comes back twice). Through the real binary: `kassa-bridge pull`, and `watch` with a route beside
 //! the pull, stopped, and killed with SIGKILL at random moments.
 
-#![cfg(unix)]
-
 mod upload_support;
 mod watch_common;
 

@@ -2,8 +2,6 @@
 //! on 127.0.0.1. An upload runs after the conversion; a failed one stays queued and is retried,
 //! also across a restart (after SIGKILL); nothing is sent twice; no credential is ever written.
 
-#![cfg(unix)]
-
 mod upload_support;
 mod watch_common;
 

@@ -5,6 +5,7 @@ mod commands;
 mod exit;
 mod pull;
 mod report;
+mod service;
 mod upload;
 mod watch;
 
@@ -32,7 +33,7 @@ Examples:
 /// Every format is read into one canonical model and written from it, so any readable
 /// catalogue becomes any writable one. Conversions stream: files of any size are fine.
 #[derive(Debug, Parser)]
-#[command(name = "kassa-bridge", version, after_help = AFTER_HELP, propagate_version = true)]
+#[command(name = "kassa-bridge", bin_name = "kassa-bridge", version, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -88,6 +89,14 @@ pub enum Command {
     /// schedule would, moving the cursor. With them: that period (receipts delivered before are
     /// left out unless --again). Uses the data folder's lock: not while `watch` runs.
     Pull(pull::PullArgs),
+    /// Run the drop folder as a Windows service: install, uninstall, start, stop, status
+    /// (elsewhere: prints the systemd unit).
+    ///
+    /// install registers `kassa-bridge watch --config FILE` with the Service Control Manager: it
+    /// starts with Windows, is restarted after a failure, logs to daily files in DATA\logs and its
+    /// errors to the event log. A stop finishes the file being converted. Run install, uninstall,
+    /// start and stop from a console opened as administrator.
+    Service(service::ServiceArgs),
 }
 
 /// The input options: `--from` beside the readers' options. `--from` names the command's input
@@ -183,6 +192,7 @@ fn localized(command: clap::Command) -> clap::Command {
         ("init", tr!("help-init"), None),
         ("status", tr!("help-status"), Some(tr!("help-status-more"))),
         ("pull", tr!("help-pull"), Some(tr!("help-pull-more"))),
+        ("service", tr!("help-service"), Some(tr!("help-service-more"))),
     ] {
         command = command.mut_subcommand(name, |c| {
             let long = match &more {
@@ -213,6 +223,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => watch::init(&args),
         Command::Status(args) => watch::status(&args, lang),
         Command::Pull(args) => pull::pull(&args, lang),
+        Command::Service(args) => service::service(&args, lang),
     };
     exit::exit(code)
 }

@@ -6,12 +6,15 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::{Layer, Layered, SubscriberExt};
+use tracing_subscriber::{EnvFilter, Registry};
 
 use kassa_bridge::i18n::{Lang, Text};
 use kassa_bridge::tr;
 use kassa_bridge::watch::config::{self, Config};
 use kassa_bridge::watch::status::shown_time;
-use kassa_bridge::watch::{self as drop_folder, RunMode, Status, Watcher};
+use kassa_bridge::watch::{self as drop_folder, RunMode, Status, StopHandle, Watcher};
 
 use super::exit::{self, code_for};
 use super::report::print_error;
@@ -58,11 +61,15 @@ pub struct LogArgs {
     /// Log only warnings and errors.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Write the log to files in DIR instead of standard error: one a day
+    /// (kassa-bridge.YYYY-MM-DD.log), the last 14 kept. The Windows service logs to DATA\logs.
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
 }
 
 impl LogArgs {
     pub fn init(&self) {
-        init_logging(self.log_format, self.verbose, self.quiet);
+        init_logging(self.log_format, self.verbose, self.quiet, self.log_dir.as_deref(), None);
     }
 }
 
@@ -114,11 +121,19 @@ pub struct StatusArgs {
 /// and statuses with every credential blanked out.
 const HTTP_LOG_TARGETS: &[&str] = &["ureq", "ureq_proto", "rustls", "rustls_webpki", "webpki"];
 
-fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
-    use tracing_subscriber::filter::{LevelFilter, Targets};
-    use tracing_subscriber::layer::SubscriberExt;
+/// How many daily log files `--log-dir` keeps.
+const LOG_FILES_KEPT: usize = 14;
+
+/// The subscriber the log's own layers sit on: the registry under both filters.
+pub(super) type LogBase = Layered<Targets, Layered<EnvFilter, Registry>>;
+/// One more layer beside the log's (the Windows service's event log).
+pub(super) type ExtraLayer = Box<dyn Layer<LogBase> + Send + Sync>;
+
+/// Installs the log: standard error, or daily files in `dir`; with `extra` beside it.
+pub(super) fn init_logging(format: LogFormat, verbose: u8, quiet: bool, dir: Option<&Path>, extra: Option<ExtraLayer>) {
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
     use tracing_subscriber::util::SubscriberInitExt;
-    use tracing_subscriber::EnvFilter;
     let level = match (quiet, verbose) {
         (true, _) => "warn",
         (false, 0) => "info",
@@ -132,11 +147,25 @@ fn init_logging(format: LogFormat, verbose: u8, quiet: bool) {
     let http_cap = HTTP_LOG_TARGETS
         .iter()
         .fold(Targets::new().with_default(LevelFilter::TRACE), |t, target| t.with_target(*target, LevelFilter::INFO));
-    let registry = tracing_subscriber::registry().with(filter).with(http_cap);
-    let layer = tracing_subscriber::fmt::layer()
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .with_target(false);
+    let registry = tracing_subscriber::registry().with(filter).with(http_cap).with(extra);
+    let files = dir.map(|dir| {
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("kassa-bridge")
+            .filename_suffix("log")
+            .max_log_files(LOG_FILES_KEPT)
+            .build(dir)
+            .map_err(|e| (dir, e))
+    });
+    let (writer, ansi) = match files {
+        Some(Ok(appender)) => (BoxMakeWriter::new(appender), false),
+        Some(Err((dir, e))) => {
+            eprintln!("{}", tr!("watch-log-dir-failed", dir = dir.display().to_string(), error = e.to_string()));
+            (BoxMakeWriter::new(io::stderr), io::stderr().is_terminal())
+        }
+        None => (BoxMakeWriter::new(io::stderr), io::stderr().is_terminal()),
+    };
+    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(ansi).with_target(false);
     let _ = match format {
         LogFormat::Human => registry.with(layer).try_init(),
         LogFormat::Json => registry.with(layer.json().flatten_event(true)).try_init(),
@@ -155,6 +184,24 @@ pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
     if args.poll {
         config.poll = true;
     }
+    let mode = if args.exit_when_idle { RunMode::UntilIdle } else { RunMode::Forever };
+    run_watcher(config, mode, |stop| {
+        // Ctrl-C / SIGTERM / SIGHUP (Ctrl-Break and closing the console on Windows): finish the
+        // current file, then exit; a second one exits at once.
+        if let Err(e) = ctrlc::set_handler(move || {
+            if stop.is_stopped() {
+                std::process::exit(130);
+            }
+            stop.stop();
+        }) {
+            tracing::warn!("{}", tr!("watch-no-signal-handler", error = e.to_string()));
+        }
+    })
+}
+
+/// Runs the watcher over `config` to its end and maps the result to an exit code; `on_start` gets
+/// its stop handle first (a signal handler, or the Windows service's stop request).
+pub(super) fn run_watcher(config: Config, mode: RunMode, on_start: impl FnOnce(StopHandle)) -> u8 {
     let mut watcher = match Watcher::new(config) {
         Ok(w) => w,
         Err(e) => {
@@ -162,17 +209,7 @@ pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
             return code_for(e.kind());
         }
     };
-    let stop = watcher.stop_handle();
-    // Ctrl-C / SIGTERM / SIGHUP: finish the current file, then exit; a second one exits at once.
-    if let Err(e) = ctrlc::set_handler(move || {
-        if stop.is_stopped() {
-            std::process::exit(130);
-        }
-        stop.stop();
-    }) {
-        tracing::warn!("{}", tr!("watch-no-signal-handler", error = e.to_string()));
-    }
-    let mode = if args.exit_when_idle { RunMode::UntilIdle } else { RunMode::Forever };
+    on_start(watcher.stop_handle());
     match watcher.run(mode) {
         Ok(summary) => {
             tracing::info!(

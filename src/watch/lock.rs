@@ -1,5 +1,6 @@
 //! One watcher per data folder: `DATA/watch.lock`, held with an OS file lock for as long as the
-//! watcher runs, with the holder's pid written in it for the message a second watcher prints.
+//! watcher runs, with the holder's pid written in it for the message a second watcher prints (on
+//! Windows, where locks are mandatory, the lock is on a byte beyond the pid, which stays readable).
 //!
 //! Two watchers on one data folder would delete each other's staging files and journal false
 //! "vanished" entries. The OS releases the lock when its process ends in any way (a crash, a kill
@@ -9,7 +10,7 @@
 //! The file itself is never removed: a watcher that removed it on exit could let two later ones
 //! lock two different files of the same name. A clean stop empties it instead.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -35,16 +36,11 @@ impl DataLock {
         let io = |e| Error::io(&path, e);
         let mut file =
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                // Where locks are mandatory (Windows) the holder's pid cannot be read.
-                let holder = holder_pid(&mut file)
-                    .map_or_else(|| tr!("watch-lock-pid-unknown"), |pid| tr!("watch-lock-pid", pid = pid.to_string()));
-                let message = tr!("watch-lock-busy", holder = holder, folder = data_dir.display().to_string());
-                return Err(io(io::Error::new(io::ErrorKind::ResourceBusy, message)));
-            }
-            Err(TryLockError::Error(e)) => return Err(io(e)),
+        if !try_lock(&file).map_err(io)? {
+            let holder = holder_pid(&mut file)
+                .map_or_else(|| tr!("watch-lock-pid-unknown"), |pid| tr!("watch-lock-pid", pid = pid.to_string()));
+            let message = tr!("watch-lock-busy", holder = holder, folder = data_dir.display().to_string());
+            return Err(io(io::Error::new(io::ErrorKind::ResourceBusy, message)));
         }
         if let Some(pid) = holder_pid(&mut file).filter(|pid| *pid != std::process::id()) {
             tracing::info!(lock = %path.display(), pid, "{}", tr!("watch-lock-taken-over"));
@@ -67,6 +63,42 @@ impl Drop for DataLock {
     /// A clean stop leaves an empty file, so the next start has nothing to take over.
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
+    }
+}
+
+/// Takes the OS lock of the file without waiting: `false` when another process holds it.
+#[cfg(not(windows))]
+fn try_lock(file: &File) -> io::Result<bool> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Windows locks are mandatory: a lock over the whole file would make the holder's pid unreadable
+/// to the watcher it refuses. So one byte far beyond the pid is locked instead (Windows allows
+/// locks past the end of a file); the OS releases it when the process ends, however it ends.
+#[cfg(windows)]
+fn try_lock(file: &File) -> io::Result<bool> {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Foundation::{ERROR_IO_PENDING, ERROR_LOCK_VIOLATION};
+    use windows_sys::Win32::Storage::FileSystem::{LockFileEx, LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY};
+    use windows_sys::Win32::System::IO::OVERLAPPED;
+    let mut at = OVERLAPPED::default();
+    // Offset 2^62.
+    at.Anonymous.Anonymous.OffsetHigh = 0x4000_0000;
+    // SAFETY: a valid handle of an open file and an OVERLAPPED that outlives the (synchronous) call.
+    let ok = unsafe {
+        LockFileEx(file.as_raw_handle(), LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &mut at)
+    };
+    if ok != 0 {
+        return Ok(true);
+    }
+    let error = io::Error::last_os_error();
+    match error.raw_os_error().map(|c| c as u32) {
+        Some(ERROR_LOCK_VIOLATION) | Some(ERROR_IO_PENDING) => Ok(false),
+        _ => Err(error),
     }
 }
 

@@ -470,6 +470,13 @@ impl Watcher {
                 state.inbox.forget(name);
                 return None;
             }
+            // A writer that paused longer than the stability window still has the file open
+            // (seen on Windows; it is judged again from the start).
+            if crate::output::is_open_for_writing(&route.inbox.join(name)) {
+                tracing::debug!(route = %route.name, file = %name, "waits: still open by the program writing it");
+                state.inbox.forget(name);
+                return None;
+            }
         }
         if let Err(reason) = std::fs::create_dir_all(&route.processing) {
             tracing::error!(route = %route.name, folder = %route.processing.display(), "{}", tr!("watch-cannot-make-folder", error = reason.to_string()));
@@ -488,6 +495,9 @@ impl Watcher {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     tracing::debug!(route = %route.name, file = %name, "left the inbox before it was taken");
+                }
+                Err(e) if crate::output::is_in_use(&e) => {
+                    tracing::debug!(route = %route.name, file = %name, "waits: another program has it open");
                 }
                 Err(e) => {
                     tracing::warn!(route = %route.name, file = %name, "{}", tr!("watch-cannot-take", error = e.to_string()))

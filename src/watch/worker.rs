@@ -239,7 +239,7 @@ impl Worker<'_> {
         }
 
         let main = &job.inputs[0];
-        let outputs = match &job.plan {
+        let mut outputs = match &job.plan {
             Some(plan) if job.redo => {
                 self.append(Entry::new(&route.name, &key, &inputs, Event::Started { outputs: plan.clone() }))?;
                 job.redo = false;
@@ -325,8 +325,23 @@ impl Worker<'_> {
                 }
             }
         }
-        for (i, (staging, output)) in stagings.iter().zip(&outputs).enumerate() {
-            if let Err(e) = fs::rename(staging, output) {
+        for (i, (staging, output)) in stagings.iter().zip(outputs.iter_mut()).enumerate() {
+            let placed = crate::output::rename_over(staging, output).or_else(|e| {
+                // A reader (the till's import, Excel) still holds the output being replaced
+                // (Windows): the new content goes under a new name, as when the name is taken.
+                if !crate::output::is_in_use(&e) {
+                    return Err(e);
+                }
+                let dir = output.parent().unwrap_or(Path::new("."));
+                let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let other = stamped_name(dir, &name, None);
+                fs::rename(staging, &other)?;
+                tracing::warn!(route = %route.name, file = %main, output = %other.display(), "{}",
+                    tr!("watch-output-in-use", path = output.display().to_string()));
+                *output = other;
+                Ok(())
+            });
+            if let Err(e) = placed {
                 cleanup(&stagings[i..]);
                 return Err(Outcome::Blocked(tr!(
                     "watch-outbox-failing-at",

@@ -97,6 +97,7 @@ impl Fixture {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
+        graceful_stop_possible(&mut command);
         command
     }
 
@@ -183,6 +184,17 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// `text` with `path` replaced by `placeholder`, and (on Windows) `\` separators as `/`, so that
+/// one snapshot holds on both systems.
+pub fn with_placeholder(text: &str, path: &Path, placeholder: &str) -> String {
+    let text = text.replace(&path.display().to_string(), placeholder);
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text
+    }
+}
+
 /// Waits for a child at most `limit`; `None` when it is still running.
 pub fn wait_with_limit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let start = Instant::now();
@@ -210,7 +222,9 @@ pub fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
 }
 
 /// Limits the size of every file the child writes to `bytes`: a write beyond fails with EFBIG
-/// ("File too large"), as a write to a full disk fails — the tests cannot fill a disk.
+/// ("File too large"), as a write to a full disk fails — the tests cannot fill a disk. (Windows has
+/// no such limit for a process: the tests that use it run on Unix only.)
+#[cfg(unix)]
 pub fn limit_file_size(command: &mut Command, bytes: u64) {
     use std::os::unix::process::CommandExt;
     // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit) are made.
@@ -227,11 +241,35 @@ pub fn limit_file_size(command: &mut Command, bytes: u64) {
     }
 }
 
-/// Sends SIGTERM (the service manager's stop).
+/// Prepares a child for [`terminate`]: on Windows it gets a process group of its own, which a
+/// Ctrl-Break can be sent to without reaching the test itself.
+pub fn graceful_stop_possible(command: &mut Command) {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        command.creation_flags(windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP);
+    }
+    #[cfg(not(windows))]
+    let _ = command;
+}
+
+/// Asks the watcher to stop gracefully, as a service manager does: SIGTERM on Unix, Ctrl-Break on
+/// Windows (the child was started by [`Fixture::command`] in its own process group). A kill
+/// (SIGKILL, `TerminateProcess`) is `Child::kill` on both.
 pub fn terminate(child: &Child) {
-    // SAFETY: kill(2) on our own child's pid; no memory is involved.
-    let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-    assert_eq!(rc, 0, "kill -TERM {}", child.id());
+    #[cfg(unix)]
+    {
+        // SAFETY: kill(2) on our own child's pid; no memory is involved.
+        let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        assert_eq!(rc, 0, "kill -TERM {}", child.id());
+    }
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::System::Console::{GenerateConsoleCtrlEvent, CTRL_BREAK_EVENT};
+        // SAFETY: a plain call with the id of our child's process group.
+        let ok = unsafe { GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, child.id()) };
+        assert_ne!(ok, 0, "Ctrl-Break to {}: {}", child.id(), std::io::Error::last_os_error());
+    }
 }
 
 /// A small Кассатка nomenclature, different for every `i`.

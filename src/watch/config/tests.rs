@@ -1,16 +1,21 @@
 use super::*;
 use crate::options::KassatkaDialect;
 
+/// An absolute folder on this system.
+fn srv() -> PathBuf {
+    PathBuf::from(if cfg!(windows) { r"C:\srv\kb" } else { "/srv/kb" })
+}
+
 #[test]
 fn the_example_is_the_default_layout() {
-    let c = Config::default_layout(Some(Path::new("/srv/kb"))).unwrap();
+    let c = Config::default_layout(Some(&srv())).unwrap();
     assert_eq!(c.timings, Timings::default());
     assert_eq!(c.routes.len(), 1);
     let r = &c.routes[0];
     assert_eq!(r.name, "default");
-    assert_eq!(r.inbox, Path::new("/srv/kb/inbox"));
-    assert_eq!(r.processing, Path::new("/srv/kb/processing"));
-    assert_eq!(r.outbox, Path::new("/srv/kb/outbox"));
+    assert_eq!(r.inbox, srv().join("inbox"));
+    assert_eq!(r.processing, srv().join("processing"));
+    assert_eq!(r.outbox, srv().join("outbox"));
     assert_eq!(r.targets[0].format.name, "kassatka-xml");
     assert_eq!(r.targets[0].output_name("goods.xml"), "goods.xml");
     assert!(!c.poll);
@@ -25,10 +30,11 @@ fn the_russian_example_is_the_same_configuration() {
     assert_eq!(ru.lang, Some(crate::i18n::Lang::Ru));
     ru.lang = None;
     assert_eq!(format!("{en:?}"), format!("{ru:?}"));
-    let dir = Some(Path::new("/srv/kb"));
+    let srv = srv();
+    let dir = Some(srv.as_path());
     let (en, mut ru) = (parse(&example_in(crate::i18n::Lang::En, dir)), parse(&example_in(crate::i18n::Lang::Ru, dir)));
     ru.lang = None;
-    assert_eq!(en.data_dir, Path::new("/srv/kb"));
+    assert_eq!(en.data_dir, srv);
     assert_eq!(format!("{en:?}"), format!("{ru:?}"));
     // The commented keys too (a reader uncomments them): the same in both, in the same order.
     let keys = |text: &str| -> Vec<String> {

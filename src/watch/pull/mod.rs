@@ -314,7 +314,7 @@ impl Puller<'_> {
             let staging = staging_path(output, &key);
             // Gone: renamed before an interruption.
             if exists(&staging) {
-                fs::rename(&staging, output).map_err(|e| {
+                crate::output::rename_over(&staging, output).map_err(|e| {
                     Ending::Failed(tr!(
                         "pull-outbox-failing-at",
                         path = output.display().to_string(),

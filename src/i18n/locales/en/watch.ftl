@@ -107,6 +107,8 @@ watch-status-pull-journal-skipped = pulls' journal: { $count } unreadable lines 
 
 ## `kassa-bridge watch`, `init`, `status`
 watch-no-signal-handler = cannot handle Ctrl-C/SIGTERM ({ $error }); a stop may interrupt a conversion (a restart redoes it)
+watch-log-dir-failed = cannot write the log into { $dir } ({ $error }); logging to standard error
+watch-output-in-use = { $path } is held open by another program and cannot be replaced: the new output is written under a new name
 watch-done = done
 watch-uploads-left = uploads were refused and are left queued (see `kassa-bridge status`); exit code { $code }
 watch-pull-failures = a pull failed and is retried at the next start (see `kassa-bridge status`); exit code { $code }

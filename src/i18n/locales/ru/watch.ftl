@@ -115,6 +115,8 @@ watch-status-pull-journal-skipped = журнал загрузок: пропущ�
 
 ## `kassa-bridge watch`, `init`, `status`
 watch-no-signal-handler = не удалось перехватить Ctrl-C/SIGTERM ({ $error }); остановка может прервать преобразование (при перезапуске оно будет выполнено заново)
+watch-log-dir-failed = не удалось писать журнал в { $dir } ({ $error }); журнал идёт в стандартный вывод ошибок
+watch-output-in-use = { $path } открыт другой программой, заменить его нельзя: новый результат записан под новым именем
 watch-done = готово
 watch-uploads-left = сервис отклонил отправку, файлы остались в очереди (см. `kassa-bridge status`); код выхода { $code }
 watch-pull-failures = загрузка из сервиса не удалась и будет повторена при следующем запуске (см. `kassa-bridge status`); код выхода { $code }
