@@ -25,6 +25,7 @@ fn listing(dir: &Path) -> Vec<String> {
 }
 
 /// What the binary writes for the seed as canonical JSON, to compare outputs with.
+#[cfg(unix)]
 fn seed_as_json() -> Vec<u8> {
     let out = run(&["convert", arg(&seed()), "-t", "canonical-json", "-o", "-", "-q"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -29,10 +29,7 @@ fn init_then_watch_converts_a_dropped_file_within_the_window() {
     assert!(inbox.is_dir() && outbox.is_dir());
 
     let log = fs::File::create(dir.path().join("watch.log")).unwrap();
-    let mut command = Command::new(BIN);
-    command.arg("watch").current_dir(dir.path()).stderr(log);
-    graceful_stop_possible(&mut command);
-    let mut child = command.spawn().unwrap();
+    let mut child = Command::new(BIN).arg("watch").current_dir(dir.path()).stderr(log).spawn().unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let seed = fs::read(root().join("samples/kassatka-xml/seed-nomenclature.xml")).unwrap();
     let start = Instant::now();
@@ -317,4 +314,32 @@ fn poll_mode_finds_files_without_events() {
     wait_with_limit(&mut child, Duration::from_secs(5)).expect("stops");
     assert!(converted, "{}", f.logs());
     assert!(f.logs().contains("poll=true"), "{}", f.logs());
+}
+
+/// `kassa-bridge stop` finds the watcher of a data folder through its lock and stops it cleanly
+/// (SIGTERM on Unix, the watcher's event on Windows); with none running it says so and exits 0.
+#[test]
+fn stop_asks_the_watcher_of_the_data_folder_to_exit() {
+    let f = Fixture::new("", "");
+    let stop = || Command::new(BIN).args(["stop", "--wait", "20s", "--config"]).arg(&f.config).output().unwrap();
+    let idle = stop();
+    assert_eq!(idle.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&idle.stderr).contains("no watcher runs on the data folder"));
+
+    let mut child = f.spawn(&[]);
+    let pid = child.id().to_string();
+    let lock = f.path("watch.lock");
+    assert!(wait_for(LIMIT, || fs::read_to_string(&lock).is_ok_and(|t| t.trim() == pid)), "{}", f.logs());
+    drop_file(&f.inbox(), "goods.xml", goods_xml(3).as_bytes());
+    assert!(wait_for(LIMIT, || f.path("outbox/goods.xml").exists()), "{}", f.logs());
+    // The watcher listens for `stop` from its start on; on Windows that is a moment after the lock.
+    std::thread::sleep(Duration::from_millis(300));
+    let out = stop();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}; logs: {}", f.logs());
+    assert!(said.contains(&format!("asked the watcher (pid {pid})")) && said.contains("has stopped"), "{said}");
+    let status = wait_with_limit(&mut child, LIMIT).expect("the watcher exits");
+    assert!(status.success(), "{status:?}; logs: {}", f.logs());
+    assert!(f.logs().contains("stopped"), "{}", f.logs());
+    assert_eq!(fs::read_to_string(&lock).unwrap(), "", "a clean stop");
 }

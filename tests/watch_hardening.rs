@@ -6,7 +6,6 @@ mod watch_common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::{DateTime, Local};
@@ -18,7 +17,9 @@ const LIMIT: Duration = Duration::from_secs(30);
 
 /// Bigger than the file-size limit below once converted; the limit leaves room for the rest
 /// (journal, error report, log).
+#[cfg(unix)]
 const FILE_SIZE_LIMIT: u64 = 128 * 1024;
+#[cfg(unix)]
 const BIG_PRODUCTS: usize = 3000;
 
 /// Journal entries written by hand, as an earlier run would have left them.
@@ -134,7 +135,7 @@ fn convert_names_the_output_it_could_not_write() {
     let input = dir.path().join("big.xml");
     fs::write(&input, many_goods_xml(BIG_PRODUCTS)).unwrap();
     let output = dir.path().join("out.json");
-    let mut command = Command::new(BIN);
+    let mut command = std::process::Command::new(BIN);
     command.arg("convert").arg(&input).args(["-t", "json", "-o"]).arg(&output);
     limit_file_size(&mut command, FILE_SIZE_LIMIT);
     let run = command.output().unwrap();

@@ -6,6 +6,7 @@ mod exit;
 mod pull;
 mod report;
 mod service;
+mod stop;
 mod upload;
 mod watch;
 
@@ -89,6 +90,11 @@ pub enum Command {
     /// schedule would, moving the cursor. With them: that period (receipts delivered before are
     /// left out unless --again). Uses the data folder's lock: not while `watch` runs.
     Pull(pull::PullArgs),
+    /// Ask the watcher of a data folder to finish the file it is converting and exit.
+    ///
+    /// As Ctrl-C does at its console, for a watcher started by Task Scheduler, a script or in
+    /// another session. Waits until it has exited (--wait); exit code 0 also when none runs.
+    Stop(stop::StopArgs),
     /// Run the drop folder as a Windows service: install, uninstall, start, stop, status
     /// (elsewhere: prints the systemd unit).
     ///
@@ -192,6 +198,7 @@ fn localized(command: clap::Command) -> clap::Command {
         ("init", tr!("help-init"), None),
         ("status", tr!("help-status"), Some(tr!("help-status-more"))),
         ("pull", tr!("help-pull"), Some(tr!("help-pull-more"))),
+        ("stop", tr!("help-stop"), Some(tr!("help-stop-more"))),
         ("service", tr!("help-service"), Some(tr!("help-service-more"))),
     ] {
         command = command.mut_subcommand(name, |c| {
@@ -223,6 +230,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => watch::init(&args),
         Command::Status(args) => watch::status(&args, lang),
         Command::Pull(args) => pull::pull(&args, lang),
+        Command::Stop(args) => stop::stop(&args, lang),
         Command::Service(args) => service::service(&args, lang),
     };
     exit::exit(code)

@@ -186,6 +186,8 @@ pub fn watch(args: &WatchArgs, lang: Option<Lang>) -> u8 {
     }
     let mode = if args.exit_when_idle { RunMode::UntilIdle } else { RunMode::Forever };
     run_watcher(config, mode, |stop| {
+        // `kassa-bridge stop` (on Windows through an event; elsewhere it is SIGTERM, below).
+        super::stop::listen(stop.clone());
         // Ctrl-C / SIGTERM / SIGHUP (Ctrl-Break and closing the console on Windows): finish the
         // current file, then exit; a second one exits at once.
         if let Err(e) = ctrlc::set_handler(move || {

@@ -59,6 +59,31 @@ impl DataLock {
     }
 }
 
+/// Who holds a data folder's lock now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Nobody,
+    /// A running watcher, with the pid it wrote (`None` when it could not be read).
+    Watcher(Option<u32>),
+}
+
+impl DataLock {
+    /// Whether a watcher holds the lock of `data_dir` now, and its pid. Tells by trying the lock
+    /// (released at once), so a pid left by a watcher that died is never taken for a live one.
+    pub fn holder(data_dir: &Path) -> Result<Holder> {
+        let path = data_dir.join(LOCK_FILE);
+        let mut file = match OpenOptions::new().read(true).write(true).open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Holder::Nobody),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        if try_lock(&file).map_err(|e| Error::io(&path, e))? {
+            return Ok(Holder::Nobody);
+        }
+        Ok(Holder::Watcher(holder_pid(&mut file)))
+    }
+}
+
 impl Drop for DataLock {
     /// A clean stop leaves an empty file, so the next start has nothing to take over.
     fn drop(&mut self) {
@@ -123,7 +148,9 @@ mod tests {
         let refused = DataLock::acquire(dir.path()).unwrap_err().to_string();
         assert!(refused.contains(&format!("pid {}", std::process::id())), "{refused}");
         assert!(refused.contains("one watcher per data folder"), "{refused}");
+        assert_eq!(DataLock::holder(dir.path()).unwrap(), Holder::Watcher(Some(std::process::id())));
         drop(first);
+        assert_eq!(DataLock::holder(dir.path()).unwrap(), Holder::Nobody);
         assert_eq!(std::fs::read_to_string(dir.path().join(LOCK_FILE)).unwrap(), "");
         // A pid left behind by a process that died holding no lock any more.
         std::fs::write(dir.path().join(LOCK_FILE), "999999\n").unwrap();

@@ -97,7 +97,6 @@ impl Fixture {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
-        graceful_stop_possible(&mut command);
         command
     }
 
@@ -241,21 +240,10 @@ pub fn limit_file_size(command: &mut Command, bytes: u64) {
     }
 }
 
-/// Prepares a child for [`terminate`]: on Windows it gets a process group of its own, which a
-/// Ctrl-Break can be sent to without reaching the test itself.
-pub fn graceful_stop_possible(command: &mut Command) {
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::CommandExt;
-        command.creation_flags(windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP);
-    }
-    #[cfg(not(windows))]
-    let _ = command;
-}
-
-/// Asks the watcher to stop gracefully, as a service manager does: SIGTERM on Unix, Ctrl-Break on
-/// Windows (the child was started by [`Fixture::command`] in its own process group). A kill
-/// (SIGKILL, `TerminateProcess`) is `Child::kill` on both.
+/// Asks the watcher to stop gracefully, as a service manager or `kassa-bridge stop` does: SIGTERM
+/// on Unix; on Windows the named event every watcher listens on (Wine delivers no console
+/// Ctrl-Break between processes, so that path is not taken here). A kill (SIGKILL,
+/// `TerminateProcess`) is `Child::kill` on both.
 pub fn terminate(child: &Child) {
     #[cfg(unix)]
     {
@@ -265,10 +253,28 @@ pub fn terminate(child: &Child) {
     }
     #[cfg(windows)]
     {
-        use windows_sys::Win32::System::Console::{GenerateConsoleCtrlEvent, CTRL_BREAK_EVENT};
-        // SAFETY: a plain call with the id of our child's process group.
-        let ok = unsafe { GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, child.id()) };
-        assert_ne!(ok, 0, "Ctrl-Break to {}: {}", child.id(), std::io::Error::last_os_error());
+        use windows_sys::Win32::Foundation::CloseHandle;
+        use windows_sys::Win32::System::Threading::{OpenEventW, SetEvent, EVENT_MODIFY_STATE};
+        // The watcher makes its event as it starts: a test may ask a moment before.
+        let start = Instant::now();
+        loop {
+            for ns in ["Global", "Local"] {
+                let name: Vec<u16> =
+                    format!("{ns}\\kassa-bridge-stop-{}", child.id()).encode_utf16().chain([0]).collect();
+                // SAFETY: a NUL-terminated name; the handle is closed after use.
+                unsafe {
+                    let event = OpenEventW(EVENT_MODIFY_STATE, 0, name.as_ptr());
+                    if !event.is_null() {
+                        let set = SetEvent(event);
+                        CloseHandle(event);
+                        assert_ne!(set, 0, "SetEvent for {}", child.id());
+                        return;
+                    }
+                }
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "watcher {} never listened for stop", child.id());
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

@@ -25,7 +25,7 @@ use windows_sys::Win32::Foundation::{
     ERROR_SERVICE_MARKED_FOR_DELETE, ERROR_SERVICE_NOT_ACTIVE,
 };
 
-use kassa_bridge::i18n::{Lang, Text};
+use kassa_bridge::i18n::Lang;
 use kassa_bridge::tr;
 use kassa_bridge::watch::RunMode;
 
@@ -43,7 +43,7 @@ const STOP_WAIT: Duration = Duration::from_secs(120);
 /// What the SCM is told a stop may take: the longest conversion.
 const STOP_HINT: Duration = Duration::from_secs(120);
 
-fn manager(access: ServiceManagerAccess) -> Result<ServiceManager, Text> {
+fn manager(access: ServiceManagerAccess) -> Result<ServiceManager, String> {
     ServiceManager::local_computer(None::<&str>, access).map_err(|e| explain(DEFAULT_FOR_ERRORS, e))
 }
 
@@ -51,7 +51,7 @@ fn manager(access: ServiceManagerAccess) -> Result<ServiceManager, Text> {
 const DEFAULT_FOR_ERRORS: &str = super::DEFAULT_NAME;
 
 /// A Windows error said for a user: what it means for this command and what to do.
-fn explain(name: &str, error: windows_service::Error) -> Text {
+fn explain(name: &str, error: windows_service::Error) -> String {
     let code = match &error {
         windows_service::Error::Winapi(e) => e.raw_os_error().map(|c| c as u32),
         _ => None,
@@ -73,7 +73,7 @@ fn error_text(error: &windows_service::Error) -> String {
     }
 }
 
-fn fail(text: Text) -> u8 {
+fn fail(text: String) -> u8 {
     eprintln!("{}", tr!("watch-error", error = text.to_string()));
     exit::IO
 }
@@ -178,7 +178,7 @@ fn wait_for(
     }
 }
 
-fn open(name: &str, access: ServiceAccess) -> Result<windows_service::service::Service, Text> {
+fn open(name: &str, access: ServiceAccess) -> Result<windows_service::service::Service, String> {
     let manager = manager(ServiceManagerAccess::CONNECT)?;
     manager.open_service(name, access).map_err(|e| explain(name, e))
 }
@@ -314,7 +314,7 @@ fn configured_logs(service: &windows_service::service::Service) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-fn state_text(state: ServiceState) -> Text {
+fn state_text(state: ServiceState) -> String {
     match state {
         ServiceState::Running => tr!("service-state-running"),
         ServiceState::Stopped => tr!("service-state-stopped"),
@@ -374,7 +374,8 @@ fn serve(launch: &Launch, events: &Arc<eventlog::EventLog>) -> u8 {
                     stop.stop();
                 }
                 if let Some(handle) = status_handle.get() {
-                    let _ = handle.set_service_status(status(ServiceState::StopPending, ServiceExitCode::NO_ERROR));
+                    let _ =
+                        handle.set_service_status(service_status(ServiceState::StopPending, ServiceExitCode::NO_ERROR));
                 }
                 ServiceControlHandlerResult::NoError
             }
@@ -390,7 +391,7 @@ fn serve(launch: &Launch, events: &Arc<eventlog::EventLog>) -> u8 {
         }
     };
     let _ = status_handle.set(handle);
-    let _ = handle.set_service_status(status(ServiceState::StartPending, ServiceExitCode::NO_ERROR));
+    let _ = handle.set_service_status(service_status(ServiceState::StartPending, ServiceExitCode::NO_ERROR));
 
     let code = run_watcher(launch, events, &stop, &handle);
     let exit_code =
@@ -399,7 +400,7 @@ fn serve(launch: &Launch, events: &Arc<eventlog::EventLog>) -> u8 {
         &tr!("service-event-stopped", config = launch.config.display().to_string(), code = code.to_string())
             .to_string(),
     );
-    let _ = handle.set_service_status(status(ServiceState::Stopped, exit_code));
+    let _ = handle.set_service_status(service_status(ServiceState::Stopped, exit_code));
     code
 }
 
@@ -431,11 +432,11 @@ fn run_watcher(
     );
     watch_cli::run_watcher(config, RunMode::Forever, |stop_handle| {
         let _ = stop.set(stop_handle);
-        let _ = handle.set_service_status(status(ServiceState::Running, ServiceExitCode::NO_ERROR));
+        let _ = handle.set_service_status(service_status(ServiceState::Running, ServiceExitCode::NO_ERROR));
     })
 }
 
-fn status(state: ServiceState, exit_code: ServiceExitCode) -> ServiceStatus {
+fn service_status(state: ServiceState, exit_code: ServiceExitCode) -> ServiceStatus {
     let (controls_accepted, wait_hint) = match state {
         ServiceState::Running => (ServiceControlAccept::STOP | ServiceControlAccept::SHUTDOWN, Duration::ZERO),
         ServiceState::StopPending => (ServiceControlAccept::empty(), STOP_HINT),

@@ -26,5 +26,7 @@ help-status = Show what the drop folder did: routes' counts and last errors, pul
 help-status-more = Per route: files waiting now, the journal's counts, uploads, the last conversions and errors. Per pull: its cursor, the last and next run, how many periods it is behind, the last error, and what it delivered last.
 help-pull = Run one `[[pull]]` of the drop-folder configuration now (for cron, and for catching up)
 help-pull-more = Without --from/--to: every period from the pull's cursor up to now − settle, as the schedule would, moving the cursor. With them: that period (receipts delivered before are left out unless --again). Uses the data folder's lock: not while `watch` runs.
+help-stop = Ask the watcher of a data folder to finish the file it is converting and exit
+help-stop-more = As Ctrl-C does at its console, for a watcher started by Task Scheduler, a script or in another session. Waits until it has exited (--wait); exit code 0 also when none runs.
 help-service = Run the drop folder as a Windows service: install, uninstall, start, stop, status (elsewhere: prints the systemd unit)
 help-service-more = install registers `kassa-bridge watch --config FILE` with the Service Control Manager: it starts with Windows, is restarted after a failure, logs to daily files in DATA\logs and its errors to the event log. A stop finishes the file being converted. Run install, uninstall, start and stop from a console opened as administrator.

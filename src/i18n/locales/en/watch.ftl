@@ -162,3 +162,12 @@ watch-lock-pid = pid { $pid }
 watch-lock-busy = another `kassa-bridge watch` ({ $holder }) is using the data folder { $folder }; run one watcher per data folder (stop that one, or give this one its own --data-dir)
 watch-lock-taken-over = took over the lock of a watcher that ended without a clean stop (a crash or a kill)
 watch-config-built-in = <built-in configuration>
+
+## `kassa-bridge stop`
+stop-nothing-runs = no watcher runs on the data folder { $folder }
+stop-pid-unknown = a watcher runs on the data folder { $folder }, but its pid cannot be read from watch.lock
+stop-request-failed = cannot ask the watcher (pid { $pid }) to stop: { $error }
+stop-asked = asked the watcher (pid { $pid }) of { $folder } to stop; it finishes the file it is converting first
+stop-stopped = the watcher (pid { $pid }) has stopped
+stop-still-running = the watcher (pid { $pid }) is still running after { $waited } (a long conversion?); it stops after that file
+stop-cannot-listen = `kassa-bridge stop` cannot reach this watcher ({ $error }); Ctrl-C or Ctrl-Break at its console still stop it
