@@ -18,6 +18,14 @@ fn cli_cases() {
     trycmd::TestCases::new().register_bin("kassa-bridge", Path::new(BIN)).case("tests/cmd/*.toml");
 }
 
+/// Cases whose text is Unix's (`service` explains systemd there; on Windows it is the SCM's,
+/// tested in `tests/windows.rs`).
+#[cfg(unix)]
+#[test]
+fn cli_cases_unix() {
+    trycmd::TestCases::new().register_bin("kassa-bridge", Path::new(BIN)).case("tests/cmd-unix/*.toml");
+}
+
 fn sample(rel: &str) -> PathBuf {
     support::root().join("samples").join(rel)
 }

@@ -24,14 +24,20 @@ pub const REMOTE: u8 = 7;
 pub const TABLE: &[(u8, &str)] = &[
     (OK, "success (warnings, if any, were printed)"),
     (FINDINGS, "`inspect` found problems in the data"),
-    (USAGE, "bad command line, or the data needs an option to convert (e.g. `--price-type`)"),
+    (
+        USAGE,
+        "bad command line, or the data needs an option to convert (e.g. `--price-type`); `service start`, `stop`, `status`, `uninstall` where there is no Windows service manager",
+    ),
     (
         BAD_INPUT,
         "the input is broken: bad value, malformed file, wrong encoding (the message names file, line, column), or it goes beyond a limit (see Limits)",
     ),
     (STRICT, "`--strict`: the conversion would drop or change information"),
     (FORMAT, "unknown, undetectable or ambiguous format, or a conversion the formats cannot do"),
-    (IO, "a file could not be read or written (`watch`: also another watcher holds the data folder)"),
+    (
+        IO,
+        "a file could not be read or written (`watch`: also another watcher holds the data folder; `stop`: the watcher is still busy after `--wait`; `service`: the Service Control Manager refused)",
+    ),
     (
         REMOTE,
         "a service (Кассатка, БИФИТ Касса) failed or refused: an HTTP error, unreachable after the retries, a job that failed or did not finish in time, items it did not take (`watch --exit-when-idle`: uploads left queued, or a pull failed; `pull`: the pull failed)",
