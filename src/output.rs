@@ -74,7 +74,7 @@ impl AtomicFile {
         loop {
             match temp.persist(&dest) {
                 Ok(_) => return Ok(dest),
-                Err(e) if is_in_use(&e.error) => match waits.next() {
+                Err(e) if is_replace_refused(&e.error) => match waits.next() {
                     Some(ms) => {
                         temp = e.file;
                         std::thread::sleep(Duration::from_millis(*ms));
@@ -92,22 +92,34 @@ impl AtomicFile {
 /// not to hold up the next file.
 const IN_USE_WAITS: [u64; 6] = [50, 100, 200, 400, 800, 1500];
 
-/// True when an error says another program has the file open in a way that forbids replacing or
-/// moving it. Only Windows does that: a sharing or lock violation, or "access denied" for a file
-/// opened without delete sharing (Excel, Notepad, 1C reading it). Elsewhere a rename always wins.
+/// True when an error says another program has the file open in a way that forbids what was
+/// tried (moving it, opening it denying writers). Only Windows does that: a sharing or lock
+/// violation. Elsewhere a rename always wins.
 pub fn is_in_use(error: &io::Error) -> bool {
     #[cfg(windows)]
     {
-        use windows_sys::Win32::Foundation::{ERROR_ACCESS_DENIED, ERROR_LOCK_VIOLATION, ERROR_SHARING_VIOLATION};
-        matches!(
-            error.raw_os_error().map(|c| c as u32),
-            Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
-        )
+        use windows_sys::Win32::Foundation::{ERROR_LOCK_VIOLATION, ERROR_SHARING_VIOLATION};
+        matches!(error.raw_os_error().map(|c| c as u32), Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION))
     }
     #[cfg(not(windows))]
     {
         let _ = error;
         false
+    }
+}
+
+/// True when a rename over an existing file was refused because another program holds that file
+/// open: [`is_in_use`], or on Windows "access denied", what replacing a file opened without delete
+/// sharing (Excel, Notepad, 1C reading it) gives.
+pub fn is_replace_refused(error: &io::Error) -> bool {
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::Foundation::ERROR_ACCESS_DENIED;
+        is_in_use(error) || error.raw_os_error() == Some(ERROR_ACCESS_DENIED as i32)
+    }
+    #[cfg(not(windows))]
+    {
+        is_in_use(error)
     }
 }
 
@@ -117,7 +129,7 @@ pub fn rename_over(from: &Path, to: &Path) -> io::Result<()> {
     let mut waits = IN_USE_WAITS.iter();
     loop {
         match fs::rename(from, to) {
-            Err(e) if is_in_use(&e) => match waits.next() {
+            Err(e) if is_replace_refused(&e) => match waits.next() {
                 Some(ms) => std::thread::sleep(Duration::from_millis(*ms)),
                 None => return Err(e),
             },

@@ -165,7 +165,10 @@ fn a_file_deleted_while_checking_is_forgotten() {
     let f = Fixture::new("check-interval = \"50ms\"\nstable-checks = 20\n", "");
     let mut child = f.spawn(&[]);
     drop_file(&f.inbox(), "gone.xml", goods_xml(1).as_bytes());
-    std::thread::sleep(Duration::from_millis(120));
+    // Deleted once the watcher has listed it (a process starts slowly under Wine), well within
+    // the 1 s it must stay unchanged.
+    assert!(wait_for(LIMIT, || f.logs().contains("watching")), "{}", f.logs());
+    std::thread::sleep(Duration::from_millis(300));
     fs::remove_file(f.inbox().join("gone.xml")).unwrap();
     drop_file(&f.inbox(), "kept.xml", goods_xml(2).as_bytes());
     let converted = wait_for(Duration::from_secs(5), || f.path("outbox/kept.xml").exists());
@@ -342,4 +345,29 @@ fn stop_asks_the_watcher_of_the_data_folder_to_exit() {
     assert!(status.success(), "{status:?}; logs: {}", f.logs());
     assert!(f.logs().contains("stopped"), "{}", f.logs());
     assert_eq!(fs::read_to_string(&lock).unwrap(), "", "a clean stop");
+}
+
+/// `--log-dir`: the log goes to a dated file there (the Windows service's log), not to stderr.
+#[test]
+fn log_dir_writes_the_log_to_a_daily_file() {
+    let f = Fixture::new("", "");
+    drop_file(&f.inbox(), "goods.xml", goods_xml(6).as_bytes());
+    let logs = f.dir.path().join("logs");
+    // The file is named by the UTC date (a run may cross midnight).
+    let day = || chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let before = day();
+    let out = Command::new(BIN)
+        .args(["watch", "--exit-when-idle", "--config"])
+        .arg(&f.config)
+        .arg("--log-dir")
+        .arg(&logs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "nothing on stderr");
+    let files = list(&logs);
+    let named = |d: &str| files == [format!("kassa-bridge.{d}.log")];
+    assert!(named(&before) || named(&day()), "{files:?}");
+    let text = fs::read_to_string(logs.join(&files[0])).unwrap();
+    assert!(text.contains("converted") && text.contains("goods.xml") && !text.contains('\u{1b}'), "{text}");
 }

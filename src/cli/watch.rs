@@ -62,7 +62,8 @@ pub struct LogArgs {
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Write the log to files in DIR instead of standard error: one a day
-    /// (kassa-bridge.YYYY-MM-DD.log), the last 14 kept. The Windows service logs to DATA\logs.
+    /// (kassa-bridge.YYYY-MM-DD.log, dated in UTC), the last 14 kept. The Windows service logs to
+    /// DATA\logs.
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
 }
@@ -149,18 +150,20 @@ pub(super) fn init_logging(format: LogFormat, verbose: u8, quiet: bool, dir: Opt
         .fold(Targets::new().with_default(LevelFilter::TRACE), |t, target| t.with_target(*target, LevelFilter::INFO));
     let registry = tracing_subscriber::registry().with(filter).with(http_cap).with(extra);
     let files = dir.map(|dir| {
+        // The appender lists the folder to prune old files: it must exist first.
+        std::fs::create_dir_all(dir).map_err(|e| (dir, e.to_string()))?;
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("kassa-bridge")
             .filename_suffix("log")
             .max_log_files(LOG_FILES_KEPT)
             .build(dir)
-            .map_err(|e| (dir, e))
+            .map_err(|e| (dir, e.to_string()))
     });
     let (writer, ansi) = match files {
         Some(Ok(appender)) => (BoxMakeWriter::new(appender), false),
         Some(Err((dir, e))) => {
-            eprintln!("{}", tr!("watch-log-dir-failed", dir = dir.display().to_string(), error = e.to_string()));
+            eprintln!("{}", tr!("watch-log-dir-failed", dir = dir.display().to_string(), error = e));
             (BoxMakeWriter::new(io::stderr), io::stderr().is_terminal())
         }
         None => (BoxMakeWriter::new(io::stderr), io::stderr().is_terminal()),

@@ -70,27 +70,25 @@ fn call_sites() -> BTreeMap<String, Vec<(String, BTreeSet<String>)>> {
         if path.ends_with("i18n/mod.rs") || path.ends_with("i18n/tests.rs") {
             continue;
         }
-        {
-            for (at, _) in text.match_indices("msg!(").chain(text.match_indices("tr!(")) {
-                if text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                    continue;
-                }
-                let open = at + text[at..].find('(').unwrap() + 1;
-                let Some(args) = balanced(&text[open..]) else { continue };
-                let parts = split_top_level(args);
-                let Some(key) = parts.first().map(|k| k.trim()) else { continue };
-                if !key.starts_with('"') {
-                    continue;
-                }
-                let key = key.trim_matches('"').to_string();
-                let names: BTreeSet<String> = parts[1..]
-                    .iter()
-                    .filter_map(|p| p.split_once('=').map(|(n, _)| n.trim().to_string()))
-                    .filter(|n| !n.is_empty())
-                    .collect();
-                let line = text[..at].matches('\n').count() + 1;
-                sites.entry(key).or_default().push((format!("{}:{line}", path.display()), names));
+        for (at, _) in text.match_indices("msg!(").chain(text.match_indices("tr!(")) {
+            if text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
             }
+            let open = at + text[at..].find('(').unwrap() + 1;
+            let Some(args) = balanced(&text[open..]) else { continue };
+            let parts = split_top_level(args);
+            let Some(key) = parts.first().map(|k| k.trim()) else { continue };
+            if !key.starts_with('"') {
+                continue;
+            }
+            let key = key.trim_matches('"').to_string();
+            let names: BTreeSet<String> = parts[1..]
+                .iter()
+                .filter_map(|p| p.split_once('=').map(|(n, _)| n.trim().to_string()))
+                .filter(|n| !n.is_empty())
+                .collect();
+            let line = text[..at].matches('\n').count() + 1;
+            sites.entry(key).or_default().push((format!("{}:{line}", path.display()), names));
         }
     }
     sites

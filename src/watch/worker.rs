@@ -329,7 +329,7 @@ impl Worker<'_> {
             let placed = crate::output::rename_over(staging, output).or_else(|e| {
                 // A reader (the till's import, Excel) still holds the output being replaced
                 // (Windows): the new content goes under a new name, as when the name is taken.
-                if !crate::output::is_in_use(&e) {
+                if !crate::output::is_replace_refused(&e) {
                     return Err(e);
                 }
                 let dir = output.parent().unwrap_or(Path::new("."));
