@@ -103,6 +103,15 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Makes the (empty) flag files that tell a consumer its outputs are in place; the first that
+/// cannot be made is returned with its error.
+pub fn make_flags<'a>(flags: impl IntoIterator<Item = &'a Path>) -> Result<(), (&'a Path, io::Error)> {
+    for flag in flags {
+        fs::write(flag, b"").map_err(|e| (flag, e))?;
+    }
+    Ok(())
+}
+
 /// Writes a small file whole or not at all (temporary name, sync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::Result<()> {
     let file = crate::output::AtomicFile::create(path)?;

@@ -353,17 +353,15 @@ impl Worker<'_> {
         for dir in &outboxes {
             fsutil::sync_dir(dir);
         }
-        for target in &route.targets {
-            if let Some(flag) = &target.write.flag_file {
-                fs::write(flag, b"").map_err(|e| {
-                    Outcome::Blocked(tr!(
-                        "watch-outbox-failing-at",
-                        path = flag.display().to_string(),
-                        error = e.to_string()
-                    ))
-                })?;
-            }
-        }
+        fsutil::make_flags(route.targets.iter().filter_map(|t| t.write.flag_file.as_deref())).map_err(
+            |(flag, e)| {
+                Outcome::Blocked(tr!(
+                    "watch-outbox-failing-at",
+                    path = flag.display().to_string(),
+                    error = e.to_string()
+                ))
+            },
+        )?;
         let moved_to: Vec<PathBuf> = job.inputs.iter().map(|n| stamped_name(&route.done, n, None)).collect();
         self.append(Entry::new(
             &route.name,

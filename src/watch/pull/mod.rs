@@ -16,7 +16,6 @@ pub mod schedule;
 pub mod source;
 
 use std::collections::HashSet;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDateTime, NaiveTime};
@@ -327,17 +326,9 @@ impl Puller<'_> {
         for dir in folders {
             fsutil::sync_dir(dir);
         }
-        for target in &pull.targets {
-            if let Some(flag) = &target.write.flag_file {
-                fs::write(flag, b"").map_err(|e| {
-                    Ending::Failed(tr!(
-                        "pull-outbox-failing-at",
-                        path = flag.display().to_string(),
-                        error = e.to_string()
-                    ))
-                })?;
-            }
-        }
+        fsutil::make_flags(pull.targets.iter().filter_map(|t| t.write.flag_file.as_deref())).map_err(|(flag, e)| {
+            Ending::Failed(tr!("pull-outbox-failing-at", path = flag.display().to_string(), error = e.to_string()))
+        })?;
         let advances = self.advances(pull, from);
         self.append(pull, PullEvent::Done { from, to, outputs: outputs.to_vec(), records, repeats, advances })?;
         let shown: Vec<String> = outputs.iter().map(|o| o.display().to_string()).collect();
